@@ -1,0 +1,114 @@
+/** Stable error codes; `STATUS_BY_CODE` in `status.ts` maps each to its HTTP status. */
+export type OctoErrorCode =
+  | "CONFIG_INVALID"
+  | "METHOD_NOT_ALLOWED"
+  | "UNAUTHORIZED"
+  | "AUTH_MISCONFIGURED"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "PAYLOAD_TOO_LARGE"
+  | "BODY_TIMEOUT"
+  | "EMPTY_BODY"
+  | "INVALID_ENCODING"
+  | "MALFORMED_JSON"
+  | "INVALID_BODY"
+  | "UNKNOWN_EVENT"
+  | "HANDLER_FAILED"
+  | "NON_RETRYABLE";
+
+export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
+
+/**
+ * Base class of every error this package throws. `code` is stable; `message` starts with the package
+ * name and says what to do. Messages never contain credentials or request bodies.
+ *
+ * @example
+ * ```ts
+ * try { await webhooks.receive(body); } catch (e) { if (e instanceof OctoWebhooksError) console.log(e.code); }
+ * ```
+ */
+export class OctoWebhooksError extends Error {
+  readonly code: OctoErrorCode;
+  constructor(code: OctoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`${PACKAGE_PREFIX} ${message}`, options);
+    this.name = "OctoWebhooksError";
+    this.code = code;
+  }
+}
+
+/** A path of an invalid field and what is wrong with it (no field values are echoed). */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A delivery was refused before any handler ran (wrong method, bad credentials, bad body...).
+ * `status` is the HTTP status the sender gets.
+ *
+ * @example
+ * ```ts
+ * webhooks.onError((error) => { if (error instanceof OctoRequestError) metrics.count(error.code); });
+ * ```
+ */
+export class OctoRequestError extends OctoWebhooksError {
+  readonly issues: readonly ValidationIssue[];
+  constructor(
+    code: OctoErrorCode,
+    message: string,
+    options?: { cause?: unknown; issues?: ValidationIssue[] },
+  ) {
+    super(code, message, options);
+    this.name = "OctoRequestError";
+    this.issues = options?.issues ?? [];
+  }
+}
+
+/**
+ * One or more handlers of a delivery threw. `errors` holds what they threw, in registration order.
+ * The sender gets a 500 (so it retries) unless every error is a {@link NonRetryableError}.
+ *
+ * @example
+ * ```ts
+ * webhooks.onError((error) => { if (error instanceof OctoHandlerError) for (const e of error.errors) log(e); });
+ * ```
+ */
+export class OctoHandlerError extends OctoWebhooksError {
+  readonly errors: readonly unknown[];
+  readonly event: string;
+  constructor(event: string, errors: unknown[]) {
+    const first = errors[0];
+    const detail = first instanceof Error ? first.message : String(first);
+    super(
+      "HANDLER_FAILED",
+      `${errors.length} ${event} handler${errors.length === 1 ? "" : "s"} failed: ${detail}`,
+      { cause: first },
+    );
+    this.name = "OctoHandlerError";
+    this.errors = errors;
+    this.event = event;
+  }
+}
+
+/**
+ * Throw this from a handler to refuse a delivery on purpose with a 4xx, so that the sender stops
+ * retrying it (for example a booking for a product you do not sell). Its message is sent to the caller.
+ *
+ * @example
+ * ```ts
+ * webhooks.onBookingUpdate(({ booking }) => {
+ *   if (!products.has(booking.productId ?? "")) throw new NonRetryableError("unknown product", { status: 422 });
+ * });
+ * ```
+ */
+export class NonRetryableError extends Error {
+  readonly status: number;
+  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    const status = options?.status ?? 422;
+    if (!Number.isInteger(status) || status < 400 || status > 499) {
+      throw new RangeError(`${PACKAGE_PREFIX} NonRetryableError status must be a 4xx, got ${status}`);
+    }
+    this.name = "NonRetryableError";
+    this.status = status;
+  }
+}

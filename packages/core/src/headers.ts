@@ -1,0 +1,36 @@
+/**
+ * Request headers as any platform has them: a Web `Headers`, Node's `IncomingHttpHeaders`
+ * (lower-cased keys, arrays for repeated headers), a plain record, or a lookup function.
+ */
+export type HeaderLookup =
+  | { get(name: string): string | null | undefined }
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | ((name: string) => string | null | undefined);
+
+export type HeaderGetter = (name: string) => string | undefined;
+
+/** Normalises a {@link HeaderLookup} into one case-insensitive getter. */
+export function toHeaderGetter(headers: HeaderLookup | undefined): HeaderGetter {
+  if (headers === undefined || headers === null) return () => undefined;
+  if (typeof headers === "function") return (name) => headers(name.toLowerCase()) ?? undefined;
+  if (typeof (headers as { get?: unknown }).get === "function") {
+    const h = headers as { get(name: string): string | null | undefined };
+    return (name) => h.get(name) ?? undefined;
+  }
+  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  return (name) => {
+    const lower = name.toLowerCase();
+    let value = Object.hasOwn(record, lower) ? record[lower] : undefined;
+    if (value === undefined) {
+      // plain records built by hand may use any case
+      for (const key of Object.keys(record)) {
+        if (key.toLowerCase() === lower) {
+          value = record[key];
+          break;
+        }
+      }
+    }
+    if (value === undefined) return undefined;
+    return typeof value === "string" ? value : value.join(", ");
+  };
+}

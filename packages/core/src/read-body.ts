@@ -1,0 +1,129 @@
+import { OctoRequestError } from "./errors.ts";
+
+/**
+ * A request body as a platform has it: text, bytes, a Web stream, an async iterable of chunks
+ * (a Node `IncomingMessage`), or a value a body parser already produced.
+ */
+export type RequestBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>
+  | Record<string, unknown>
+  | unknown[]
+  | null
+  | undefined;
+
+export type ReadBody = { text: string; parsed?: never } | { parsed: unknown; text?: never };
+
+const tooLarge = (limit: number) =>
+  new OctoRequestError(
+    "PAYLOAD_TOO_LARGE",
+    `the body is larger than ${limit} bytes; raise \`maxBodyBytes\` if your supplier sends larger payloads`,
+  );
+
+const notUtf8 = () => new OctoRequestError("INVALID_ENCODING", "the body is not valid UTF-8");
+
+function decode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw notUtf8();
+  }
+}
+
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x800) bytes += c >= 0xd800 && c <= 0xdbff ? 1 : 2;
+    else if (c >= 0x80) bytes += 1;
+  }
+  return bytes;
+}
+
+function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array | string> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+}
+
+/** Waits for `promise`, or fails with 408 once `deadline` (epoch ms) has passed. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () => void): Promise<T> {
+  if (!Number.isFinite(deadline)) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        reject(new OctoRequestError("BODY_TIMEOUT", "the body did not arrive in time"));
+        onTimeout();
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Reads a body into text, refusing it with 413 as soon as more than `limit` bytes arrived (the rest is
+ * never read) and with 408 when it is not complete within `timeoutMs`. An async iterator is left
+ * unfinished rather than closed on purpose: closing a Node request destroys its socket, and the
+ * adapter still has to write the 413.
+ */
+export async function readBody(body: RequestBody, limit: number, timeoutMs = Infinity): Promise<ReadBody> {
+  if (body === undefined || body === null) return { text: "" };
+  if (typeof body === "string") {
+    if (body.length > limit || (body.length * 3 > limit && utf8Length(body) > limit)) throw tooLarge(limit);
+    return { text: body };
+  }
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
+    const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return { text: decode(bytes) };
+  }
+  if (typeof body !== "object") return { parsed: body };
+
+  const deadline = Date.now() + timeoutMs;
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let received = 0;
+  let text = "";
+  const append = (chunk: Uint8Array | string): boolean => {
+    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+    received += bytes.byteLength;
+    if (received > limit) return false;
+    try {
+      text += decoder.decode(bytes, { stream: true });
+    } catch {
+      throw notUtf8();
+    }
+    return true;
+  };
+  const finish = (): ReadBody => {
+    try {
+      return { text: text + decoder.decode() };
+    } catch {
+      throw notUtf8();
+    }
+  };
+
+  if (typeof (body as ReadableStream).getReader === "function") {
+    const reader = (body as ReadableStream<Uint8Array>).getReader();
+    const cancel = () => void reader.cancel().catch(() => {});
+    for (;;) {
+      const { done, value } = await beforeDeadline(reader.read(), deadline, cancel);
+      if (done) return finish();
+      if (!append(value)) {
+        cancel();
+        throw tooLarge(limit);
+      }
+    }
+  }
+  if (isAsyncIterable(body)) {
+    const iterator = body[Symbol.asyncIterator]();
+    for (;;) {
+      const { done, value } = await beforeDeadline(iterator.next(), deadline, () => {});
+      if (done) return finish();
+      if (!append(value)) throw tooLarge(limit);
+    }
+  }
+  return { parsed: body };
+}

@@ -1,0 +1,50 @@
+import { OctoRequestError } from "./errors.ts";
+
+/** The resource keys of the events this version models, in the order they are looked for. */
+const RESOURCE_EVENTS = [
+  ["booking", "booking_update"],
+  ["availability", "availability_update"],
+] as const;
+
+/**
+ * Decides which event a body is. The resource key wins over `webhook.event`: handlers read the
+ * resource, and a published Ventrata example sends an availability body with `webhook.event:
+ * "booking_update"`. When the body carries no known resource, `webhook.event` names the event (newer
+ * events such as `order_update` arrive that way). `webhookEvent` keeps what the sender said.
+ */
+export function resolveEvent(body: Record<string, unknown>): {
+  event: string;
+  webhookEvent: string | undefined;
+} {
+  const webhook = body.webhook;
+  const declared =
+    typeof webhook === "object" &&
+    webhook !== null &&
+    typeof (webhook as { event?: unknown }).event === "string"
+      ? ((webhook as { event: string }).event as string)
+      : undefined;
+
+  const present = RESOURCE_EVENTS.filter(([key]) => Object.hasOwn(body, key) && body[key] !== undefined);
+  if (present.length === 1)
+    return { event: (present[0] as (typeof RESOURCE_EVENTS)[number])[1], webhookEvent: declared };
+  if (present.length > 1) {
+    const named = present.find(([, event]) => event === declared) ?? present[0];
+    return { event: (named as (typeof RESOURCE_EVENTS)[number])[1], webhookEvent: declared };
+  }
+  if (declared !== undefined && declared.trim() !== "") {
+    const expected = RESOURCE_EVENTS.find(([, event]) => event === declared);
+    if (expected) {
+      throw new OctoRequestError(
+        "INVALID_BODY",
+        `the body says "${declared}" but has no \`${expected[0]}\` object`,
+        { issues: [{ path: expected[0], message: "expected object" }] },
+      );
+    }
+    return { event: declared, webhookEvent: declared };
+  }
+  throw new OctoRequestError(
+    "INVALID_BODY",
+    "the body has no `booking` or `availability` object and no `webhook.event`; is this an OCTO webhook?",
+    { issues: [{ path: "booking", message: "expected object" }] },
+  );
+}

@@ -1,0 +1,51 @@
+import type { OctoErrorCode } from "./errors.ts";
+
+/**
+ * The one table of HTTP statuses. Every answer `handle()` gives comes from here.
+ *
+ * | situation                                    | status |
+ * |----------------------------------------------|--------|
+ * | handled (every handler resolved)             | 200    |
+ * | unknown event, accepted (default)            | 200    |
+ * | empty, malformed, non-UTF-8 or invalid body  | 400    |
+ * | missing or wrong credentials                 | 401 + `WWW-Authenticate` |
+ * | method other than POST                       | 405 + `Allow: POST` |
+ * | body slower than `bodyTimeoutMs`             | 408    |
+ * | body over `maxBodyBytes`                     | 413    |
+ * | content type other than JSON                 | 415    |
+ * | unknown event with `unknownEvents: "reject"` | 422    |
+ * | a handler threw `NonRetryableError`          | its 4xx (422 by default) |
+ * | a handler threw anything else                | 500 (message not sent) |
+ * | `auth` resolved to nothing usable            | 500 (message not sent) |
+ */
+export const STATUS_BY_CODE = {
+  CONFIG_INVALID: 500,
+  METHOD_NOT_ALLOWED: 405,
+  UNAUTHORIZED: 401,
+  AUTH_MISCONFIGURED: 500,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  BODY_TIMEOUT: 408,
+  EMPTY_BODY: 400,
+  INVALID_ENCODING: 400,
+  MALFORMED_JSON: 400,
+  INVALID_BODY: 400,
+  UNKNOWN_EVENT: 422,
+  HANDLER_FAILED: 500,
+  NON_RETRYABLE: 422,
+} as const satisfies Record<OctoErrorCode, number>;
+
+/** Codes whose message is ours and safe to send back; the others get a generic message. */
+export const PUBLIC_MESSAGE_CODES: ReadonlySet<OctoErrorCode> = new Set([
+  "METHOD_NOT_ALLOWED",
+  "UNAUTHORIZED",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYLOAD_TOO_LARGE",
+  "BODY_TIMEOUT",
+  "EMPTY_BODY",
+  "INVALID_ENCODING",
+  "MALFORMED_JSON",
+  "INVALID_BODY",
+  "UNKNOWN_EVENT",
+  "NON_RETRYABLE",
+]);

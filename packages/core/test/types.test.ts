@@ -1,0 +1,71 @@
+// Pins the public types. `tsc -p tsconfig.test.json` fails when one of them drifts.
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  type AvailabilityUpdateEvent,
+  type Booking,
+  type BookingUpdateEvent,
+  createOctoWebhooks,
+  type Diff,
+  type HandlerContext,
+  type OctoWebhooks,
+  type UnknownEvent,
+} from "../src/index.ts";
+
+describe("public types", () => {
+  it("booking fields are typed; uuid is always there, the rest may be missing or null", () => {
+    expectTypeOf<Booking["uuid"]>().toEqualTypeOf<string>();
+    expectTypeOf<Booking["resellerReference"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<NonNullable<Booking["unitItems"]>[number]["uuid"]>().toEqualTypeOf<
+      string | null | undefined
+    >();
+    expectTypeOf<NonNullable<Booking["cancellation"]>["refund"]>().toExtend<string | null | undefined>();
+  });
+
+  it("enums are open: known literals autocomplete, any string is accepted", () => {
+    type Status = NonNullable<Booking["status"]>;
+    expectTypeOf<"CONFIRMED">().toExtend<Status>();
+    expectTypeOf<"NOSHOW">().toExtend<Status>();
+    // @ts-expect-error a status is a string, never a number
+    const wrong: Status = 5;
+    void wrong;
+  });
+
+  it("unknown fields are kept as unknown", () => {
+    expectTypeOf<Booking["vendorField"]>().toEqualTypeOf<unknown>();
+  });
+
+  it("handlers get the typed body first and the context second", () => {
+    const webhooks = createOctoWebhooks();
+    webhooks.onBookingUpdate((payload, context) => {
+      expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>();
+      expectTypeOf(payload.diff).toEqualTypeOf<Diff[] | null | undefined>();
+      expectTypeOf(context).toEqualTypeOf<HandlerContext>();
+    });
+    webhooks.onAvailabilityUpdate(({ productId, availability }) => {
+      expectTypeOf(productId).toEqualTypeOf<string | undefined>();
+      expectTypeOf(availability.id).toEqualTypeOf<string>();
+    });
+    webhooks.on("availability_update", (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<AvailabilityUpdateEvent>(),
+    );
+    webhooks.on("order_update", (payload) => expectTypeOf(payload).toEqualTypeOf<UnknownEvent>());
+    // @ts-expect-error an availability handler gets no typed booking
+    webhooks.onAvailabilityUpdate(({ booking }) => booking.uuid);
+  });
+
+  it("handlers in options have the same types", () => {
+    createOctoWebhooks({
+      onBookingUpdate: ({ booking }) => expectTypeOf(booking.uuid).toEqualTypeOf<string>(),
+      onError: (error) => expectTypeOf(error.code).toExtend<string>(),
+    });
+  });
+
+  it("the auth resolver and handle() share the context type", () => {
+    const webhooks = createOctoWebhooks<{ PASS: string }>({
+      auth: (env) => ({ basic: { username: "u", password: env.PASS } }),
+    });
+    expectTypeOf(webhooks).toEqualTypeOf<OctoWebhooks<{ PASS: string }>>();
+    // @ts-expect-error the context must be the resolver's
+    void webhooks.handle({ method: "POST" }, { OTHER: 1 });
+  });
+});
