@@ -69,6 +69,11 @@ export interface OctoRequest {
   method: string;
   headers?: HeaderLookup;
   body?: RequestBody;
+  /**
+   * The platform's way to keep work alive after the answer is sent (`ctx.waitUntil` on Workers).
+   * Adapters pass it when the platform has one; ack-first mode uses it.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** A plain description of the answer: write it back as is. */

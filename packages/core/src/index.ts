@@ -18,6 +18,7 @@ export {
   type ValidationIssue,
 } from "./errors.ts";
 export type { HeaderLookup } from "./headers.ts";
+export { matchesPath } from "./match-path.ts";
 export type { RequestBody } from "./read-body.ts";
 export {
   AVAILABILITY_STATUSES,
