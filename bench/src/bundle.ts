@@ -1,0 +1,53 @@
+// Edge bundle size: the Worker a user ships, bundled and minified as wrangler would, then gzipped.
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+export interface BundleResult {
+  name: string;
+  minified: number;
+  gzip: number;
+}
+
+const WORKERS: Record<string, string> = {
+  "core only (fetch entry)": `
+    import { createOctoWebhooks } from "@octo-webhooks/core";
+    const webhooks = createOctoWebhooks({
+      auth: (env) => ({ basic: { username: env.USER, password: env.PASS } }),
+      onBookingUpdate: ({ booking }) => console.log(booking.uuid),
+    });
+    export default { fetch: webhooks.fetch };`,
+};
+
+/** Registers another Worker source to measure (the Hono adapter adds itself once it exists). */
+export function addWorker(name: string, source: string): void {
+  WORKERS[name] = source;
+}
+
+export async function benchBundles(): Promise<BundleResult[]> {
+  const results: BundleResult[] = [];
+  for (const [name, contents] of Object.entries(WORKERS)) {
+    const output = await build({
+      stdin: { contents, resolveDir: import.meta.dirname, loader: "ts" },
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      conditions: ["@octo-webhooks/source", "workerd", "worker", "browser", "import"],
+      mainFields: ["module", "main"],
+      write: false,
+      logLevel: "silent",
+    });
+    const code = output.outputFiles[0]?.contents ?? new Uint8Array();
+    results.push({ name, minified: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength });
+  }
+  return results;
+}
+
+export function printBundles(results: BundleResult[]): void {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  console.log("\n## Worker bundle (esbuild, minified)\n");
+  console.log("| bundle | minified | gzip | target |");
+  console.log("|---|---|---|---|");
+  for (const r of results) console.log(`| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} | <= 20 KB gzip |`);
+}
