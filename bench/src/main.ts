@@ -1,11 +1,19 @@
 // `pnpm bench` (add `--quick` for a smoke run): prints every table of docs/benchmarks.md.
+import { cpus } from "node:os";
+import { benchBundles, printBundles } from "./bundle.ts";
 import { benchCore, printCore } from "./core.ts";
+import { benchFrameworks, printFrameworks } from "./frameworks.ts";
 
 const quick = process.argv.includes("--quick");
-console.log(`# octo-webhooks benchmarks${quick ? " (quick mode: smoke run, numbers not meaningful)" : ""}`);
-console.log(`node ${process.version}, ${(await import("node:os")).cpus().length} cores`);
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+console.log(`# octo-webhooks benchmarks${quick ? " (quick mode: a smoke run, numbers not meaningful)" : ""}`);
+console.log(`node ${process.version}, ${cpus().length} cores`);
 
-printCore(await benchCore(quick));
-
-const { benchBundles, printBundles } = await import("./bundle.ts");
-printBundles(await benchBundles());
+if (!only || only.includes("core")) printCore(await benchCore(quick));
+if (!only || only.includes("bundle")) printBundles(await benchBundles());
+if (!only || only.includes("frameworks")) {
+  printFrameworks(await benchFrameworks({ quick, octo: new Set() }));
+}

@@ -1,0 +1,2 @@
+// The "with octoWebhooks" servers, one per framework (filled in as the adapters land).
+export {};

@@ -1,0 +1,84 @@
+// One benchmark server per process: `node server.ts <framework> <bare|octo>`. Prints `PORT=<n>` when ready.
+// "bare" is the same framework parsing the same JSON body and answering 200; "octo" mounts octoWebhooks
+// with basic auth, lenient validation and one handler, the way the README shows it.
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const PATH = "/webhooks/octo";
+export const USER = "octo";
+export const PASS = "bench-password-0123456789";
+
+type Start = () => Promise<Server>;
+
+const bare: Record<string, Start> = {
+  "node:http": async () => {
+    const { createServer } = await import("node:http");
+    return createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      });
+    });
+  },
+  express: async () => {
+    const { default: express } = await import("express");
+    const app = express();
+    app.post(PATH, express.json({ limit: "1mb" }), (_req, res) => {
+      res.json({ ok: true });
+    });
+    const { createServer } = await import("node:http");
+    return createServer(app);
+  },
+  fastify: async () => {
+    const { default: Fastify } = await import("fastify");
+    const app = Fastify();
+    app.post(PATH, async () => ({ ok: true }));
+    await app.ready();
+    return app.server;
+  },
+  hono: async () => {
+    const { Hono } = await import("hono");
+    const { createAdaptorServer } = await import("@hono/node-server");
+    const app = new Hono();
+    app.post(PATH, async (c) => {
+      await c.req.json();
+      return c.json({ ok: true });
+    });
+    return createAdaptorServer({ fetch: app.fetch }) as Server;
+  },
+  koa: async () => {
+    const { default: Koa } = await import("koa");
+    const { bodyParser } = await import("@koa/bodyparser");
+    const app = new Koa();
+    app.use(bodyParser());
+    app.use((ctx) => {
+      if (ctx.method === "POST" && ctx.path === PATH) ctx.body = { ok: true };
+    });
+    const { createServer } = await import("node:http");
+    return createServer(app.callback());
+  },
+};
+
+const octo: Record<string, Start> = {};
+
+/** Registers the "with octoWebhooks" server of a framework (see octo-servers.ts). */
+export function registerOcto(framework: string, start: Start): void {
+  octo[framework] = start;
+}
+
+export const FRAMEWORKS = Object.keys(bare);
+
+async function main() {
+  const [framework, variant] = process.argv.slice(2);
+  await import("./octo-servers.ts");
+  const start = (variant === "octo" ? octo : bare)[framework ?? ""];
+  if (!start) throw new Error(`no ${variant} server for ${framework}`);
+  const server = await start();
+  server.listen(0, "127.0.0.1", () => {
+    console.log(`PORT=${(server.address() as AddressInfo).port}`);
+  });
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) await main();
