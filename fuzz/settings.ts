@@ -1,0 +1,7 @@
+/** Bodies per target: a CI-sized batch by default; `pnpm fuzz` sets FUZZ_RUNS=100000. */
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+/** Fixed unless FUZZ_SEED is given, so a failure reproduces; fast-check prints the seed and path. */
+export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261127);
+export const USER = "octo";
+export const PASS = "fuzz-s3cret-pässword";
+export const VALID_AUTHORIZATION = `Basic ${Buffer.from(`${USER}:${PASS}`, "utf8").toString("base64")}`;
