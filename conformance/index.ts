@@ -4,6 +4,7 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   type AdapterOptions,
+  createOctoWebhooks,
   type HandlerContext,
   type Logger,
   NonRetryableError,
@@ -29,7 +30,7 @@ export interface Target {
 /** How one app under test is built. */
 export interface Setup {
   /** The adapter's options (`path` included for the app-wide mount). */
-  options: AdapterOptions<never>;
+  options: AdapterOptions<unknown>;
   /** A key of `FrameworkUnderTest.parsers`: which body parser runs app-wide before everything. */
   parser: string;
   /**
@@ -42,6 +43,8 @@ export interface Setup {
 export interface ParserTraits {
   /** Whether handlers still get the exact text (`context.rawBody`) behind this parser. */
   keepsRawBody: boolean;
+  /** The parser's own body limit in bytes, when it reads JSON bodies with one (express.json(): 100 KB). */
+  limitBytes?: number;
 }
 
 export interface FrameworkUnderTest {
@@ -90,7 +93,7 @@ const booking = (extra: Record<string, unknown> = {}) => ({
   booking: { uuid: "b-1", status: "CONFIRMED", notes: "Zürich, 3 € tip", ...extra },
 });
 const json = (body: unknown) => JSON.stringify(body);
-const post = (body: string | Uint8Array, headers: Record<string, string> = {}): RequestInit => ({
+const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): RequestInit => ({
   method: "POST",
   headers: { "content-type": "application/json", ...headers },
   body,
@@ -119,7 +122,7 @@ interface Delivery {
 }
 
 /** Options whose handlers record what they saw, and a logger that keeps every line. */
-function recorder(extra: AdapterOptions<never> = {}) {
+function recorder(extra: AdapterOptions<unknown> = {}) {
   const deliveries: Delivery[] = [];
   const errors: OctoWebhooksError[] = [];
   const lines: string[] = [];
@@ -128,7 +131,7 @@ function recorder(extra: AdapterOptions<never> = {}) {
   const logger: Logger = { debug: keep, info: keep, warn: keep, error: keep };
   const record = (payload: unknown, context: HandlerContext, id: string | undefined) =>
     void deliveries.push({ event: context.event, id, payload, context });
-  const options: AdapterOptions<never> = {
+  const options: AdapterOptions<unknown> = {
     logger,
     onBookingUpdate: ({ booking }, context) => {
       if (booking.uuid === "throw") throw new Error(SECRET);
@@ -188,7 +191,11 @@ export function testFramework(framework: FrameworkUnderTest): void {
       parser: "none",
       mount: "app",
     }));
-    const send = (body: string | Uint8Array, headers: Record<string, string> = {}, path = PATH) => {
+    const send = (
+      body: string | Uint8Array<ArrayBuffer>,
+      headers: Record<string, string> = {},
+      path = PATH,
+    ) => {
       rec.reset();
       return target().fetch(path, post(body, { authorization: AUTHORIZATION, ...headers }));
     };
@@ -353,8 +360,240 @@ export function testFramework(framework: FrameworkUnderTest): void {
         await answer.closed;
       });
   });
-}
 
-void allAcceptedBodies;
-void corpusAbsentMessage;
-void realWorldCorpus;
+  describe(`${framework.name}: refusing unknown events`, () => {
+    const rec = recorder({ unknownEvents: "reject" });
+    const target = app(framework, () => ({
+      options: { ...rec.options, path: PATH },
+      parser: "none",
+      mount: "app",
+    }));
+
+    it('422 for an event this version does not model with unknownEvents: "reject"', async () => {
+      rec.reset();
+      const response = await target().fetch(
+        PATH,
+        post(json({ webhook: { event: "order_update" }, order: {} })),
+      );
+      expect(response.status).toBe(422);
+      expect((await errorOf(response)).code).toBe("UNKNOWN_EVENT");
+      expect(rec.deliveries).toHaveLength(0);
+    });
+  });
+
+  describe(`${framework.name}: an existing receiver as \`webhooks\``, () => {
+    const seen: string[] = [];
+    const webhooks = createOctoWebhooks({
+      logger: {},
+      onBookingUpdate: ({ booking }) => void seen.push(`instance:${booking.uuid}`),
+    });
+    const target = app(framework, () => ({
+      options: {
+        webhooks,
+        path: PATH,
+        onBookingUpdate: ({ booking }) => void seen.push(`option:${booking.uuid}`),
+      },
+      parser: "none",
+      mount: "app",
+    }));
+
+    it("runs the instance's handlers and the handlers given beside it", async () => {
+      const response = await target().fetch(PATH, post(json(booking())));
+      expect(response.status).toBe(200);
+      expect(seen.sort()).toEqual(["instance:b-1", "option:b-1"]);
+    });
+
+    it("refuses, naming the adapter, options that only configure a new receiver", async () => {
+      const setup: Setup = {
+        options: { webhooks, path: PATH, maxBodyBytes: 10 },
+        parser: "none",
+        mount: "app",
+      };
+      await expect((async () => framework.start(setup))()).rejects.toThrow(
+        /^\[@octo-webhooks\/[a-z]+\] `maxBodyBytes` cannot be applied to an existing receiver; pass it to createOctoWebhooks\(\)/,
+      );
+    });
+  });
+
+  describe(`${framework.name}: each auth mode`, () => {
+    const contexts: unknown[] = [];
+    const modes = {
+      header: recorder({ auth: { header: { name: "x-api-key", value: ["key-one-8c2e", "key-two-d41f"] } } }),
+      verify: recorder({ auth: { verify: (request) => request.header("x-signature") === "signed-ok" } }),
+      resolver: recorder({
+        auth: (context: unknown) => {
+          contexts.push(context);
+          return { basic: USERS[1]! };
+        },
+      }),
+    };
+    const targets = {
+      header: app(framework, () => ({
+        options: { ...modes.header.options, path: PATH },
+        parser: "none",
+        mount: "app",
+      })),
+      verify: app(framework, () => ({
+        options: { ...modes.verify.options, path: PATH },
+        parser: "none",
+        mount: "app",
+      })),
+      resolver: app(framework, () => ({
+        options: { ...modes.resolver.options, path: PATH },
+        parser: "none",
+        mount: "app",
+      })),
+    };
+    const status = async (mode: keyof typeof targets, headers: Record<string, string>) => {
+      modes[mode].reset();
+      const response = await targets[mode]().fetch(PATH, post(json(booking()), headers));
+      const text = await response.text();
+      return {
+        status: response.status,
+        text,
+        handled: modes[mode].deliveries.length,
+        challenge: response.headers.get("www-authenticate"),
+      };
+    };
+
+    it("header: either configured value is accepted, others get 401 and appear nowhere", async () => {
+      expect(await status("header", { "x-api-key": "key-one-8c2e" })).toMatchObject({
+        status: 200,
+        handled: 1,
+      });
+      expect(await status("header", { "x-api-key": "key-two-d41f" })).toMatchObject({
+        status: 200,
+        handled: 1,
+      });
+      for (const headers of [{ "x-api-key": "key-one-8c2f" }, {}]) {
+        const answer = await status("header", headers);
+        expect(answer).toMatchObject({ status: 401, handled: 0 });
+        expect(answer.challenge).toBeTruthy();
+        expect(`${answer.text} ${modes.header.lines.join(" ")}`).not.toMatch(/key-one|key-two/);
+      }
+    });
+
+    it("verify: the function decides", async () => {
+      expect(await status("verify", { "x-signature": "signed-ok" })).toMatchObject({
+        status: 200,
+        handled: 1,
+      });
+      expect(await status("verify", { "x-signature": "forged" })).toMatchObject({ status: 401, handled: 0 });
+    });
+
+    it("a per-request resolver gets the framework's own context", async () => {
+      contexts.length = 0;
+      const user = USERS[1]!;
+      expect(await status("resolver", { authorization: basic(user.username, user.password) })).toMatchObject({
+        status: 200,
+        handled: 1,
+      });
+      expect(await status("resolver", { authorization: AUTHORIZATION })).toMatchObject({
+        status: 401,
+        handled: 0,
+      });
+      expect(contexts).toHaveLength(2);
+      expect(framework.isContext(contexts[0])).toBe(true);
+    });
+  });
+
+  const corpus = allAcceptedBodies();
+  for (const mount of framework.mounts) {
+    for (const [parser, traits] of Object.entries(framework.parsers)) {
+      describe(`${framework.name}: ${parser} before the adapter, mounted ${mount === "app" ? "app-wide with path" : "on the route"}`, () => {
+        const rec = recorder();
+        const target = app(framework, () => ({
+          options: mount === "app" ? { ...rec.options, path: PATH } : rec.options,
+          parser,
+          mount,
+        }));
+        const send = (init: RequestInit) => {
+          rec.reset();
+          return target().fetch(PATH, init);
+        };
+
+        it("a delivery is answered 200 and handled exactly once, with its exact text when the parser kept it", async () => {
+          const text = json(booking());
+          const response = await send(post(text));
+          expect(response.status, await response.clone().text()).toBe(200);
+          expect(await response.json()).toEqual({ ok: true });
+          expect(rec.deliveries).toHaveLength(1);
+          expect(rec.deliveries[0]?.payload).toEqual(booking().booking);
+          if (traits.keepsRawBody) expect(rec.deliveries[0]?.context.rawBody).toBe(text);
+        });
+
+        it("a delivery without a content type is accepted", async () => {
+          const response = await send({ method: "POST", body: new TextEncoder().encode(json(booking())) });
+          expect(response.status).toBe(200);
+          expect(rec.deliveries).toHaveLength(1);
+        });
+
+        it("malformed JSON gets 400", async () => {
+          expect((await send(post('{"booking": {'))).status).toBe(400);
+          expect(rec.deliveries).toHaveLength(0);
+        });
+
+        it("an empty body gets 400", async () => {
+          expect((await send(post(""))).status).toBe(400);
+          expect(rec.deliveries).toHaveLength(0);
+        });
+
+        it("a JSON body sent as text/plain gets 415", async () => {
+          expect((await send(post(json(booking()), { "content-type": "text/plain" }))).status).toBe(415);
+          expect(rec.deliveries).toHaveLength(0);
+        });
+
+        it("a large delivery under every limit is handled; one over the limit gets 413 (whichever layer answers)", async () => {
+          const under = Math.min(traits.limitBytes ?? Infinity, 1024 * 1024) * 0.8;
+          const ok = await send(post(largeBooking(under)));
+          expect(ok.status).toBe(200);
+          expect(rec.deliveries).toHaveLength(1);
+          const tooLarge = await send(post(largeBooking(2 * 1024 * 1024)));
+          expect(tooLarge.status).toBe(413);
+          expect(rec.deliveries).toHaveLength(0);
+        });
+
+        it("every accepted body (seed, quirks, real-world corpus) is handled, and its id read", async () => {
+          for (const fixture of corpus) {
+            const text = json(fixture.body);
+            const response = await send(post(text));
+            expect(response.status, `${fixture.name}: ${await response.clone().text()}`).toBe(200);
+            expect(
+              rec.deliveries.map((d) => [d.event, d.id]),
+              fixture.name,
+            ).toEqual([[fixture.event, fixture.id]]);
+          }
+        });
+      });
+    }
+  }
+
+  describe(`${framework.name}: every accepted body, one by one`, () => {
+    it("reads the real-world corpus in place, or says clearly that it is absent", () => {
+      const real = realWorldCorpus();
+      if (real === undefined) {
+        console.warn(corpusAbsentMessage);
+        expect(process.env.OCTO_REQUIRE_CORPUS, corpusAbsentMessage).not.toBe("1");
+      } else {
+        expect(real.length).toBeGreaterThanOrEqual(8);
+      }
+    });
+
+    const rec = recorder();
+    const target = app(framework, () => ({
+      options: { ...rec.options, path: PATH },
+      parser: "none",
+      mount: "app",
+    }));
+    for (const fixture of corpus) {
+      it(`${fixture.name}: 200, dispatched as ${fixture.event}, its raw text kept`, async () => {
+        rec.reset();
+        const text = json(fixture.body);
+        const response = await target().fetch(PATH, post(text));
+        expect(response.status, await response.clone().text()).toBe(200);
+        expect(rec.deliveries.map((d) => [d.event, d.id])).toEqual([[fixture.event, fixture.id]]);
+        expect(rec.deliveries[0]?.context.rawBody).toBe(text);
+      });
+    }
+  });
+}

@@ -15,9 +15,9 @@ testFramework({
   transport: "http",
   parsers: {
     none: { keepsRawBody: true },
-    "express.json()": { keepsRawBody: false },
-    "express.text({ type: '*/*' })": { keepsRawBody: true },
-    "express.raw({ type: '*/*' })": { keepsRawBody: true },
+    "express.json()": { keepsRawBody: false, limitBytes: 100 * 1024 },
+    "express.text({ type: '*/*' })": { keepsRawBody: true, limitBytes: 100 * 1024 },
+    "express.raw({ type: '*/*' })": { keepsRawBody: true, limitBytes: 100 * 1024 },
     "express.text() (skips JSON)": { keepsRawBody: true },
   },
   mounts: ["app", "route"],

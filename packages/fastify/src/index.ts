@@ -1,5 +1,5 @@
 import { type AdapterOptions, adapterWebhooks, type RequestBody } from "@octo-webhooks/core";
-import type { FastifyPluginCallback, FastifyRequest, RouteHandlerMethod } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from "fastify";
 
 export type {
   AnyOctoEvent,
@@ -61,7 +61,7 @@ const PACKAGE = "@octo-webhooks/fastify";
  * });
  * ```
  */
-export const octoWebhooks: FastifyPluginCallback<OctoFastifyOptions> = (fastify, options, done) => {
+export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fastify, options) => {
   // what Fastify's `register` takes for itself is not ours
   const { prefix, logLevel, logSerializers, ...ours } = options as OctoFastifyOptions &
     Record<string, unknown>;
@@ -91,5 +91,4 @@ export const octoWebhooks: FastifyPluginCallback<OctoFastifyOptions> = (fastify,
       if ((error as { code?: unknown }).code !== "FST_ERR_DUPLICATED_ROUTE") throw error;
     }
   }
-  done();
 };

@@ -43,8 +43,12 @@ export {
   OctoWebhooksError,
 } from "@octo-webhooks/core";
 
-/** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
-export type OctoHonoOptions<E extends Env = Env> = AdapterOptions<Context<E>>;
+/**
+ * Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`.
+ * `E` is the app's env (`{ Bindings: ... }`); left out, `c.env` is untyped, as in Hono's own `Context`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Hono's own default for an unknown env, so `c.env.X` type-checks
+export type OctoHonoOptions<E extends Env = any> = AdapterOptions<Context<E>>;
 
 /** The body as Hono has it: the text or bytes a middleware before us already read (Hono caches them), else the stream. */
 async function bodyOf(c: Context): Promise<RequestBody> {
@@ -80,7 +84,8 @@ async function bodyOf(c: Context): Promise<RequestBody> {
  * export default app;
  * ```
  */
-export function octoWebhooks<E extends Env = Env>(options?: OctoHonoOptions<E>): MiddlewareHandler<E> {
+// biome-ignore lint/suspicious/noExplicitAny: see OctoHonoOptions
+export function octoWebhooks<E extends Env = any>(options?: OctoHonoOptions<E>): MiddlewareHandler<E> {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
   return async (c, next) => {
     if (path !== undefined && !matchesPath(c.req.path, path)) return next();
