@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { expect, it } from "vitest";
 import { OTHER_PATH, PATH, testFramework } from "../../../conformance/index.ts";
+import { testPackage } from "../../../conformance/package.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 // The app's own parser choices, made before the plugin is registered: none of them may reach it.
@@ -58,3 +59,5 @@ it("fastify: the plugin's parsing does not leak: the app's JSON routes and its b
   expect(large.status).toBe(413);
   await app.close();
 });
+
+testPackage(new URL("..", import.meta.url).pathname);

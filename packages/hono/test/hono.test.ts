@@ -1,6 +1,9 @@
-import { serve as serveNode } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
+import { createOctoWebhooks, type OctoRequest } from "@octo-webhooks/core";
 import { Hono } from "hono";
-import { OTHER_PATH, PATH, type Setup, testFramework } from "../../../conformance/index.ts";
+import { expect, it } from "vitest";
+import { OTHER_PATH, PATH, type Setup, serve, testFramework } from "../../../conformance/index.ts";
+import { testPackage } from "../../../conformance/package.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 function build({ options, parser, mount }: Setup) {
@@ -47,23 +50,38 @@ testFramework({
   parsers,
   mounts: ["app", "route"],
   isContext,
-  start: async (setup) => {
-    const app = build(setup);
-    const { server, origin } = await new Promise<{ server: ReturnType<typeof serveNode>; origin: string }>(
-      (resolve) => {
-        const server = serveNode({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) =>
-          resolve({ server, origin: `http://127.0.0.1:${info.port}` }),
-        );
-      },
-    );
-    return {
-      origin,
-      fetch: (path, init) => fetch(new URL(path, origin), init),
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-        }),
-    };
-  },
+  start: (setup) => serve(getRequestListener(build(setup).fetch)),
 });
+
+it("hono: c.executionCtx.waitUntil reaches handle() where there is one (Workers), and nothing breaks without (Node)", async () => {
+  const receiver = createOctoWebhooks();
+  const given: OctoRequest["waitUntil"][] = [];
+  const webhooks = {
+    ...receiver,
+    handle: (request: OctoRequest, c?: unknown) => {
+      given.push(request.waitUntil);
+      return receiver.handle(request, c);
+    },
+  };
+  const app = new Hono();
+  app.post(PATH, octoWebhooks({ webhooks }));
+  const init = {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ booking: { uuid: "b-1" } }),
+  };
+  const kept: Promise<unknown>[] = [];
+  const executionCtx = {
+    waitUntil: (p: Promise<unknown>) => void kept.push(p),
+    passThroughOnException: () => {},
+    props: {},
+  };
+  expect((await app.request(PATH, init, {}, executionCtx)).status).toBe(200);
+  given[0]?.(Promise.resolve());
+  expect(kept).toHaveLength(1);
+  expect((await app.request(PATH, init)).status).toBe(200);
+  expect(given).toHaveLength(2);
+  expect(given[1]).toBeUndefined();
+});
+
+testPackage(new URL("..", import.meta.url).pathname);
