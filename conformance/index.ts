@@ -381,6 +381,32 @@ export function testFramework(framework: FrameworkUnderTest): void {
     });
   });
 
+  describe(`${framework.name}: a body that stops arriving`, () => {
+    const rec = recorder({ bodyTimeoutMs: 300 });
+    const target = app(framework, () => ({
+      options: { ...rec.options, path: PATH },
+      parser: "none",
+      mount: "app",
+    }));
+
+    it("gets 408 once bodyTimeoutMs has passed; nothing hangs", async () => {
+      rec.reset();
+      const stalled = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"booking":'));
+        },
+      });
+      const response = await target().fetch(PATH, {
+        ...post(""),
+        body: stalled,
+        duplex: "half",
+      } as RequestInit);
+      expect(response.status).toBe(408);
+      expect((await errorOf(response)).code).toBe("BODY_TIMEOUT");
+      expect(rec.deliveries).toHaveLength(0);
+    });
+  });
+
   describe(`${framework.name}: an existing receiver as \`webhooks\``, () => {
     const seen: string[] = [];
     const webhooks = createOctoWebhooks({
