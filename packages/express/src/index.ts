@@ -43,7 +43,7 @@ export type OctoExpressOptions = AdapterOptions<Request>;
  * An Express middleware that receives OCTO webhooks. Mounted app-wide with `path`, it answers that path
  * (every method: wrong ones get 405) and passes the others to `next()`; mounted on a route, it answers
  * whatever reaches it. `express.json()`, `express.text()` or `express.raw()` may run before it or not.
- * The `auth` resolver and the handlers' context get Express's `req`.
+ * A per-request `auth` resolver gets Express's `req`.
  *
  * @example
  * ```ts

@@ -45,7 +45,7 @@ const PACKAGE = "@octo-webhooks/fastify";
  * A Fastify plugin that receives OCTO webhooks on `path` (under the `prefix` it is registered with; a
  * trailing slash is tolerated; wrong methods get 405). It is encapsulated on purpose: it brings its own
  * body handling in its own scope, so the app's content-type parsers cannot change what it reads and it
- * changes nothing for the app's other routes. The `auth` resolver and the handlers' context get the
+ * changes nothing for the app's other routes. A per-request `auth` resolver gets the
  * `FastifyRequest`.
  *
  * @example

@@ -68,7 +68,7 @@ async function bodyOf(c: Context): Promise<RequestBody> {
  * A Hono middleware (or handler) that receives OCTO webhooks, on Node (`@hono/node-server`), Cloudflare
  * Workers, Deno and Bun. Mounted with `app.post(path, ...)` it answers what reaches it; with
  * `app.use(octoWebhooks({ path }))` it answers that path (wrong methods get 405) and passes the others to
- * `next()`. The `auth` resolver and the handlers' context get Hono's `c`, so credentials can come from
+ * `next()`. A per-request `auth` resolver gets Hono's `c`, so credentials can come from
  * `c.env` per request; on Workers, `c.executionCtx.waitUntil` is passed along.
  *
  * @example

@@ -13,9 +13,9 @@ function build({ options, parser, mount }: Setup) {
       await c.req.json().catch(() => undefined);
       await next();
     });
-  if (parser === "c.req.text()")
+  if (parser === "c.req.text()" || parser === "c.req.arrayBuffer()")
     app.use(async (c, next) => {
-      await c.req.text();
+      await (parser === "c.req.text()" ? c.req.text() : c.req.arrayBuffer());
       await next();
     });
   if (mount === "app") app.use(octoWebhooks(options));
@@ -28,6 +28,7 @@ const parsers = {
   none: { keepsRawBody: true },
   "c.req.json()": { keepsRawBody: true },
   "c.req.text()": { keepsRawBody: true },
+  "c.req.arrayBuffer()": { keepsRawBody: true },
 };
 const isContext = (value: unknown) =>
   typeof value === "object" && value !== null && "req" in value && "env" in value;

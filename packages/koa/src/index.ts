@@ -43,8 +43,8 @@ export type OctoKoaOptions = AdapterOptions<Context>;
  * A Koa middleware that receives OCTO webhooks. With `path`, it answers that path (every method: wrong
  * ones get 405) and passes the others to `next()`; without, it answers every request that reaches it.
  * `@koa/bodyparser` or `koa-body` may run before it or not: the raw text is used when the parser kept
- * it, the parsed body otherwise, and the stream when nothing read it. The `auth` resolver and the
- * handlers' context get Koa's `ctx`.
+ * it, the parsed body otherwise, and the stream when nothing read it. A per-request `auth` resolver
+ * gets Koa's `ctx`.
  *
  * @example
  * ```ts
