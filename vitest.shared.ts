@@ -6,8 +6,10 @@ const conditions = ["@octo-webhooks/source"];
 export function project(name: string, extra: ViteUserConfig["test"] = {}) {
   return defineProject({
     resolve: { conditions: [...conditions, "module", "node", "import", "default"] },
+    // vitest hands these to Node as `--conditions` for every require() too: "import" there would make
+    // CommonJS packages load the ESM build of dual packages (express's router gets is-promise's namespace)
     ssr: {
-      resolve: { conditions: [...conditions, "node", "import", "default"], externalConditions: conditions },
+      resolve: { conditions: [...conditions, "node"], externalConditions: conditions },
     },
     test: {
       name,

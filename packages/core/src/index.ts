@@ -1,3 +1,4 @@
+export { type AdapterOptions, adapterWebhooks } from "./adapter-options.ts";
 export type { AuthConfig, AuthOption, AuthRequest, BasicCredentials, HeaderCredential } from "./auth.ts";
 export {
   createOctoWebhooks,

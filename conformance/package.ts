@@ -1,0 +1,23 @@
+// Every adapter's published build, as users load it: ESM and CommonJS, from dist.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+
+/** Checks that `root`'s build imports in Node both as ESM and as CJS and exports `octoWebhooks`. */
+export function testPackage(root: string): void {
+  it("the build imports in Node both as ESM and as CJS", () => {
+    expect(existsSync(join(root, "dist/index.js")), "run the build first (pnpm build)").toBe(true);
+    const probe = "[typeof m.octoWebhooks, typeof m.NonRetryableError, typeof m.createOctoWebhooks].join()";
+    const run = (args: string[]) =>
+      execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" }).trim();
+    const esm = run([
+      "--input-type=module",
+      "-e",
+      `import * as m from "./dist/index.js"; console.log(${probe})`,
+    ]);
+    const cjs = run(["-e", `const m = require("./dist/index.cjs"); console.log(${probe})`]);
+    expect(esm).toBe("function,function,function");
+    expect(cjs).toBe("function,function,function");
+  });
+}

@@ -1,0 +1,71 @@
+import {
+  createOctoWebhooks,
+  type OctoHandlerOptions,
+  type OctoWebhooks,
+  type OctoWebhooksOptions,
+} from "./create-octo-webhooks.ts";
+import { OctoWebhooksError } from "./errors.ts";
+
+/** What every framework adapter takes: core's options, plus where to listen and an optional existing receiver. */
+export type AdapterOptions<TContext = unknown> = OctoWebhooksOptions<TContext> & {
+  /** Answer only this path (a trailing slash is tolerated); other paths go to the next middleware. */
+  path?: string;
+  /** An existing receiver to use; handler options given beside it are registered on it. */
+  webhooks?: OctoWebhooks<TContext>;
+};
+
+const HANDLER_KEYS = {
+  onBookingUpdate: "onBookingUpdate",
+  onAvailabilityUpdate: "onAvailabilityUpdate",
+  onAny: "onAny",
+  onUnknownEvent: "onUnknownEvent",
+  onError: "onError",
+} as const satisfies { [K in keyof OctoHandlerOptions]-?: K };
+
+/**
+ * Turns an adapter's options into the receiver it uses and the path it answers (for adapters; users
+ * call the adapter). With `webhooks`, only handler options may be given beside it, and they are
+ * registered on it: the other options configure a receiver when it is created, so they would be ignored.
+ *
+ * @example
+ * ```ts
+ * const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/express");
+ * ```
+ */
+export function adapterWebhooks<TContext>(
+  options: AdapterOptions<TContext> | undefined,
+  adapter: string,
+): { webhooks: OctoWebhooks<TContext>; path: string | undefined } {
+  const fail = (message: string): never => {
+    const error = new OctoWebhooksError("CONFIG_INVALID", message);
+    error.message = `[${adapter}] ${message}`;
+    throw error;
+  };
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    fail("options must be an object");
+  }
+  const { path, webhooks: existing, ...rest } = options ?? {};
+  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
+    fail('`path` must start with "/", for example "/webhooks/octo"');
+  }
+  if (existing === undefined) return { webhooks: createOctoWebhooks(rest), path };
+  if (typeof existing !== "object" || existing === null || typeof existing.handle !== "function") {
+    fail("`webhooks` must be a receiver made by createOctoWebhooks()");
+  }
+  const misplaced = Object.keys(rest).filter((key) => !Object.hasOwn(HANDLER_KEYS, key));
+  if (misplaced.length > 0) {
+    fail(
+      `${misplaced.map((k) => `\`${k}\``).join(", ")} cannot be applied to an existing receiver; pass ${misplaced.length === 1 ? "it" : "them"} to createOctoWebhooks() instead`,
+    );
+  }
+  const register = <T>(value: T | readonly T[] | undefined, add: (handler: T) => unknown) => {
+    if (value === undefined) return;
+    for (const handler of Array.isArray(value) ? value : [value as T]) add(handler);
+  };
+  register(rest.onBookingUpdate, existing.onBookingUpdate);
+  register(rest.onAvailabilityUpdate, existing.onAvailabilityUpdate);
+  register(rest.onAny, existing.onAny);
+  register(rest.onUnknownEvent, existing.onUnknownEvent);
+  register(rest.onError, existing.onError);
+  return { webhooks: existing, path };
+}

@@ -1,0 +1,79 @@
+import { type AdapterOptions, adapterWebhooks, matchesPath } from "@octo-webhooks/core";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+
+export type {
+  AnyOctoEvent,
+  AuthConfig,
+  AuthOption,
+  AuthRequest,
+  Availability,
+  AvailabilityUpdateEvent,
+  BasicCredentials,
+  Booking,
+  BookingUpdateEvent,
+  Diff,
+  HandlerContext,
+  HeaderCredential,
+  Logger,
+  OctoErrorCode,
+  OctoErrorHandler,
+  OctoEventMap,
+  OctoEventName,
+  OctoHandler,
+  OctoWebhooks,
+  OctoWebhooksOptions,
+  Supplier,
+  UnitItem,
+  UnknownEvent,
+  ValidationIssue,
+  Webhook,
+} from "@octo-webhooks/core";
+export {
+  createOctoWebhooks,
+  NonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+  OctoWebhooksError,
+} from "@octo-webhooks/core";
+
+/** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
+export type OctoExpressOptions = AdapterOptions<Request>;
+
+/**
+ * An Express middleware that receives OCTO webhooks. Mounted app-wide with `path`, it answers that path
+ * (every method: wrong ones get 405) and passes the others to `next()`; mounted on a route, it answers
+ * whatever reaches it. `express.json()`, `express.text()` or `express.raw()` may run before it or not.
+ * A per-request `auth` resolver gets Express's `req`.
+ *
+ * @example
+ * ```ts
+ * import express from "express";
+ * import { octoWebhooks } from "@octo-webhooks/express";
+ *
+ * const app = express();
+ * app.use(octoWebhooks({
+ *   path: "/webhooks/octo",
+ *   auth: { basic: { username: "octo", password: process.env.OCTO_HOOK_PASS! } },
+ *   onBookingUpdate: async ({ booking }) => console.log(booking.uuid, booking.status),
+ * }));
+ * ```
+ */
+export function octoWebhooks(options?: OctoExpressOptions): RequestHandler {
+  const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/express");
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (path !== undefined && !matchesPath(req.url, path)) return next();
+    // A body parser that read the stream left its result in `req.body` (an object, a string or a
+    // Buffer); one that skipped this content type left the stream unread, and then it is ours to read.
+    if (req.readableEnded && req.body === undefined) {
+      return next(
+        new Error(
+          "[@octo-webhooks/express] the request body was read by a middleware that did not set req.body; mount octoWebhooks() before it",
+        ),
+      );
+    }
+    const body = req.readableEnded ? req.body : req;
+    webhooks.handle({ method: req.method, headers: req.headers, body }, req).then((answer) => {
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    }, next);
+  };
+}

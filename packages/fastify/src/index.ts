@@ -1,0 +1,94 @@
+import { type AdapterOptions, adapterWebhooks, type RequestBody } from "@octo-webhooks/core";
+import type { FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from "fastify";
+
+export type {
+  AnyOctoEvent,
+  AuthConfig,
+  AuthOption,
+  AuthRequest,
+  Availability,
+  AvailabilityUpdateEvent,
+  BasicCredentials,
+  Booking,
+  BookingUpdateEvent,
+  Diff,
+  HandlerContext,
+  HeaderCredential,
+  Logger,
+  OctoErrorCode,
+  OctoErrorHandler,
+  OctoEventMap,
+  OctoEventName,
+  OctoHandler,
+  OctoWebhooks,
+  OctoWebhooksOptions,
+  Supplier,
+  UnitItem,
+  UnknownEvent,
+  ValidationIssue,
+  Webhook,
+} from "@octo-webhooks/core";
+export {
+  createOctoWebhooks,
+  NonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+  OctoWebhooksError,
+} from "@octo-webhooks/core";
+
+/** Options of {@link octoWebhooks}: core's options, the route's `path`, and optionally an existing receiver as `webhooks`. */
+export type OctoFastifyOptions = AdapterOptions<FastifyRequest> & { path: string };
+
+const PACKAGE = "@octo-webhooks/fastify";
+
+/**
+ * A Fastify plugin that receives OCTO webhooks on `path` (under the `prefix` it is registered with; a
+ * trailing slash is tolerated; wrong methods get 405). It is encapsulated on purpose: it brings its own
+ * body handling in its own scope, so the app's content-type parsers cannot change what it reads and it
+ * changes nothing for the app's other routes. A per-request `auth` resolver gets the
+ * `FastifyRequest`.
+ *
+ * @example
+ * ```ts
+ * import Fastify from "fastify";
+ * import { octoWebhooks } from "@octo-webhooks/fastify";
+ *
+ * const app = Fastify();
+ * app.register(octoWebhooks, {
+ *   path: "/webhooks/octo",
+ *   auth: { basic: { username: "octo", password: process.env.OCTO_HOOK_PASS! } },
+ *   onBookingUpdate: async ({ booking }) => console.log(booking.uuid, booking.status),
+ * });
+ * ```
+ */
+export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fastify, options) => {
+  // what Fastify's `register` takes for itself is not ours
+  const { prefix, logLevel, logSerializers, ...ours } = options as OctoFastifyOptions &
+    Record<string, unknown>;
+  const { webhooks, path } = adapterWebhooks(ours, PACKAGE);
+  if (path === undefined) {
+    throw new Error(`[${PACKAGE}] give the route's \`path\`, for example { path: "/webhooks/octo" }`);
+  }
+
+  // the raw stream is the body: core reads it, with its size limit and its content-type decision
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
+
+  const handler: RouteHandlerMethod = async (request, reply) => {
+    const answer = await webhooks.handle(
+      { method: request.method, headers: request.headers, body: request.body as RequestBody },
+      request,
+    );
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  };
+  const bare = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  fastify.all(bare, handler);
+  if (bare !== "/") {
+    try {
+      fastify.all(`${bare}/`, handler);
+    } catch (error) {
+      // the app already ignores trailing slashes
+      if ((error as { code?: unknown }).code !== "FST_ERR_DUPLICATED_ROUTE") throw error;
+    }
+  }
+};

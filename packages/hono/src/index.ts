@@ -1,0 +1,100 @@
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  matchesPath,
+  type OctoRequest,
+  type RequestBody,
+} from "@octo-webhooks/core";
+import type { Context, Env, MiddlewareHandler } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+export type {
+  AnyOctoEvent,
+  AuthConfig,
+  AuthOption,
+  AuthRequest,
+  Availability,
+  AvailabilityUpdateEvent,
+  BasicCredentials,
+  Booking,
+  BookingUpdateEvent,
+  Diff,
+  HandlerContext,
+  HeaderCredential,
+  Logger,
+  OctoErrorCode,
+  OctoErrorHandler,
+  OctoEventMap,
+  OctoEventName,
+  OctoHandler,
+  OctoWebhooks,
+  OctoWebhooksOptions,
+  Supplier,
+  UnitItem,
+  UnknownEvent,
+  ValidationIssue,
+  Webhook,
+} from "@octo-webhooks/core";
+export {
+  createOctoWebhooks,
+  NonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+  OctoWebhooksError,
+} from "@octo-webhooks/core";
+
+/**
+ * Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`.
+ * `E` is the app's env (`{ Bindings: ... }`); left out, `c.env` is untyped, as in Hono's own `Context`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Hono's own default for an unknown env, so `c.env.X` type-checks
+export type OctoHonoOptions<E extends Env = any> = AdapterOptions<Context<E>>;
+
+/** The body as Hono has it: the text or bytes a middleware before us already read (Hono caches them), else the stream. */
+async function bodyOf(c: Context): Promise<RequestBody> {
+  const cache = c.req.bodyCache;
+  if (cache.arrayBuffer) return new Uint8Array(await cache.arrayBuffer);
+  if (cache.text) return cache.text;
+  if (Object.keys(cache).length > 0) return c.req.text();
+  if (c.req.raw.bodyUsed) {
+    throw new Error(
+      "[@octo-webhooks/hono] the request body was read from c.req.raw by a middleware before this one; read it with c.req.json() or c.req.text() (Hono caches those), or mount octoWebhooks() first",
+    );
+  }
+  return c.req.raw.body;
+}
+
+/**
+ * A Hono middleware (or handler) that receives OCTO webhooks, on Node (`@hono/node-server`), Cloudflare
+ * Workers, Deno and Bun. Mounted with `app.post(path, ...)` it answers what reaches it; with
+ * `app.use(octoWebhooks({ path }))` it answers that path (wrong methods get 405) and passes the others to
+ * `next()`. A per-request `auth` resolver gets Hono's `c`, so credentials can come from
+ * `c.env` per request; on Workers, `c.executionCtx.waitUntil` is passed along.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { octoWebhooks } from "@octo-webhooks/hono";
+ *
+ * const app = new Hono<{ Bindings: { OCTO_USER: string; OCTO_PASS: string } }>();
+ * app.post("/webhooks/octo", octoWebhooks({
+ *   auth: (c) => ({ basic: { username: c.env.OCTO_USER, password: c.env.OCTO_PASS } }),
+ *   onBookingUpdate: async ({ booking }) => console.log(booking.uuid, booking.status),
+ * }));
+ * export default app;
+ * ```
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see OctoHonoOptions
+export function octoWebhooks<E extends Env = any>(options?: OctoHonoOptions<E>): MiddlewareHandler<E> {
+  const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
+  return async (c, next) => {
+    if (path !== undefined && !matchesPath(c.req.path, path)) return next();
+    const request: OctoRequest = { method: c.req.method, headers: c.req.raw.headers, body: await bodyOf(c) };
+    try {
+      const execution = c.executionCtx; // a getter that throws where there is none (Node)
+      request.waitUntil = (promise) => execution.waitUntil(promise);
+    } catch {}
+    const answer = await webhooks.handle(request, c);
+    return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
+  };
+}

@@ -1,0 +1,86 @@
+import { type AdapterOptions, adapterWebhooks, matchesPath, type RequestBody } from "@octo-webhooks/core";
+import type { Context, Middleware } from "koa";
+
+export type {
+  AnyOctoEvent,
+  AuthConfig,
+  AuthOption,
+  AuthRequest,
+  Availability,
+  AvailabilityUpdateEvent,
+  BasicCredentials,
+  Booking,
+  BookingUpdateEvent,
+  Diff,
+  HandlerContext,
+  HeaderCredential,
+  Logger,
+  OctoErrorCode,
+  OctoErrorHandler,
+  OctoEventMap,
+  OctoEventName,
+  OctoHandler,
+  OctoWebhooks,
+  OctoWebhooksOptions,
+  Supplier,
+  UnitItem,
+  UnknownEvent,
+  ValidationIssue,
+  Webhook,
+} from "@octo-webhooks/core";
+export {
+  createOctoWebhooks,
+  NonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+  OctoWebhooksError,
+} from "@octo-webhooks/core";
+
+/** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
+export type OctoKoaOptions = AdapterOptions<Context>;
+
+/**
+ * A Koa middleware that receives OCTO webhooks. With `path`, it answers that path (every method: wrong
+ * ones get 405) and passes the others to `next()`; without, it answers every request that reaches it.
+ * `@koa/bodyparser` or `koa-body` may run before it or not: the raw text is used when the parser kept
+ * it, the parsed body otherwise, and the stream when nothing read it. A per-request `auth` resolver
+ * gets Koa's `ctx`.
+ *
+ * @example
+ * ```ts
+ * import Koa from "koa";
+ * import { octoWebhooks } from "@octo-webhooks/koa";
+ *
+ * const app = new Koa();
+ * app.use(octoWebhooks({
+ *   path: "/webhooks/octo",
+ *   auth: { basic: { username: "octo", password: process.env.OCTO_HOOK_PASS! } },
+ *   onBookingUpdate: async ({ booking }) => console.log(booking.uuid, booking.status),
+ * }));
+ * ```
+ */
+export function octoWebhooks(options?: OctoKoaOptions): Middleware {
+  const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/koa");
+  return async (ctx, next) => {
+    if (path !== undefined && !matchesPath(ctx.url, path)) return next();
+    // a body parser that read the stream left the text (`rawBody`) and the parsed value; one that
+    // skipped this content type left the stream unread, and then it is ours to read
+    const request = ctx.request as typeof ctx.request & { body?: unknown; rawBody?: unknown };
+    let body: unknown = ctx.req;
+    if (ctx.req.readableEnded) {
+      body = typeof request.rawBody === "string" ? request.rawBody : request.body;
+      if (body === undefined) {
+        throw new Error(
+          "[@octo-webhooks/koa] the request body was read by a middleware that did not set ctx.request.body; mount octoWebhooks() before it",
+        );
+      }
+    }
+    const answer = await webhooks.handle(
+      { method: ctx.method, headers: ctx.headers, body: body as RequestBody },
+      ctx,
+    );
+    ctx.status = answer.status;
+    ctx.set(answer.headers);
+    ctx.body = answer.body;
+  };
+}
