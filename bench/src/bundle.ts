@@ -16,6 +16,15 @@ const WORKERS: Record<string, string> = {
       onBookingUpdate: ({ booking }) => console.log(booking.uuid),
     });
     export default { fetch: webhooks.fetch };`,
+  "core + Hono adapter + hono": `
+    import { Hono } from "hono";
+    import { octoWebhooks } from "@octo-webhooks/hono";
+    const app = new Hono();
+    app.post("/webhooks/octo", octoWebhooks({
+      auth: (c) => ({ basic: { username: c.env.USER, password: c.env.PASS } }),
+      onBookingUpdate: ({ booking }) => console.log(booking.uuid),
+    }));
+    export default app;`,
 };
 
 /** Registers another Worker source to measure (the Hono adapter adds itself once it exists). */

@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import autocannon from "autocannon";
 import { seedBooking } from "./bodies.ts";
-import { FRAMEWORKS, PASS, PATH, USER } from "./server.ts";
+import { FRAMEWORKS, PASS, PATH, USER } from "./constants.ts";
 
 export interface Sample {
   rps: number;

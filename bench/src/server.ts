@@ -4,11 +4,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export const PATH = "/webhooks/octo";
-export const USER = "octo";
-export const PASS = "bench-password-0123456789";
+import { PATH } from "./constants.ts";
 
-type Start = () => Promise<Server>;
+export type Start = () => Promise<Server>;
 
 const bare: Record<string, Start> = {
   "node:http": async () => {
@@ -61,18 +59,9 @@ const bare: Record<string, Start> = {
   },
 };
 
-const octo: Record<string, Start> = {};
-
-/** Registers the "with octoWebhooks" server of a framework (see octo-servers.ts). */
-export function registerOcto(framework: string, start: Start): void {
-  octo[framework] = start;
-}
-
-export const FRAMEWORKS = Object.keys(bare);
-
 async function main() {
   const [framework, variant] = process.argv.slice(2);
-  await import("./octo-servers.ts");
+  const { octo } = await import("./octo-servers.ts");
   const start = (variant === "octo" ? octo : bare)[framework ?? ""];
   if (!start) throw new Error(`no ${variant} server for ${framework}`);
   const server = await start();
@@ -81,4 +70,4 @@ async function main() {
   });
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) await main();
+await main();
