@@ -185,7 +185,9 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
     timeoutMs,
     retry: retrySettings(options.retries),
     logger: options.logger ?? {},
-    scrub: (text) => text.replaceAll(apiKey, "***"),
+    // suppliers' messages may echo the key or a webhook URL with its credentials
+    scrub: (text) =>
+      text.replaceAll(apiKey, "***").replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1***@"),
   };
   // learnt by the first `sync` that needs an update; saves later syncs a failing PATCH
   const supplier: SupplierTraits = { patchSupported: undefined };

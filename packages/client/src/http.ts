@@ -80,6 +80,16 @@ function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Scrubs every string inside an OCTO error's extra fields (they end up in logs with the error). */
+function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === "string") return scrub(value);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub)]));
+  }
+  return value;
+}
+
 function apiError(
   settings: HttpSettings,
   response: Response,
@@ -105,7 +115,7 @@ function apiError(
       settings.scrub(detail || "(no errorMessage)"),
       {
         ...where,
-        extra,
+        extra: scrubDeep(extra, settings.scrub) as Record<string, unknown>,
         retryAfterMs,
       },
     );

@@ -264,6 +264,26 @@ describe("lenient answers", () => {
     noSecrets(error.message);
   });
 
+  it("scrubs URL credentials a supplier echoes, in the message and in the extra fields", async () => {
+    const url = "https://octo:hook-pass@shop.example/hooks";
+    const server = await rawServer((_req, res) =>
+      res
+        .writeHead(400, { "content-type": "application/json" })
+        .end(
+          JSON.stringify({ error: "INVALID_URL", errorMessage: `cannot reach ${url}`, url, tried: [url] }),
+        ),
+    );
+    const error = await client(server.url)
+      .webhooks.create({ url, event: "booking_update" })
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      code: "INVALID_URL",
+      errorMessage: "cannot reach https://***@shop.example/hooks",
+      extra: { url: "https://***@shop.example/hooks", tried: ["https://***@shop.example/hooks"] },
+    });
+    noSecrets(`${error.message} ${JSON.stringify(error)}`);
+  });
+
   it("encodes ids in paths", async () => {
     const seen: string[] = [];
     const server = await rawServer((req, res) => {

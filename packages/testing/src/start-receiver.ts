@@ -47,8 +47,14 @@ export async function startReceiver(
       );
       return;
     }
-    const answer = await webhooks.handle({ method: req.method ?? "", headers: req.headers, body: req });
-    res.writeHead(answer.status, answer.headers).end(answer.body);
+    try {
+      const answer = await webhooks.handle({ method: req.method ?? "", headers: req.headers, body: req });
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    } catch {
+      // core answers every failure itself; this only guards a broken `handle` (never leave a request hanging)
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+      res.end('{"ok":false}');
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

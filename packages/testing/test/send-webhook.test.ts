@@ -88,6 +88,16 @@ describe("sendWebhook + startReceiver", () => {
     expect(r.seen).toEqual(["booking CONFIRMED"]);
   });
 
+  it("never leaves a request hanging, even when `handle` itself throws", async () => {
+    const broken = await startReceiver({
+      handle: async () => {
+        throw new Error("broken");
+      },
+    });
+    cleanup.push(broken.close);
+    expect((await sendWebhook(broken.url, bookingUpdate())).status).toBe(500);
+  });
+
   it("rejects on network errors and timeouts, and on URLs that cannot receive webhooks", async () => {
     const port = await closedPort();
     await expect(sendWebhook(`http://127.0.0.1:${port}/x`, {})).rejects.toMatchObject({
