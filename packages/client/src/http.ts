@@ -156,7 +156,10 @@ export async function send(
       { url, init: { method, headers, body: payload }, where },
       signal,
     );
-    if (!(outcome instanceof OctoClientError)) return outcome;
+    if (!(outcome instanceof OctoClientError)) {
+      logger.debug?.(`${PACKAGE_PREFIX} ${method} ${shown} answered ${outcome.status}`);
+      return outcome;
+    }
     if (attempt > retry.limit) throw outcome;
     const asked = outcome instanceof OctoApiError ? outcome.retryAfterMs : undefined;
     if (asked !== undefined && asked > retry.maxDelayMs) {

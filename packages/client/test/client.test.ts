@@ -35,6 +35,10 @@ describe("against the mock supplier", () => {
     await octo.webhooks.delete(created.id);
     expect((await octo.webhooks.list()).map((w) => w.id)).toEqual([second.id]);
     expect(octo.lines).toEqual([]);
+    expect(octo.debugLines).toHaveLength(s.requests.length);
+    expect(octo.debugLines[0]).toMatch(
+      /^\[@octo-webhooks\/client\] POST http:\/\/127\.0\.0\.1:\d+\/octo\/webhooks answered 200$/,
+    );
   });
 
   it("sends Bearer, Octo-Capabilities (always with octo/webhooks, once) and Octo-Env", async () => {

@@ -18,10 +18,11 @@ export async function supplier(options: MockSupplierOptions = {}): Promise<MockS
   return started;
 }
 
-/** A client of `baseUrl` with fast retries and a logger that keeps every line. */
+/** A client of `baseUrl` with fast retries and a logger that keeps every line (`lines`: warnings). */
 export function client(baseUrl: string, options: Partial<OctoClientOptions> = {}) {
   const lines: string[] = [];
-  const logger: ClientLogger = { debug: (m) => void lines.push(m), warn: (m) => void lines.push(m) };
+  const debugLines: string[] = [];
+  const logger: ClientLogger = { debug: (m) => void debugLines.push(m), warn: (m) => void lines.push(m) };
   const octo = createOctoClient({
     baseUrl,
     apiKey: API_KEY,
@@ -29,7 +30,7 @@ export function client(baseUrl: string, options: Partial<OctoClientOptions> = {}
     logger,
     ...options,
   });
-  return Object.assign(octo, { lines });
+  return Object.assign(octo, { lines, debugLines });
 }
 
 /** A bare server answering with `handler`, for answers the mock supplier never gives. */

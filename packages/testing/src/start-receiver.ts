@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { matchesPath, type OctoWebhooks } from "@octo-webhooks/core";
+import { listen, shutdown } from "./serve.ts";
 
 export interface ReceiverOptions {
   /** Default 0: a free port. */
@@ -56,24 +56,11 @@ export async function startReceiver(
       res.end('{"ok":false}');
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const shownHost = host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host;
+  const { origin, port } = await listen(server, options.port, options.host);
   return {
-    url: `http://${shownHost}:${address.port}${path}`,
-    port: address.port,
+    url: `${origin}${path}`,
+    port,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => shutdown(server),
   };
 }

@@ -167,6 +167,7 @@ describe("the management API", () => {
     const patch = await call(s, "PATCH", `/webhooks/${json.id}`, { retryOnError: false });
     expect(patch.status).toBe(404);
     expect(patch.json.error).toBe("NOT_FOUND");
+    expect((await call(s, "DELETE", "/webhooks/%E0%A4%A")).status).toBe(400);
   });
 
   it("fails the next calls on purpose (failNext), with Retry-After or a non-JSON body", async () => {
@@ -366,6 +367,14 @@ describe("deliveries", () => {
       "delivered",
     ]);
     expect((await call(s, "POST", "/_mock/simulate/event", { body: {} })).status).toBe(400);
+    const badDate = await call(s, "POST", "/_mock/simulate/booking-update", { createdAt: "yesterday" });
+    expect([badDate.status, badDate.json.errorMessage]).toEqual([
+      400,
+      "[@octo-webhooks/testing] `createdAt` must be a date or an ISO 8601 string",
+    ]);
+    expect((await call(s, "POST", "/_mock/simulate/booking-update", [1])).status).toBe(400);
+    await expect(s.simulate.bookingLifecycle({ createdAt: "yesterday" })).rejects.toThrow("createdAt");
+    expect(s.deliveries).toHaveLength(4);
     expect((await call(s, "POST", "/_mock/simulate/nothing", {})).status).toBe(404);
     expect(
       (await call(s, "POST", "/_mock/simulate/booking-update", {}, { authorization: "Bearer x" })).status,

@@ -192,63 +192,64 @@ function readDesired(file: string): WebhookInput[] {
   });
 }
 
-function printSync(result: SyncResult | SyncPlan, dryRun: boolean, options: ConnectionOptions, io: Io): void {
-  const { c } = io;
-  const lines: Array<[string, string, string, string]> = [];
-  const describe = (w: { event: string; url?: string | null | undefined }) =>
-    [String(w.event), options.showSecrets ? String(w.url) : redactUrl(String(w.url))] as const;
-  const counts = { created: 0, updated: 0, deleted: 0, kept: 0 };
+type SyncAction = "create" | "update" | "delete" | "keep";
+const DONE: Record<SyncAction, string> = {
+  create: "created",
+  update: "updated",
+  delete: "deleted",
+  keep: "kept",
+};
+
+/** One row per webhook a sync touched (or would touch): action, webhook, detail. */
+function syncRows(result: SyncResult | SyncPlan) {
+  type Row = [SyncAction, { event: string; url?: string | null | undefined }, string];
   if ("created" in result) {
-    for (const w of result.created) lines.push(["created", ...describe(w), `id ${w.id}`]);
-    for (const u of result.updated)
-      lines.push(["updated", ...describe(u.webhook), `${u.changes.join(", ")} (${u.via})`]);
-    for (const w of result.deleted) lines.push(["deleted", ...describe(w), `id ${w.id}`]);
-    for (const w of result.kept) lines.push(["kept", ...describe(w), `id ${w.id}`]);
-    Object.assign(counts, {
-      created: result.created.length,
-      updated: result.updated.length,
-      deleted: result.deleted.length,
-      kept: result.kept.length,
-    });
-  } else {
-    for (const w of result.create) lines.push(["would create", ...describe(w), ""]);
-    for (const u of result.update) lines.push(["would update", ...describe(u.webhook), u.changes.join(", ")]);
-    for (const d of result.delete) lines.push(["would delete", ...describe(d.webhook), d.reason]);
-    for (const w of result.keep) lines.push(["would keep", ...describe(w), `id ${w.id}`]);
-    Object.assign(counts, {
-      created: result.create.length,
-      updated: result.update.length,
-      deleted: result.delete.length,
-      kept: result.keep.length,
-    });
+    return [
+      ...result.created.map((w): Row => ["create", w, `id ${w.id}`]),
+      ...result.updated.map((u): Row => ["update", u.webhook, `${u.changes.join(", ")} (${u.via})`]),
+      ...result.deleted.map((w): Row => ["delete", w, `id ${w.id}`]),
+      ...result.kept.map((w): Row => ["keep", w, `id ${w.id}`]),
+    ];
   }
+  return [
+    ...result.create.map((w): Row => ["create", w, ""]),
+    ...result.update.map((u): Row => ["update", u.webhook, u.changes.join(", ")]),
+    ...result.delete.map((d): Row => ["delete", d.webhook, d.reason]),
+    ...result.keep.map((w): Row => ["keep", w, `id ${w.id}`]),
+  ];
+}
+
+function printSync(result: SyncResult | SyncPlan, dryRun: boolean, options: ConnectionOptions, io: Io): void {
+  const rows = syncRows(result).map(([action, webhook, detail]) => ({
+    action,
+    label: dryRun ? `would ${action}` : DONE[action],
+    event: String(webhook.event),
+    url: options.showSecrets ? String(webhook.url) : redactUrl(String(webhook.url)),
+    detail,
+  }));
+  const count = (action: SyncAction) => rows.filter((r) => r.action === action).length;
+  const counts = {
+    created: count("create"),
+    updated: count("update"),
+    deleted: count("delete"),
+    kept: count("keep"),
+  };
   if (options.json) {
-    io.out(
-      JSON.stringify(
-        {
-          dryRun,
-          ...counts,
-          actions: lines.map(([action, event, url, detail]) => ({ action, event, url, detail })),
-        },
-        null,
-        2,
-      ),
-    );
+    const actions = rows.map(({ label, event, url, detail }) => ({ action: label, event, url, detail }));
+    io.out(JSON.stringify({ dryRun, ...counts, actions }, null, 2));
     return;
   }
-  const colour = (action: string) =>
-    action.endsWith("kept") || action.endsWith("keep")
-      ? c.dim(action)
-      : action.includes("delete")
-        ? c.red(action)
-        : c.green(action);
-  table(lines.map((line) => [...line])).forEach((row, i) => {
-    const action = lines[i]?.[0] ?? "";
-    io.out(colour(action) + row.slice(action.length));
+  const { c } = io;
+  const colour = { create: c.green, update: c.green, delete: c.red, keep: c.dim };
+  table(rows.map((r) => [r.label, r.event, r.url, r.detail])).forEach((line, i) => {
+    const row = rows[i] as (typeof rows)[number];
+    io.out(colour[row.action](row.label) + line.slice(row.label.length));
   });
   const verb = dryRun ? "would be " : "";
   io.out(
-    `${counts.created} ${verb}created, ${counts.updated} ${verb}updated, ${counts.deleted} ${verb}deleted, ${counts.kept} ${verb}kept`,
+    Object.entries(counts)
+      .map(([name, n]) => `${n} ${verb}${name}`)
+      .join(", "),
   );
 }
 

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createDelivery, type Delivery, type DeliveryAttempt, runDelivery } from "../deliver.ts";
 import { type AvailabilityUpdateOptions, availabilityUpdate } from "../factories/availability.ts";
 import {
@@ -10,6 +9,7 @@ import {
 } from "../factories/booking.ts";
 import { createRandom, type Seed } from "../factories/random.ts";
 import type { FactoryOptions } from "../factories/shared.ts";
+import { listen, shutdown } from "../serve.ts";
 import {
   type MockWebhook,
   OctoError,
@@ -227,7 +227,12 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     }
     const match = /^\/webhooks\/([^/]+)$/.exec(path);
     if (match) {
-      const id = decodeURIComponent(match[1] as string);
+      let id: string;
+      try {
+        id = decodeURIComponent(match[1] as string);
+      } catch {
+        throw new OctoError(400, "BAD_REQUEST", "the webhook id in the path is not valid percent-encoding");
+      }
       if (method === "PATCH" && options.supportsPatch === false) {
         throw new OctoError(404, "NOT_FOUND", `no route PATCH ${BASE_PATH}/webhooks/:id`);
       }
@@ -257,19 +262,26 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   const control = async (req: IncomingMessage, path: string): Promise<unknown> => {
     if (req.method === "GET" && path === "/_mock/deliveries") return deliveries;
     if (req.method !== "POST") throw new OctoError(405, "METHOD_NOT_ALLOWED", "control routes take POST");
-    const input = (await readJson(req)) as Record<string, unknown>;
+    const input = await readJson(req);
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      throw new OctoError(400, "BAD_REQUEST", "the body must be a JSON object of options");
+    }
+    const options = input as Record<string, unknown>;
     const before = deliveries.length;
     let run: Promise<Delivery[]>;
-    if (path === "/_mock/simulate/booking-lifecycle") run = simulate.bookingLifecycle(input);
-    else if (path === "/_mock/simulate/booking-update") run = simulate.bookingUpdate(input);
-    else if (path === "/_mock/simulate/availability-change") run = simulate.availabilityChange(input);
+    if (path === "/_mock/simulate/booking-lifecycle") run = simulate.bookingLifecycle(options);
+    else if (path === "/_mock/simulate/booking-update") run = simulate.bookingUpdate(options);
+    else if (path === "/_mock/simulate/availability-change") run = simulate.availabilityChange(options);
     else if (path === "/_mock/simulate/event") {
-      if (typeof input.event !== "string" || typeof input.body !== "object" || input.body === null) {
+      if (typeof options.event !== "string" || typeof options.body !== "object" || options.body === null) {
         throw new OctoError(400, "BAD_REQUEST", 'send { "event": "booking_update", "body": { ... } }');
       }
-      run = simulate.event(input.event, input.body as Record<string, unknown>);
+      run = simulate.event(options.event, options.body as Record<string, unknown>);
     } else throw new OctoError(404, "NOT_FOUND", `no control route ${path}`);
-    void run; // delivered in the background; GET /octo/_mock/deliveries shows the attempts
+    // the deliveries are created at once and sent in the background (GET /octo/_mock/deliveries shows them)
+    await Promise.race([run, Promise.resolve()]).catch((error: unknown) => {
+      throw new OctoError(400, "BAD_REQUEST", error instanceof Error ? error.message : "invalid options");
+    });
     return { deliveries: deliveries.slice(before).map((d) => d.id) };
   };
 
@@ -391,22 +403,23 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     booking: { testMode: webhook.env !== "live", ...given.booking },
   });
 
+  // async, so that bad options reject; the deliveries are still created before the first await
   const simulate: MockSupplier["simulate"] = {
-    bookingLifecycle: (given = {}) => {
+    bookingLifecycle: async (given = {}) => {
       const simulation = nextSimulation();
       return dispatch("booking_update", (webhook) => bookingLifecycle(asBooking(webhook, simulation, given)));
     },
-    bookingUpdate: (given = {}) => {
+    bookingUpdate: async (given = {}) => {
       const simulation = nextSimulation();
       return dispatch("booking_update", (webhook) => [bookingUpdate(asBooking(webhook, simulation, given))]);
     },
-    availabilityChange: (given = {}) => {
+    availabilityChange: async (given = {}) => {
       const simulation = nextSimulation();
       return dispatch("availability_update", (webhook) => [
         availabilityUpdate(from(webhook, simulation, given)),
       ]);
     },
-    event: (event, body) => {
+    event: async (event, body) => {
       const simulation = nextSimulation();
       return dispatch(event, (webhook) => [{ webhook: from(webhook, simulation, {}).webhook, ...body }]);
     },
@@ -415,24 +428,15 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   const server = createServer((req, res) => {
     void handler(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const shownHost = host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host;
+  const { origin, port } = await listen(server, options.port, options.host);
 
   const idle = async () => {
     while (pending.size > 0) await Promise.allSettled([...pending]);
   };
 
   return {
-    url: `http://${shownHost}:${address.port}${BASE_PATH}`,
-    port: address.port,
+    url: `${origin}${BASE_PATH}`,
+    port,
     apiKey: keys[0] as string,
     get webhooks() {
       return [...store.values()].map(publicWebhook);
@@ -448,8 +452,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     idle,
     async close() {
       lifetime.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const closed = shutdown(server);
       await idle();
       await closed;
     },
