@@ -1,0 +1,104 @@
+import {
+  createOctoWebhooks,
+  OctoHandlerError,
+  OctoRequestError,
+  type OctoWebhooksOptions,
+  STATUS_BY_CODE,
+} from "@octo-webhooks/core";
+import { startReceiver } from "@octo-webhooks/testing";
+import { Command } from "commander";
+import { describeEvent } from "../describe-event.ts";
+import { integer } from "../options.ts";
+import { CliError, clock, type Io } from "../output.ts";
+
+interface ListenOptions {
+  port: number;
+  host: string;
+  path: string;
+  user?: string;
+  pass?: string;
+  strict?: boolean;
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function listenCommand(io: Io): Command {
+  return new Command("listen")
+    .description("run a local receiver that prints every event it gets, and why it refuses a delivery")
+    .option("--port <port>", "port to listen on (0: any free port)", integer, 3000)
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--path <path>", "path deliveries are POSTed to", "/webhooks/octo")
+    .option("--user <username>", "require HTTP Basic credentials: username")
+    .option("--pass <password>", "require HTTP Basic credentials: password (or OCTO_HOOK_PASS)")
+    .option("--strict", "validate bodies against the official OCTO schema")
+    .addHelpText("after", "\nExample:\n  OCTO_HOOK_PASS=s3cret octo-webhooks listen --port 3000 --user octo")
+    .action(async (options: ListenOptions) => {
+      const password = options.pass ?? process.env.OCTO_HOOK_PASS;
+      if ((options.user === undefined) !== (password === undefined)) {
+        throw new CliError("give both --user and --pass (or neither)");
+      }
+      if (!options.path.startsWith("/")) throw new CliError('--path must start with "/"');
+      const { c } = io;
+      const config: OctoWebhooksOptions = {
+        validation: options.strict ? "strict" : "lenient",
+        logger: { error: (message) => io.err(io.e.red(message.replace(/^\[@octo-webhooks\/core\] /, ""))) },
+        onAny: (payload, context) => {
+          io.out(
+            `${c.dim(clock())} ${c.green("✓")} ${c.cyan(context.event)}  ${describeEvent(context.event, payload as Record<string, unknown>, c)}`,
+          );
+        },
+        onError: (error) => {
+          if (error instanceof OctoHandlerError) return;
+          const status = error instanceof OctoRequestError ? STATUS_BY_CODE[error.code] : 500;
+          const issues =
+            error instanceof OctoRequestError && error.issues.length > 0
+              ? `: ${error.issues.map((i) => `${i.path} ${i.message}`).join("; ")}`
+              : "";
+          const reason = error.message.replace(/^\[@octo-webhooks\/core\] /, "");
+          io.out(
+            `${c.dim(clock())} ${c.red("✗")} refused ${c.red(String(status))} ${error.code}: ${reason}${issues}`,
+          );
+        },
+      };
+      if (options.user !== undefined && password !== undefined) {
+        config.auth = { basic: { username: options.user, password } };
+      }
+      let webhooks: ReturnType<typeof createOctoWebhooks>;
+      try {
+        webhooks = createOctoWebhooks(config);
+      } catch (error) {
+        throw new CliError((error as Error).message.replace(/^\[@octo-webhooks\/core\] /, ""));
+      }
+      const receiver = await startReceiver(webhooks, {
+        port: options.port,
+        host: options.host,
+        path: options.path,
+      }).catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(
+          `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`,
+        );
+      });
+      const auth = config.auth
+        ? ` (Basic auth as ${options.user})`
+        : c.dim(" (no auth: any delivery is accepted)");
+      io.out(`Listening on ${c.bold(receiver.url)}${auth}`);
+      io.out(
+        c.dim(
+          "Register this URL with `octo-webhooks webhooks create`, or send a sample with `octo-webhooks trigger`. Ctrl-C stops.",
+        ),
+      );
+      await untilStopped();
+      await receiver.close();
+    });
+}

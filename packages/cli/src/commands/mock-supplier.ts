@@ -1,0 +1,83 @@
+import { redactUrl } from "@octo-webhooks/client";
+import { startMockSupplier } from "@octo-webhooks/testing";
+import { Command } from "commander";
+import { describeEvent } from "../describe-event.ts";
+import { integer, schedule } from "../options.ts";
+import { CliError, clock, type Io } from "../output.ts";
+import { untilStopped } from "./listen.ts";
+
+interface MockSupplierCliOptions {
+  port: number;
+  host: string;
+  apiKey?: string;
+  retrySchedule: number[];
+  patch: boolean;
+}
+
+const DEFAULT_KEY = "mock-api-key";
+
+export function mockSupplierCommand(io: Io): Command {
+  return new Command("mock-supplier")
+    .description(
+      "run a mock OCTO supplier: the webhook management API, and real deliveries of simulated events",
+    )
+    .option("--port <port>", "port to listen on (0: any free port)", integer, 4010)
+    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .option("--api-key <key>", `the Bearer key it accepts (default ${DEFAULT_KEY})`)
+    .option(
+      "--retry-schedule <ms,...>",
+      "waits before each retry of a failed delivery",
+      schedule,
+      [1000, 5000, 30_000],
+    )
+    .option("--no-patch", "behave like an older supplier without PATCH /webhooks/:id")
+    .addHelpText(
+      "after",
+      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt',
+    )
+    .action(async (options: MockSupplierCliOptions) => {
+      const { c } = io;
+      const supplier = await startMockSupplier({
+        port: options.port,
+        host: options.host,
+        apiKey: options.apiKey ?? DEFAULT_KEY,
+        retrySchedule: options.retrySchedule,
+        supportsPatch: options.patch,
+        onRequest: (request) => {
+          const status =
+            request.status < 400 ? c.green(String(request.status)) : c.red(String(request.status));
+          io.out(
+            `${c.dim(clock())} ${request.method} ${request.path} ${status}${request.error ? ` ${request.error}` : ""}`,
+          );
+        },
+        onAttempt: (attempt, delivery) => {
+          const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
+          const answer =
+            attempt.status !== undefined ? String(attempt.status) : (attempt.error ?? "no answer");
+          const mark = ok ? c.green("✓") : c.red("✗");
+          io.out(
+            `${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(delivery.event)} → ${redactUrl(delivery.url)} ${ok ? c.green(answer) : c.red(answer)}  ${describeEvent(delivery.event, delivery.body, c)}`,
+          );
+        },
+      }).catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(
+          `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`,
+        );
+      });
+      const key = options.apiKey === undefined ? DEFAULT_KEY : "<your --api-key>";
+      io.out(`Mock OCTO supplier on ${c.bold(supplier.url)}`);
+      io.out(`  export OCTO_BASE_URL=${supplier.url} OCTO_API_KEY=${key}`);
+      io.out(
+        c.dim(
+          `  simulate: curl -X POST -H "Authorization: Bearer ${key}" ${supplier.url}/_mock/simulate/booking-lifecycle`,
+        ),
+      );
+      io.out(
+        c.dim(
+          `  retries: ${options.retrySchedule.join(", ") || "none"} ms; PATCH: ${options.patch ? "yes" : "no"}. Ctrl-C stops.`,
+        ),
+      );
+      await untilStopped();
+      await supplier.close();
+    });
+}

@@ -1,0 +1,84 @@
+import { redactUrl } from "@octo-webhooks/client";
+import { AVAILABILITY_STATUSES, BOOKING_STATUSES } from "@octo-webhooks/core";
+import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
+import { Argument, Command } from "commander";
+import { describeEvent } from "../describe-event.ts";
+import { collectHeader, integer } from "../options.ts";
+import { CliError, type Io } from "../output.ts";
+
+interface TriggerOptions {
+  to: string;
+  status?: string;
+  user?: string;
+  pass?: string;
+  header?: Record<string, string>;
+  seed: string;
+  timeout: number;
+}
+
+export function triggerCommand(io: Io): Command {
+  return new Command("trigger")
+    .description("send a sample event to a receiver and print its answer (exit 1 unless it is a 2xx)")
+    .addArgument(
+      new Argument("<event>", "the event to send").choices(["booking_update", "availability_update"]),
+    )
+    .requiredOption("--to <url>", "the receiver's URL (may carry user:pass@)")
+    .option(
+      "--status <status>",
+      "booking status (default CONFIRMED) or availability status (default AVAILABLE)",
+    )
+    .option("--user <username>", "HTTP Basic username")
+    .option("--pass <password>", "HTTP Basic password (or OCTO_HOOK_PASS)")
+    .option("--header <name=value>", "a header to send, repeatable", collectHeader)
+    .option("--seed <seed>", "seed of the sample's ids", "1")
+    .option("--timeout <ms>", "give up after this long", integer, 10_000)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  octo-webhooks trigger booking_update --to http://localhost:3000/webhooks/octo --status CANCELLED --user octo --pass s3cret\n  octo-webhooks trigger availability_update --to http://localhost:3000/webhooks/octo --header x-api-key=abc",
+    )
+    .action(async (event: "booking_update" | "availability_update", options: TriggerOptions) => {
+      const known: readonly string[] = event === "booking_update" ? BOOKING_STATUSES : AVAILABILITY_STATUSES;
+      if (options.status !== undefined && !known.includes(options.status)) {
+        io.err(
+          io.e.yellow(
+            `note: ${options.status} is not an OCTO ${event} status (${known.join(", ")}); sending it anyway`,
+          ),
+        );
+      }
+      const body =
+        event === "booking_update"
+          ? bookingUpdate({ seed: options.seed, ...(options.status ? { status: options.status } : {}) })
+          : availabilityUpdate({ seed: options.seed, ...(options.status ? { status: options.status } : {}) });
+      const password = options.pass ?? process.env.OCTO_HOOK_PASS;
+      if ((options.user === undefined) !== (password === undefined)) {
+        throw new CliError("give both --user and --pass (or neither)");
+      }
+      const shown = redactUrl(options.to);
+      if (shown === "<invalid URL>") throw new CliError("--to must be an absolute http(s) URL");
+      io.out(
+        `${io.c.cyan("→")} POST ${shown}  ${event}  ${describeEvent(event, body as Record<string, unknown>, io.c)}`,
+      );
+      const started = Date.now();
+      let answer: Awaited<ReturnType<typeof sendWebhook>>;
+      try {
+        answer = await sendWebhook(options.to, body, {
+          ...(options.user !== undefined && password !== undefined
+            ? { username: options.user, password }
+            : {}),
+          headers: options.header ?? {},
+          timeoutMs: options.timeout,
+        });
+      } catch (error) {
+        const reason = (error as { code?: string }).code ?? (error as Error).message;
+        throw new CliError(
+          `could not deliver to ${shown}: ${reason.replace(/^\[@octo-webhooks\/[a-z]+\] /, "")}`,
+        );
+      }
+      const ok = answer.status >= 200 && answer.status < 300;
+      const status = ok ? io.c.green(String(answer.status)) : io.c.red(String(answer.status));
+      io.out(
+        `${io.c.cyan("←")} ${status} ${answer.body.slice(0, 500)} ${io.c.dim(`(${Date.now() - started} ms)`)}`,
+      );
+      if (!ok) throw new CliError(`the receiver answered ${answer.status}`);
+    });
+}

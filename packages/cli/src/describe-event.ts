@@ -1,0 +1,42 @@
+import type { Colors } from "./output.ts";
+
+type Json = Record<string, unknown>;
+const str = (value: unknown) =>
+  typeof value === "string" || typeof value === "number" ? String(value) : "?";
+
+/**
+ * One readable line for a delivery body: what happened to which booking or slot. Reads only what it
+ * prints, so any body (lenient, unknown events) can be described.
+ */
+export function describeEvent(event: string, body: Json, c: Colors): string {
+  if (event === "booking_update" && typeof body.booking === "object" && body.booking !== null) {
+    const booking = body.booking as Json;
+    const diff = Array.isArray(body.diff) ? (body.diff as Json[]) : [];
+    const change = diff.find((d) => d.path === "/status");
+    const status = change
+      ? `${str(change.was)} → ${c.bold(str(booking.status))}`
+      : c.bold(str(booking.status));
+    const others = diff.length - (change ? 1 : 0);
+    const units = Array.isArray(booking.unitItems) ? `${booking.unitItems.length} units` : undefined;
+    const details = [
+      units,
+      booking.productId ? `product ${str(booking.productId)}` : undefined,
+      others > 0 ? `${others} other change${others === 1 ? "" : "s"}` : undefined,
+    ].filter(Boolean);
+    return `booking ${str(booking.uuid)} ${status}${details.length ? c.dim(` (${details.join(", ")})`) : ""}`;
+  }
+  if (
+    event === "availability_update" &&
+    typeof body.availability === "object" &&
+    body.availability !== null
+  ) {
+    const slot = body.availability as Json;
+    const productId = body.productId ?? slot.productId;
+    const seats =
+      slot.vacancies === null || slot.vacancies === undefined
+        ? "no seat limit"
+        : `${str(slot.vacancies)}/${str(slot.capacity)} left`;
+    return `availability ${str(slot.id)} ${c.bold(str(slot.status))}${c.dim(` (${seats}${productId ? `, product ${str(productId)}` : ""})`)}`;
+  }
+  return `${event} ${c.dim("(an event this version does not model; accepted)")}`;
+}

@@ -1,0 +1,144 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, expect } from "vitest";
+
+/** The built binary, run with plain `node` as a user would after `pnpm build`. */
+export const CLI = join(import.meta.dirname, "..", "dist", "cli.js");
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const close of cleanup.splice(0).reverse()) await close();
+});
+
+export function onCleanup(close: () => Promise<unknown>): void {
+  cleanup.push(close);
+}
+
+function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of [
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "OCTO_BASE_URL",
+    "OCTO_API_KEY",
+    "OCTO_ENV",
+    "OCTO_HOOK_PASS",
+    "OCTO_CAPABILITIES",
+  ]) {
+    delete base[name];
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete base[name];
+    else base[name] = value;
+  }
+  return base;
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `octo-webhooks ...args` to completion. */
+export function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+  expect(existsSync(CLI), `${CLI} is missing: run \`pnpm build\` first`).toBe(true);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: childEnv(env), timeout: 15_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+export interface Running {
+  readonly child: ChildProcess;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves with the first match of `pattern` in stdout, waiting for it to appear. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code when the process ends by itself. */
+  readonly exited: Promise<number | null>;
+  /** Sends SIGTERM; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts a long-running command (`listen`, `mock-supplier`); stopped after the test at the latest. */
+export function start(args: string[], env: Record<string, string | undefined> = {}): Running {
+  expect(existsSync(CLI), `${CLI} is missing: run \`pnpm build\` first`).toBe(true);
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: childEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const listeners = new Set<() => void>();
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+    for (const listener of listeners) listener();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    return exited;
+  };
+  cleanup.push(stop);
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    waitFor(pattern, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = stdout.match(pattern);
+          if (match) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(match);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(
+            new Error(
+              `no ${pattern} in stdout within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+            ),
+          );
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => check());
+        check();
+      });
+    },
+    exited,
+    stop,
+  };
+}
+
+/** What a user must never see: a stack trace. */
+export function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/\n\s+at /);
+}
+
+/** A port nothing listens on (opened, then closed). */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,30 @@
+import type { WebhookPatch } from "./create-octo-client.ts";
+import { configError } from "./errors.ts";
+
+/** Catches obvious mistakes before a request is sent (the supplier validates the rest). */
+export function checkInput(input: WebhookPatch, required: boolean): void {
+  if (typeof input !== "object" || input === null) configError("the webhook must be an object");
+  if (required || input.url !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = typeof input.url === "string" ? new URL(input.url) : undefined;
+    } catch {}
+    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      configError("`url` must be an absolute http(s) URL");
+    }
+  }
+  if ((required || input.event !== undefined) && (typeof input.event !== "string" || input.event === "")) {
+    configError('`event` must be a non-empty string such as "booking_update"');
+  }
+  if (input.headers !== undefined) {
+    if (typeof input.headers !== "object" || input.headers === null)
+      configError("`headers` must be a record of strings");
+    for (const [name, value] of Object.entries(input.headers)) {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+        configError(`\`headers\`: "${name}" is not a header name`);
+      if (typeof value !== "string" || /[\r\n\0]/.test(value)) {
+        configError(`\`headers\`: the value of "${name}" must be a string without line breaks`);
+      }
+    }
+  }
+}

@@ -1,0 +1,240 @@
+import { type Webhook, WebhookSchema } from "@octo-webhooks/core";
+import { checkInput } from "./check-input.ts";
+import { configError, OctoApiError, OctoClientError } from "./errors.ts";
+import { type ClientLogger, type HttpSettings, type RetryOptions, send } from "./http.ts";
+import { redactUrl } from "./redact-url.ts";
+import {
+  applySync,
+  checkDesired,
+  planSync,
+  type SupplierTraits,
+  type SyncOptions,
+  type SyncPlan,
+  type SyncResult,
+} from "./sync.ts";
+
+/** An event a webhook can subscribe to; known ones autocomplete, newer ones are accepted. */
+export type WebhookEvent = "booking_update" | "availability_update" | (string & {});
+
+/** What `POST /webhooks` takes. */
+export interface WebhookInput {
+  /** Where deliveries go; put Basic credentials in it with `webhookUrl()`. */
+  url: string;
+  event: WebhookEvent;
+  /** Whether the supplier retries non-2xx answers (OCTO default: true). */
+  retryOnError?: boolean;
+  useContactLanguage?: boolean;
+  /** Static headers sent with every delivery (e.g. `{ "x-api-key": "..." }`). */
+  headers?: Record<string, string>;
+}
+
+/** What `PATCH /webhooks/:id` takes: any field of {@link WebhookInput}. */
+export type WebhookPatch = Partial<WebhookInput>;
+
+/** A webhook as the supplier returned it: `id` and `event` are always there; unknown fields are kept. */
+export type RegisteredWebhook = Webhook & { id: string; event: NonNullable<Webhook["event"]> };
+
+export interface RequestOptions {
+  /** Cancels the request (and its retries). */
+  signal?: AbortSignal;
+}
+
+export interface OctoClientOptions {
+  /** The supplier's OCTO endpoint, e.g. `https://api.ventrata.com/octo`. */
+  baseUrl: string | URL;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey: string;
+  /** Added to `Octo-Capabilities` after `octo/webhooks`; decides which fields later deliveries carry. */
+  capabilities?: readonly string[];
+  /** Sent as `Octo-Env` when set. */
+  env?: "test" | "live";
+  /** A `fetch` implementation (default: the global one). */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Time allowed for each attempt, answer and body included, in ms (default 10 000). */
+  timeoutMs?: number;
+  /** Retries of network errors, timeouts and 5xx: a count (default 2) or {@link RetryOptions}. */
+  retries?: number | RetryOptions;
+  /** Where retries are reported (default: nowhere). */
+  logger?: ClientLogger;
+}
+
+export interface OctoWebhooksApi {
+  /** `POST /webhooks`. */
+  create(input: WebhookInput, options?: RequestOptions): Promise<RegisteredWebhook>;
+  /** `GET /webhooks`. */
+  list(options?: RequestOptions): Promise<RegisteredWebhook[]>;
+  /** `PATCH /webhooks/:id` (newer suppliers). */
+  update(id: string, patch: WebhookPatch, options?: RequestOptions): Promise<RegisteredWebhook>;
+  /** `DELETE /webhooks/:id`. */
+  delete(id: string, options?: RequestOptions): Promise<void>;
+  /** What `sync(desired)` would do, without doing it. */
+  plan(desired: readonly WebhookInput[], options?: Pick<SyncOptions, "prune" | "signal">): Promise<SyncPlan>;
+  /**
+   * Makes the supplier's webhooks exactly `desired`: creates what is missing, updates changed
+   * `retryOnError`/`useContactLanguage`/`headers` (PATCH, or delete + create when the supplier has no
+   * PATCH), deletes what is not desired (unless `prune: false`). Webhooks are matched by (event, url).
+   * Running it twice changes nothing the second time.
+   */
+  sync(desired: readonly WebhookInput[], options?: SyncOptions): Promise<SyncResult>;
+}
+
+export interface OctoClient {
+  readonly webhooks: OctoWebhooksApi;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRY: Required<RetryOptions> = { limit: 2, minDelayMs: 250, maxDelayMs: 10_000 };
+// visible ASCII: anything else would make `fetch` throw an error that quotes the header value
+const TOKEN = /^[\x21-\x7e]+$/;
+
+function retrySettings(retries: OctoClientOptions["retries"]): Required<RetryOptions> {
+  const given = typeof retries === "number" ? { limit: retries } : (retries ?? {});
+  const settings = { ...DEFAULT_RETRY, ...given };
+  if (!Number.isInteger(settings.limit) || settings.limit < 0)
+    configError("`retries` must be a non-negative integer");
+  if (!(settings.minDelayMs >= 0) || !(settings.maxDelayMs >= settings.minDelayMs))
+    configError("`retries.minDelayMs` and `retries.maxDelayMs` must be 0 <= minDelayMs <= maxDelayMs");
+  return settings;
+}
+
+function parseBaseUrl(value: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return configError("`baseUrl` must be an absolute http(s) URL, e.g. https://api.ventrata.com/octo");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") configError("`baseUrl` must be an http(s) URL");
+  if (url.username !== "" || url.password !== "") {
+    configError(`\`baseUrl\` must not contain credentials (${redactUrl(url)}); pass the key as \`apiKey\``);
+  }
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  url.search = "";
+  url.hash = "";
+  return url;
+}
+
+function toWebhook(value: unknown, what: string): RegisteredWebhook {
+  const result = WebhookSchema.safeParse(value);
+  const webhook = result.success ? result.data : undefined;
+  if (!webhook || typeof webhook.id !== "string" || typeof webhook.event !== "string") {
+    const paths = result.success
+      ? ["id", "event"].filter((key) => typeof (webhook as Record<string, unknown>)[key] !== "string")
+      : result.error.issues.map((issue) => issue.path.join(".") || "(root)");
+    throw new OctoClientError(
+      "INVALID_RESPONSE",
+      `${what} answered something that is not a webhook (invalid at ${paths.join(", ")}); is \`baseUrl\` the supplier's OCTO endpoint?`,
+    );
+  }
+  return webhook as RegisteredWebhook;
+}
+
+const pathOf = (id: string) => {
+  if (typeof id !== "string" || id === "") configError("the webhook id must be a non-empty string");
+  return `webhooks/${encodeURIComponent(id)}`;
+};
+
+/**
+ * Creates a client of a supplier's OCTO webhook management API. It sends `Authorization: Bearer`,
+ * `Octo-Capabilities` (always with `octo/webhooks`) and `Octo-Env` when set; validates answers
+ * leniently; retries network errors, timeouts and 5xx with backoff; throws {@link OctoApiError} for
+ * OCTO error bodies. Runs on Node >= 20 and on Web-standard runtimes.
+ *
+ * @example
+ * ```ts
+ * import { createOctoClient, webhookUrl } from "@octo-webhooks/client";
+ *
+ * const client = createOctoClient({ baseUrl: "https://api.ventrata.com/octo", apiKey: process.env.OCTO_API_KEY! });
+ * await client.webhooks.sync([
+ *   { event: "booking_update", url: webhookUrl("https://shop.example/hooks/octo", { username: "octo", password: "s3cret" }) },
+ * ]);
+ * ```
+ */
+export function createOctoClient(options: OctoClientOptions): OctoClient {
+  if (typeof options !== "object" || options === null) configError("options must be an object");
+  const baseUrl = parseBaseUrl(options.baseUrl);
+  const { apiKey } = options;
+  if (typeof apiKey !== "string" || apiKey === "") configError("`apiKey` must be a non-empty string");
+  if (!TOKEN.test(apiKey))
+    configError("`apiKey` must be printable ASCII without spaces; check for a stray newline");
+  const capabilities = ["octo/webhooks", ...(options.capabilities ?? [])];
+  for (const capability of capabilities) {
+    if (typeof capability !== "string" || !/^[\x21-\x2b\x2d-\x7e]+$/.test(capability)) {
+      configError('`capabilities` must be names like "octo/pricing"');
+    }
+  }
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    authorization: `Bearer ${apiKey}`,
+    "octo-capabilities": [...new Set(capabilities)].join(", "),
+  };
+  if (options.env !== undefined) {
+    if (options.env !== "test" && options.env !== "live") configError('`env` must be "test" or "live"');
+    headers["octo-env"] = options.env;
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) configError("`timeoutMs` must be a positive number of milliseconds");
+  if (options.fetch !== undefined && typeof options.fetch !== "function")
+    configError("`fetch` must be a function");
+  const fetchImpl = options.fetch ?? ((input: string, init: RequestInit) => globalThis.fetch(input, init));
+
+  const settings: HttpSettings = {
+    baseUrl,
+    headers,
+    fetch: fetchImpl,
+    timeoutMs,
+    retry: retrySettings(options.retries),
+    logger: options.logger ?? {},
+    // suppliers' messages may echo the key or a webhook URL with its credentials
+    scrub: (text) =>
+      text.replaceAll(apiKey, "***").replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1***@"),
+  };
+  // learnt by the first `sync` that needs an update; saves later syncs a failing PATCH
+  const supplier: SupplierTraits = { patchSupported: undefined };
+
+  const webhooks: OctoWebhooksApi = {
+    async create(input, requestOptions) {
+      checkInput(input, true);
+      const { body } = await send(settings, "POST", "webhooks", input, requestOptions?.signal);
+      return toWebhook(body, "POST /webhooks");
+    },
+    async list(requestOptions) {
+      const { body } = await send(settings, "GET", "webhooks", undefined, requestOptions?.signal);
+      if (!Array.isArray(body)) {
+        throw new OctoClientError(
+          "INVALID_RESPONSE",
+          "GET /webhooks answered something that is not a list of webhooks; is `baseUrl` the supplier's OCTO endpoint?",
+        );
+      }
+      return body.map((item, i) => toWebhook(item, `GET /webhooks [${i}]`));
+    },
+    async update(id, patch, requestOptions) {
+      const path = pathOf(id);
+      checkInput(patch, false);
+      if (Object.keys(patch).length === 0) configError("`update` needs at least one field to change");
+      const { body } = await send(settings, "PATCH", path, patch, requestOptions?.signal);
+      return toWebhook(body, "PATCH /webhooks/:id");
+    },
+    async delete(id, requestOptions) {
+      const { status, body } = await send(settings, "DELETE", pathOf(id), undefined, requestOptions?.signal);
+      // some suppliers answer 200 { success: false, message } instead of an error status
+      const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+      if (record.success === false) {
+        const message = typeof record.message === "string" ? settings.scrub(record.message) : "(no message)";
+        throw new OctoApiError(status, "DELETE_FAILED", message, {
+          method: "DELETE",
+          url: redactUrl(new URL(pathOf(id), baseUrl)),
+          attempts: 1,
+        });
+      }
+    },
+    async plan(desired, syncOptions) {
+      checkDesired(desired);
+      return planSync(desired, await webhooks.list(syncOptions), syncOptions ?? {});
+    },
+    async sync(desired, syncOptions = {}) {
+      return applySync(await webhooks.plan(desired, syncOptions), webhooks, syncOptions, supplier);
+    },
+  };
+  return { webhooks };
+}

@@ -1,0 +1,16 @@
+export {
+  createOctoClient,
+  type OctoClient,
+  type OctoClientOptions,
+  type OctoWebhooksApi,
+  type RegisteredWebhook,
+  type RequestOptions,
+  type WebhookEvent,
+  type WebhookInput,
+  type WebhookPatch,
+} from "./create-octo-client.ts";
+export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./errors.ts";
+export type { ClientLogger, RetryOptions } from "./http.ts";
+export { redactUrl } from "./redact-url.ts";
+export type { PlannedUpdate, SyncedField, SyncOptions, SyncPlan, SyncResult } from "./sync.ts";
+export { type WebhookCredentials, webhookUrl } from "./webhook-url.ts";

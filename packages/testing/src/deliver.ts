@@ -1,0 +1,158 @@
+import { randomBytes } from "node:crypto";
+import { basicAuthorization, describeFailure, post, splitCredentials } from "./post.ts";
+
+/** One try of a delivery and what came back. */
+export interface DeliveryAttempt {
+  /** 1 for the first try. */
+  attempt: number;
+  /** When it was sent (ISO 8601). */
+  at: string;
+  /** The receiver's status, or `undefined` when there was no answer (see `error`). */
+  status: number | undefined;
+  /** The receiver's answer body (at most 64 KiB). */
+  answer: string | undefined;
+  /** Why there was no answer: `ECONNREFUSED`, `no answer within 5000 ms`... */
+  error: string | undefined;
+  durationMs: number;
+}
+
+/** One event sent to one webhook, with every attempt. */
+export interface Delivery {
+  /** `d1`, `d2`... in creation order, per supplier. */
+  id: string;
+  webhookId: string | undefined;
+  event: string;
+  /** The target URL without its credentials. */
+  url: string;
+  /** The headers sent, `authorization` shown as `Basic ***`. */
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  attempts: DeliveryAttempt[];
+  /** `delivered` after a 2xx; `failed` when the attempts ran out; `cancelled` when the supplier closed first. */
+  state: "pending" | "delivered" | "failed" | "cancelled";
+}
+
+export interface DeliveryTarget {
+  webhookId?: string;
+  event: string;
+  /** May hold Basic credentials (`https://user:pass@host/path`), sent as `Authorization: Basic`. */
+  url: string;
+  /** The webhook's custom headers. */
+  headers?: Record<string, string>;
+  /** Whether non-2xx answers and network errors are retried (OCTO default: true). */
+  retryOnError?: boolean;
+}
+
+export interface DeliveryPolicy {
+  /** Waits before each retry, in ms: `[100, 500]` means up to 3 attempts. */
+  retrySchedule: readonly number[];
+  timeoutMs: number;
+  userAgent: string;
+  /** Aborting it cancels pending retries and in-flight attempts. */
+  signal: AbortSignal;
+  onAttempt?: ((attempt: DeliveryAttempt, delivery: Delivery) => void) | undefined;
+}
+
+/** Records a delivery (state `pending`); {@link runDelivery} sends it. */
+export function createDelivery(
+  id: string,
+  target: DeliveryTarget,
+  body: Record<string, unknown>,
+  userAgent: string,
+): Delivery {
+  const { url, credentials } = splitCredentials(target.url);
+  const headers: Record<string, string> = {
+    "user-agent": userAgent,
+    "content-type": "application/json",
+    traceparent: `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-01`,
+  };
+  for (const [name, value] of Object.entries(target.headers ?? {})) headers[name.toLowerCase()] = value;
+  if (credentials !== undefined) headers.authorization = "Basic ***";
+  return {
+    id,
+    webhookId: target.webhookId,
+    event: target.event,
+    url: url.href,
+    headers,
+    body,
+    attempts: [],
+    state: "pending",
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Sends a delivery as an OCTO supplier does: POST, JSON, the URL's credentials as `Authorization: Basic`,
+ * the webhook's headers. Any 2xx is success; anything else (and a network error or a timeout) is retried
+ * on `retrySchedule` when the webhook has `retryOnError`. Every attempt is recorded on the delivery.
+ * Never rejects.
+ */
+export async function runDelivery(
+  delivery: Delivery,
+  target: DeliveryTarget,
+  policy: DeliveryPolicy,
+): Promise<Delivery> {
+  const { url, credentials } = splitCredentials(target.url);
+  const headers = { ...delivery.headers };
+  if (credentials !== undefined) headers.authorization = basicAuthorization(credentials);
+  const payload = JSON.stringify(delivery.body);
+  const schedule = target.retryOnError === false ? [] : policy.retrySchedule;
+
+  for (let attempt = 1; ; attempt++) {
+    if (policy.signal.aborted) {
+      delivery.state = "cancelled";
+      return delivery;
+    }
+    const started = Date.now();
+    const record: DeliveryAttempt = {
+      attempt,
+      at: new Date(started).toISOString(),
+      status: undefined,
+      answer: undefined,
+      error: undefined,
+      durationMs: 0,
+    };
+    try {
+      const answer = await post(url, payload, {
+        headers,
+        timeoutMs: policy.timeoutMs,
+        signal: policy.signal,
+      });
+      record.status = answer.status;
+      record.answer = answer.body;
+    } catch (error) {
+      record.error = policy.signal.aborted ? "cancelled: the supplier closed" : describeFailure(error);
+    }
+    record.durationMs = Date.now() - started;
+    delivery.attempts.push(record);
+    policy.onAttempt?.(record, delivery);
+
+    if (record.status !== undefined && record.status >= 200 && record.status < 300) {
+      delivery.state = "delivered";
+      return delivery;
+    }
+    const wait = schedule[attempt - 1];
+    if (wait === undefined) {
+      delivery.state = "failed";
+      return delivery;
+    }
+    if (!(await sleep(wait, policy.signal))) {
+      delivery.state = "cancelled";
+      return delivery;
+    }
+  }
+}

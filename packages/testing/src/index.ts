@@ -1,0 +1,33 @@
+export {
+  createDelivery,
+  type Delivery,
+  type DeliveryAttempt,
+  type DeliveryPolicy,
+  type DeliveryTarget,
+  runDelivery,
+} from "./deliver.ts";
+export {
+  type AvailabilityStatus,
+  type AvailabilityUpdateOptions,
+  availabilityUpdate,
+} from "./factories/availability.ts";
+export {
+  type BookingLifecycleOptions,
+  type BookingStatus,
+  type BookingUpdateOptions,
+  bookingLifecycle,
+  bookingUpdate,
+} from "./factories/booking.ts";
+export { diffOf } from "./factories/diff.ts";
+export type { Seed } from "./factories/random.ts";
+export type { FactoryOptions } from "./factories/shared.ts";
+export type { MockWebhook } from "./mock-supplier/management.ts";
+export {
+  type FailureOptions,
+  type ManagementRequest,
+  type MockSupplier,
+  type MockSupplierOptions,
+  startMockSupplier,
+} from "./mock-supplier/start-mock-supplier.ts";
+export { type SendWebhookAnswer, type SendWebhookOptions, sendWebhook } from "./send-webhook.ts";
+export { type Receiver, type ReceiverOptions, startReceiver } from "./start-receiver.ts";
