@@ -1,38 +1,130 @@
-// The first demo: the seed document's two sample deliveries go through `handle()`, and we print what
-// the typed handlers saw. (The full loop with a mock supplier replaces it once the client lands.)
-import { readFileSync } from "node:fs";
-import { createOctoWebhooks } from "@octo-webhooks/core";
+// `pnpm demo`: the whole loop on this machine, no network and no account. A mock OCTO supplier
+// (@octo-webhooks/testing) really delivers webhooks over HTTP, with retries, to the Express example
+// (examples/express); the webhooks are registered with @octo-webhooks/client, credentials in the URL.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createOctoClient, redactUrl, webhookUrl } from "@octo-webhooks/client";
+import { type Delivery, type DeliveryAttempt, startMockSupplier } from "@octo-webhooks/testing";
+import pc from "picocolors";
+import { createApp } from "../examples/express/src/main.ts";
 
-const webhooks = createOctoWebhooks({
-  auth: { basic: { username: "octo", password: "demo-password" } },
-  onBookingUpdate: ({ booking }) => {
-    const units = booking.unitItems?.map((u) => u.unitId).join(", ");
-    console.log(
-      `  booking ${booking.uuid} is ${booking.status} (${booking.unitItems?.length} units: ${units})`,
-    );
-  },
-  onAvailabilityUpdate: ({ availability, productId }) => {
-    console.log(
-      `  availability ${availability.id} of product ${productId}: ${availability.status}, ${availability.vacancies} left`,
-    );
-  },
-});
+const started = Date.now();
+// colour only on a terminal that has it (hasColors() also honours NO_COLOR, FORCE_COLOR and TERM=dumb)
+const c = pc.createColors(process.stdout.isTTY === true && process.stdout.hasColors());
+const RETRY_SCHEDULE = [200, 400]; // the supplier's waits before each retry: up to 3 attempts
+const USER = "octo";
+const PASSWORD = "demo-s3cret";
 
-const authorization = `Basic ${btoa("octo:demo-password")}`;
-for (const name of ["seed-booking-update", "seed-availability-update"]) {
-  const body = readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), "utf8");
-  console.log(`POST ${name}`);
-  const response = await webhooks.handle({
-    method: "POST",
-    headers: { "content-type": "application/json", authorization },
-    body,
-  });
-  console.log(`  -> ${response.status} ${response.body}`);
-  if (response.status !== 200) process.exit(1);
+const print = (line = "") => console.log(line);
+const step = (title: string) => print(`\n${c.bold(title)}`);
+const row = (who: string, text: string) => print(`  ${c.dim(who.padEnd(8))} ${text}`);
+const shorten = (line: string) => line.replace(/([0-9a-f]{8})-[0-9a-f-]{27}/g, "$1…");
+const coreMessage = (message: string) => message.replaceAll("[@octo-webhooks/core] ", "");
+
+// The handler fails once, on the confirmation's first delivery, as when the shop's database blips:
+// core answers 500 (without the reason) and the supplier retries.
+let failOnce = true;
+const app = createApp(
+  { OCTO_HOOK_USER: USER, OCTO_HOOK_PASS: PASSWORD },
+  {
+    info: (line) => {
+      if (failOnce && line.includes("-> CONFIRMED")) {
+        failOnce = false;
+        throw new Error("could not save the booking: database timeout (simulated, once)");
+      }
+      row("handler", shorten(line));
+    },
+    error: (message) => row("handler", c.red(`✗ ${coreMessage(message)}; answered 500`)),
+    debug: (message) => {
+      if (message.includes("refused a delivery")) row("receiver", c.yellow(`✗ ${coreMessage(message)}`));
+    },
+  },
+);
+
+const onAttempt = (attempt: DeliveryAttempt, delivery: Delivery) => {
+  const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
+  const answer = attempt.status === undefined ? `no answer (${attempt.error})` : String(attempt.status);
+  const next = RETRY_SCHEDULE[attempt.attempt - 1];
+  const outcome = ok ? "" : next === undefined ? ", gave up" : `, retrying in ${next} ms`;
+  const text = `${delivery.id} ${delivery.event} attempt ${attempt.attempt}: ${answer}${outcome}`;
+  row("supplier", ok ? c.green(text) : c.red(text));
+};
+
+const supplier = await startMockSupplier({ retrySchedule: RETRY_SCHEDULE, onAttempt });
+const server = createServer(app);
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+const receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/octo`;
+const watchdog = setTimeout(() => {
+  console.error("demo: still running after 25 s; giving up");
+  process.exit(1);
+}, 25_000);
+
+print(c.bold("octo-webhooks demo: a mock OCTO supplier delivers webhooks to the Express example"));
+row("supplier", `${supplier.url}  (mock, from @octo-webhooks/testing)`);
+row("receiver", `${receiverUrl}  (examples/express, Basic auth ${USER}:***)`);
+
+step("1. Register webhooks with @octo-webhooks/client, credentials in the URL");
+const client = createOctoClient({ baseUrl: supplier.url, apiKey: supplier.apiKey });
+const good = webhookUrl(receiverUrl, { username: USER, password: PASSWORD });
+const wrong = webhookUrl(receiverUrl, { username: USER, password: "not-the-password" });
+await client.webhooks.create({ event: "booking_update", url: good });
+await client.webhooks.create({ event: "availability_update", url: good });
+const refusedHook = await client.webhooks.create({ event: "availability_update", url: wrong });
+for (const webhook of await client.webhooks.list()) {
+  const note = webhook.id === refusedHook.id ? c.yellow("  (wrong password, on purpose)") : "";
+  row("client", `${webhook.event.padEnd(20)} ${redactUrl(webhook.url ?? "")}${note}`);
 }
-const refused = await webhooks.handle({
-  method: "POST",
-  headers: { authorization: `Basic ${btoa("octo:wrong")}` },
-  body: "{}",
-});
-console.log(`POST with a wrong password\n  -> ${refused.status} ${refused.body}`);
+
+step("2. A booking's life: ON_HOLD -> CONFIRMED -> amended -> CANCELLED");
+await supplier.simulate.bookingLifecycle();
+
+step("3. Seats sell: an availability change, to both availability webhooks");
+await supplier.simulate.availabilityChange({ vacancies: 3 });
+await supplier.idle();
+
+step("4. Summary, from the supplier's delivery records");
+const describe = (delivery: Delivery) => {
+  const body = delivery.body as { booking?: { status?: string }; availability?: { status?: string } };
+  const diff = (delivery.body.diff ?? []) as { path: string }[];
+  if (body.booking) {
+    const amended = diff.length > 0 && !diff.some((d) => d.path === "/status");
+    return `${body.booking.status}${amended ? " (amended)" : ""}`;
+  }
+  return body.availability?.status ?? "?";
+};
+for (const delivery of supplier.deliveries) {
+  const attempts = delivery.attempts.map((a) => a.status ?? "-").join(" ");
+  const state = delivery.state === "delivered" ? c.green(delivery.state) : c.red(delivery.state);
+  const note = delivery.webhookId === refusedHook.id ? c.dim("  wrong password") : "";
+  print(
+    `  ${delivery.id}  ${delivery.event.padEnd(20)} ${describe(delivery).padEnd(20)} ${state.padEnd(9 + state.length - delivery.state.length)}  ${attempts}${note}`,
+  );
+}
+
+const deliveries = supplier.deliveries;
+const attempts = deliveries.reduce((sum, d) => sum + d.attempts.length, 0);
+const delivered = deliveries.filter((d) => d.state === "delivered").length;
+const statuses = (d: Delivery | undefined) => d?.attempts.map((a) => a.status).join(",");
+// the story above must have happened: one retried after the handler failed, one refused and given up
+const expected =
+  deliveries.length === 6 &&
+  delivered === 5 &&
+  statuses(deliveries[1]) === "500,200" &&
+  deliveries
+    .filter((d) => d.webhookId === refusedHook.id)
+    .map(statuses)
+    .join() === "401,401,401";
+print(
+  `\n${deliveries.length} deliveries, ${attempts} attempts: ${delivered} delivered, ${deliveries.length - delivered} given up. ${c.dim(`${((Date.now() - started) / 1000).toFixed(1)} s`)}`,
+);
+
+print(c.dim("The same receiver for Fastify, Hono (Node and Workers) and Koa: examples/. Tests: pnpm test."));
+
+clearTimeout(watchdog);
+await supplier.close();
+server.closeAllConnections();
+await new Promise((resolve) => server.close(resolve));
+if (!expected) {
+  console.error("demo: the deliveries did not go as described above");
+  process.exitCode = 1;
+}

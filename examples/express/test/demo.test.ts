@@ -1,0 +1,50 @@
+// `pnpm demo` (the README's main command) runs the Express example: its script, run as pnpm runs it.
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { delimiter } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const script = JSON.parse(readFileSync(`${root}/package.json`, "utf8")).scripts.demo as string;
+
+it("pnpm demo exits 0 and prints the confirmed and the cancelled booking and the availability change", async () => {
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>(
+    (resolve) => {
+      execFile(
+        "sh",
+        ["-c", script],
+        {
+          cwd: root,
+          env: { ...process.env, PATH: `${root}node_modules/.bin${delimiter}${process.env.PATH}`, CI: "1" },
+          timeout: 30_000,
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+      );
+    },
+  );
+  expect(stderr).toBe("");
+  expect(code).toBe(0);
+  const handled = stdout.split("\n").filter((line) => line.includes(" handler "));
+  expect(handled).toEqual([
+    expect.stringMatching(/booking [0-9a-f]{8}… ON_HOLD \[adult adult child\]$/),
+    expect.stringMatching(/✗ 1 booking_update handler failed: .*simulated, once.*; answered 500$/),
+    expect.stringMatching(/booking [0-9a-f]{8}… ON_HOLD -> CONFIRMED \[adult adult child\] changed: status/),
+    expect.stringMatching(
+      /booking [0-9a-f]{8}… CONFIRMED \[adult adult child adult\] changed: notes, unitItems$/,
+    ),
+    expect.stringMatching(
+      /booking [0-9a-f]{8}… CONFIRMED -> CANCELLED \[adult adult child adult\] changed: status/,
+    ),
+    expect.stringMatching(/availability [0-9a-f]{8}… \S+ LIMITED, 3 left$/),
+  ]);
+  expect(stdout).toMatch(
+    /d2 booking_update attempt 1: 500, retrying in \d+ ms\n.*\n.*d2 booking_update attempt 2: 200/,
+  );
+  expect(stdout).toMatch(/d6 availability_update attempt 3: 401, gave up/);
+  expect(stdout).toMatch(/6 deliveries, 9 attempts: 5 delivered, 1 given up/);
+  // no colour without a terminal, and no credential anywhere
+  expect(stdout).not.toContain("\u001b[");
+  expect(stdout).not.toMatch(/demo-s3cret|not-the-password/);
+});

@@ -1,0 +1,44 @@
+// OCTO webhooks in Hono on Node: OCTO_HOOK_USER=octo OCTO_HOOK_PASS=s3cret pnpm start (PORT, default 3000)
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { type Logger, octoWebhooks } from "@octo-webhooks/hono";
+import { Hono } from "hono";
+
+/** The app, credentials from `env`; `log` gets a line per event and core's reports. */
+export function createApp(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Logger & { info(line: string): void } = console,
+) {
+  const { OCTO_HOOK_USER: username, OCTO_HOOK_PASS: password } = env;
+  if (!username || !password)
+    throw new Error("Set OCTO_HOOK_USER and OCTO_HOOK_PASS (the webhook URL's user:pass)");
+  const app = new Hono();
+  app.post(
+    "/webhooks/octo",
+    octoWebhooks({
+      auth: { basic: { username, password } },
+      logger: log,
+      onBookingUpdate: ({ booking, diff }) => {
+        const was = diff?.find((change) => change.path === "/status")?.was;
+        const changed = [...new Set(diff?.map((change) => change.path?.split("/")[1]))].join(", ");
+        const units = booking.unitItems?.map((unit) => unit.unitId).join(" ") ?? "no units";
+        log.info(
+          `booking ${booking.uuid} ${was ? `${was} -> ` : ""}${booking.status} [${units}]${changed && ` changed: ${changed}`}`,
+        );
+      },
+      onAvailabilityUpdate: ({ availability, productId }) => {
+        const left = availability.vacancies ?? "unlimited";
+        log.info(
+          `availability ${productId} ${availability.localDateTimeStart} ${availability.status}, ${left} left`,
+        );
+      },
+    }),
+  );
+  return app;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  serve({ fetch: createApp().fetch, port: Number(process.env.PORT ?? 3000) }, (info) => {
+    console.info(`listening on http://localhost:${info.port}/webhooks/octo`);
+  });
+}
