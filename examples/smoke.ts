@@ -92,13 +92,17 @@ export function startExample(dir: URL, example: ExampleCommand): Promise<Running
       check();
     });
 
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, name);
+    } catch {}
+  };
   const stop = async () => {
-    if (!ended && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-      await exited;
-    }
+    if (ended) return;
+    signal("SIGTERM");
+    const kill = setTimeout(() => signal("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(kill);
   };
 
   return waitFor(example.ready, example.startTimeoutMs ?? 15_000).then(
