@@ -24,7 +24,7 @@ import { resolveEvent } from "./resolve-event.ts";
 import { runHandlers } from "./run-handlers.ts";
 import { dispatchSchemas, strictSchemas } from "./schemas/index.ts";
 import { PUBLIC_MESSAGE_CODES, STATUS_BY_CODE } from "./status.ts";
-import { createTaskQueue, type TaskQueue } from "./task-queue.ts";
+import { createTaskQueue, later, type TaskQueue } from "./task-queue.ts";
 import type {
   AnyOctoEvent,
   BookingUpdateEvent,
@@ -738,7 +738,7 @@ export function createOctoWebhooks<TContext = unknown>(
       }
       const work = runLater(delivery, selected);
       if (typeof request.waitUntil === "function") {
-        const promise = work();
+        const promise = later(work);
         request.waitUntil(promise);
         queue.track(promise);
       } else if (!queue.push(work)) {

@@ -108,13 +108,20 @@ function hashValue(value: unknown, depth: number): void {
   laneB = fmix(sumB + Math.imul(count, 0x165667b1) + 0x7d);
 }
 
-/** Past MAX_DEPTH (an adversarial or cyclic value), an order-sensitive fallback that cannot overflow the stack. */
+let unserialisable = 0;
+const processNonce = Math.random().toString(36).slice(2);
+
+/**
+ * Past MAX_DEPTH (no real payload nests that deep), an order-sensitive fallback that cannot overflow
+ * the stack. A value JSON cannot serialise either (cyclic, or deeper still) gets a key of its own, so
+ * that it can never be taken for a duplicate of another: suppression may miss it, never lose it.
+ */
 function hashDeep(value: object): void {
   let text: string;
   try {
     text = JSON.stringify(value) ?? "";
   } catch {
-    text = "(unserialisable)";
+    text = `\u0000unserialisable ${processNonce} ${++unserialisable}`;
   }
   hashString(text, 0x1b873593, 0xcc9e2d51);
 }

@@ -12,15 +12,15 @@ export type ClaimResult = "claimed" | "processing" | "done";
  *
  * @example
  * ```ts
- * // the shape of a Redis implementation (node-redis v4)
+ * // the shape of a Redis implementation (node-redis 4); recordNewest is a small Lua script
  * const store: DeliveryStore = {
- *   claim: async (key, leaseMs) =>
- *     (await redis.set(`octo:d:${key}`, "processing", { NX: true, PX: leaseMs }))
- *       ? "claimed"
- *       : ((await redis.get(`octo:d:${key}`)) as "processing" | "done" | null) ?? "processing",
- *   complete: async (key, ttlMs) => void (await redis.set(`octo:d:${key}`, "done", { PX: ttlMs })),
- *   release: async (key) => void (await redis.del(`octo:d:${key}`)),
- *   recordNewest: async (key, instant, ttlMs) => Number(await redis.eval(SET_MAX_LUA, { keys: [key], arguments: [`${instant}`, `${ttlMs}`] })) || undefined,
+ *   async claim(key, leaseMs) {
+ *     if (await redis.set(`octo:${key}`, "processing", { NX: true, PX: leaseMs })) return "claimed";
+ *     return (await redis.get(`octo:${key}`)) === "done" ? "done" : "processing";
+ *   },
+ *   complete: async (key, ttlMs) => void (await redis.set(`octo:${key}`, "done", { PX: ttlMs })),
+ *   release: async (key) => void (await redis.del(`octo:${key}`)),
+ *   recordNewest: async (key, instant, ttlMs) => toNumber(await redis.eval(SET_IF_GREATER, { keys: [key], arguments: [`${instant}`, `${ttlMs}`] })),
  * };
  * ```
  */

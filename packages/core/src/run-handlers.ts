@@ -19,7 +19,7 @@ export function runHandlers(
   context: unknown,
 ): unknown[] | undefined | Promise<unknown[] | undefined> {
   const failures: Array<[number, unknown]> = [];
-  let pending: Array<Promise<void>> | undefined;
+  let pending: Array<Promise<unknown>> | undefined;
   for (let i = 0; i < handlers.length; i++) {
     try {
       const result = (handlers[i] as (payload: unknown, context: unknown) => unknown)(payload, context);
@@ -27,8 +27,8 @@ export function runHandlers(
         const index = i;
         pending ??= [];
         pending.push(
-          Promise.resolve(result).then(
-            () => {},
+          (result instanceof Promise ? result : Promise.resolve(result)).then(
+            undefined,
             (error: unknown) => void failures.push([index, error]),
           ),
         );
@@ -38,5 +38,6 @@ export function runHandlers(
     }
   }
   if (pending === undefined) return inOrder(failures);
-  return Promise.all(pending).then(() => inOrder(failures));
+  const settled = pending.length === 1 ? (pending[0] as Promise<unknown>) : Promise.all(pending);
+  return settled.then(() => inOrder(failures));
 }

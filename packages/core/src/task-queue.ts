@@ -10,6 +10,14 @@ export interface TaskQueue {
   readonly pending: number;
 }
 
+/**
+ * Runs `task` in a later macrotask, so that the answer is written before any of it runs (a
+ * microtask would run before the adapter's `await handle()` resumes).
+ */
+export function later(task: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(task);
+}
+
 /** Never rejects: tasks handle their own errors (ack-first reports them to `onError`). */
 export function createTaskQueue(concurrency: number, maxQueued: number): TaskQueue {
   const waiting: Array<() => Promise<void>> = [];
@@ -26,7 +34,7 @@ export function createTaskQueue(concurrency: number, maxQueued: number): TaskQue
   };
   const start = (task: () => Promise<void>) => {
     running++;
-    void task()
+    void later(task)
       .catch(() => {})
       .finally(() => {
         running--;

@@ -57,6 +57,20 @@ describe("ackFirst", () => {
     expect(done).toEqual(["b-1"]);
   });
 
+  it("runs not even a synchronous handler before the answer is given", async () => {
+    let ran = false;
+    const webhooks = createOctoWebhooks({ ackFirst: true, onBookingUpdate: () => void (ran = true) });
+    const kept: Array<Promise<unknown>> = [];
+    expect((await webhooks.handle(post(bookingBody()))).status).toBe(200);
+    expect(
+      (await webhooks.handle({ ...post(bookingBody({ uuid: "b-2" })), waitUntil: (p) => void kept.push(p) }))
+        .status,
+    ).toBe(200);
+    expect(ran).toBe(false);
+    await webhooks.drain();
+    expect(ran).toBe(true);
+  });
+
   it("still refuses what validation refuses, before answering", async () => {
     const webhooks = createOctoWebhooks({ ackFirst: true, onBookingUpdate: () => {} });
     expect((await webhooks.handle(post('{"booking":{}}'))).status).toBe(400);
@@ -78,6 +92,7 @@ describe("ackFirst", () => {
     for (let i = 0; i < 6; i++) {
       expect((await webhooks.handle(post(bookingBody({ uuid: `b-${i}` })))).status).toBe(200);
     }
+    await tick();
     expect(running).toBe(2);
     release.open();
     await webhooks.drain();

@@ -107,6 +107,22 @@ describe("deliveryKey()", () => {
     expect(deliveryKey({ booking: { uuid: "b", deep } })).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it("still tells apart bodies that differ only deeper than the structural walk goes", () => {
+    const nest = (leaf: string) => {
+      let deep: unknown = leaf;
+      for (let i = 0; i < 300; i++) deep = { d: deep };
+      return deep;
+    };
+    expect(deliveryKey(nest("a"))).not.toBe(deliveryKey(nest("b")));
+    expect(deliveryKey(nest("a"))).toBe(deliveryKey(nest("a")));
+  });
+
+  it("gives a value JSON cannot serialise a key of its own, never another's", () => {
+    const cyclic: Record<string, unknown> = { booking: { uuid: "b" } };
+    cyclic.self = cyclic;
+    expect(deliveryKey(cyclic)).not.toBe(deliveryKey(cyclic));
+  });
+
   it("is what handlers read as context.deliveryKey, from a raw or a pre-parsed body alike", async () => {
     const keys: string[] = [];
     const webhooks = createOctoWebhooks({ onBookingUpdate: (_p, c) => void keys.push(c.deliveryKey) });
