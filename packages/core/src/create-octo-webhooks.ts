@@ -265,6 +265,7 @@ function configError(message: string): never {
 }
 
 function isJsonContentType(value: string | undefined): boolean {
+  if (value === "application/json" || value === "application/json; charset=utf-8") return true;
   if (value === undefined || value.trim() === "") return true;
   const type = (value.split(";", 1)[0] as string).trim().toLowerCase();
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
@@ -348,6 +349,9 @@ export function createOctoWebhooks<TContext = unknown>(
     const methods = ["claim", "complete", "release", "recordNewest"] as const;
     const missing = methods.filter((m) => typeof (options.store as Partial<DeliveryStore>)[m] !== "function");
     if (missing.length > 0) configError(`\`store\` lacks ${missing.join(", ")}; see DeliveryStore`);
+    if (!dedupe && !staleGuard) {
+      logger.warn?.(`${PACKAGE_PREFIX} \`store\` is unused: turn on \`dedupe\` or \`staleGuard\``);
+    }
   }
   const store: DeliveryStore | undefined =
     dedupe || staleGuard ? (options.store ?? createMemoryStore()) : undefined;
@@ -556,7 +560,11 @@ export function createOctoWebhooks<TContext = unknown>(
       }
       let newest: number | undefined;
       try {
-        newest = await (store as DeliveryStore).recordNewest(`booking:${booking.uuid}`, instant, staleTtlMs);
+        // a store may answer with a string (Redis); anything that is not an instant means "none known"
+        const answer = Number(
+          await (store as DeliveryStore).recordNewest(`booking:${booking.uuid}`, instant, staleTtlMs),
+        );
+        newest = Number.isFinite(answer) && answer > 0 ? answer : undefined;
       } catch (error) {
         if (dedupe) await settleClaim(delivery, false);
         throw storeFailed("recordNewest", error);

@@ -252,6 +252,14 @@ describe("dedupe", () => {
     expect((await webhooks.handle(post(bookingBody()))).status).toBe(200);
   });
 
+  it("warns at construction about a store that nothing uses", () => {
+    const logger = capturingLogger();
+    createOctoWebhooks({ logger, store: createMemoryStore() });
+    expect(logger.lines).toEqual([
+      expect.stringMatching(/^warn .*`store` is unused: turn on `dedupe` or `staleGuard`/),
+    ]);
+  });
+
   it.each([
     [{ dedupe: "yes" }, /dedupe/],
     [{ dedupe: { ttlMs: 0 } }, /dedupe.ttlMs/],

@@ -110,6 +110,26 @@ describe("staleGuard", () => {
     expect(attempts).toBe(2);
   });
 
+  it("reads a store's answer given as a string (as Redis gives it)", async () => {
+    let newest: string | null = null;
+    const { webhooks, applied, stale } = receiver({
+      store: {
+        claim: () => "claimed",
+        complete: () => {},
+        release: () => {},
+        recordNewest: async (_key, instant) => {
+          const before = newest;
+          if (before === null || instant > Number(before)) newest = String(instant);
+          return before as unknown as number | undefined;
+        },
+      },
+    });
+    await webhooks.handle(post(update("2026-11-20T10:00:00Z")));
+    await webhooks.handle(post(update("2026-11-20T09:00:00Z")));
+    expect(applied).toEqual(["2026-11-20T10:00:00Z"]);
+    expect(stale).toHaveLength(1);
+  });
+
   it("a store that fails answers 503 and runs nothing", async () => {
     const logger = capturingLogger();
     let calls = 0;
