@@ -10,23 +10,42 @@ export interface TaskQueue {
   readonly pending: number;
 }
 
+// `setImmediate` where there is one (Node): `setTimeout(0)` waits at least a millisecond there
+const nextMacrotask: (callback: () => void) => unknown =
+  typeof (globalThis as { setImmediate?: unknown }).setImmediate === "function"
+    ? (globalThis as unknown as { setImmediate: (callback: () => void) => unknown }).setImmediate
+    : (callback) => setTimeout(callback, 0);
+
 /**
  * Runs `task` in a later macrotask, so that the answer is written before any of it runs (a
  * microtask would run before the adapter's `await handle()` resumes).
  */
 export function later(task: () => Promise<void>): Promise<void> {
-  return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(task);
+  return new Promise<void>((resolve) => void nextMacrotask(resolve)).then(task);
 }
 
 /** Never rejects: tasks handle their own errors (ack-first reports them to `onError`). */
 export function createTaskQueue(concurrency: number, maxQueued: number): TaskQueue {
-  const waiting: Array<() => Promise<void>> = [];
+  // a FIFO with a moving head: `shift()` would copy the whole waiting list for every task started
+  let waiting: Array<(() => Promise<void>) | undefined> = [];
+  let head = 0;
+  const waitingCount = () => waiting.length - head;
+  const takeNext = (): (() => Promise<void>) | undefined => {
+    if (head === waiting.length) return undefined;
+    const next = waiting[head];
+    waiting[head++] = undefined;
+    if (head > 1024 && head * 2 > waiting.length) {
+      waiting = waiting.slice(head);
+      head = 0;
+    }
+    return next;
+  };
   let running = 0;
   let tracked = 0;
   let idle: Array<() => void> = [];
 
   const settle = () => {
-    if (running === 0 && tracked === 0 && waiting.length === 0 && idle.length > 0) {
+    if (running === 0 && tracked === 0 && waitingCount() === 0 && idle.length > 0) {
       const resolvers = idle;
       idle = [];
       for (const resolve of resolvers) resolve();
@@ -34,21 +53,34 @@ export function createTaskQueue(concurrency: number, maxQueued: number): TaskQue
   };
   const start = (task: () => Promise<void>) => {
     running++;
-    void later(task)
+    void task()
       .catch(() => {})
       .finally(() => {
         running--;
-        const next = waiting.shift();
+        const next = takeNext();
         if (next) start(next);
         else settle();
       });
   };
+  // New work starts in a later macrotask, all at once and in arrival order, so that its answer is
+  // written before any of it runs; work that waited for a slot starts as soon as one frees.
+  let pumping = false;
+  const pump = () => {
+    pumping = false;
+    for (let next = running < concurrency ? takeNext() : undefined; next; ) {
+      start(next);
+      next = running < concurrency ? takeNext() : undefined;
+    }
+  };
 
   return {
     push(task) {
-      if (running < concurrency) start(task);
-      else if (waiting.length < maxQueued) waiting.push(task);
-      else return false;
+      if (waitingCount() >= maxQueued + Math.max(0, concurrency - running)) return false;
+      waiting.push(task);
+      if (!pumping) {
+        pumping = true;
+        nextMacrotask(pump);
+      }
       return true;
     },
     track(work) {
@@ -61,11 +93,11 @@ export function createTaskQueue(concurrency: number, maxQueued: number): TaskQue
         });
     },
     drain() {
-      if (running === 0 && tracked === 0 && waiting.length === 0) return Promise.resolve();
+      if (running === 0 && tracked === 0 && waitingCount() === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
     get pending() {
-      return running + waiting.length + tracked;
+      return running + waitingCount() + tracked;
     },
   };
 }

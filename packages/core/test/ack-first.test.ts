@@ -100,6 +100,23 @@ describe("ackFirst", () => {
     expect(running).toBe(0);
   });
 
+  it("runs a long backlog in arrival order, every delivery once", async () => {
+    const ran: number[] = [];
+    const webhooks = createOctoWebhooks({
+      ackFirst: { concurrency: 3, maxQueued: 5000 },
+      onBookingUpdate: async ({ booking }) => {
+        await Promise.resolve();
+        ran.push(Number(booking.uuid));
+      },
+    });
+    for (let i = 0; i < 3000; i++) await webhooks.handle(post(bookingBody({ uuid: String(i) })));
+    await webhooks.drain();
+    expect(ran).toHaveLength(3000);
+    expect(new Set(ran).size).toBe(3000);
+    // started in arrival order; with 3 at once they may finish up to 2 places apart
+    expect(ran.filter((n, i) => Math.abs(n - i) > 2)).toEqual([]);
+  });
+
   it("answers 503 + Retry-After once `maxQueued` deliveries wait, and releases the claim for the retry", async () => {
     const release = gate();
     const ran: string[] = [];
