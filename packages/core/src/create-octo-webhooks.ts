@@ -19,7 +19,7 @@ import { formatIssues } from "./format-issues.ts";
 import { type HeaderGetter, type HeaderLookup, toHeaderGetter } from "./headers.ts";
 import { BOOKING_LIFECYCLE_EVENTS, type BookingLifecycleEvent, bookingLifecycleEvent } from "./lifecycle.ts";
 import { parseInstant } from "./parse-instant.ts";
-import { type RequestBody, readBody } from "./read-body.ts";
+import { type RequestBody, readBody, readBodyNow } from "./read-body.ts";
 import { resolveEvent } from "./resolve-event.ts";
 import { runHandlers } from "./run-handlers.ts";
 import { dispatchSchemas, strictSchemas } from "./schemas/index.ts";
@@ -599,15 +599,23 @@ export function createOctoWebhooks<TContext = unknown>(
   };
 
   /** Runs the handlers of an admitted delivery; throws `OctoHandlerError` after reporting it. */
-  const dispatch = async (delivery: Delivery, selected: Array<(...args: never[]) => unknown>) => {
+  const dispatch = (
+    delivery: Delivery,
+    selected: Array<(...args: never[]) => unknown>,
+  ): void | Promise<void> => {
     const { event, record, context } = delivery;
-    let errors: unknown[] | undefined;
     if (selected.length === 0) {
       logger.debug?.(`${PACKAGE_PREFIX} no handler for ${event}; answered 200`);
-    } else {
-      const outcome = runHandlers(selected, toPayload(event, record), context);
-      errors = outcome instanceof Promise ? await outcome : outcome;
+      return dedupe ? settled(delivery, undefined) : undefined;
     }
+    const outcome = runHandlers(selected, toPayload(event, record), context);
+    // synchronous handlers that all succeeded, without a claim to settle: no promise at all
+    if (outcome instanceof Promise) return outcome.then((errors) => settled(delivery, errors));
+    return dedupe || outcome !== undefined ? settled(delivery, outcome) : undefined;
+  };
+
+  /** After the handlers: settles the claim, then reports and throws their errors if any. */
+  const settled = async (delivery: Delivery, errors: unknown[] | undefined) => {
     // a refusal on purpose (NonRetryableError) is final, like a success; a failure must run again
     if (dedupe) {
       await settleClaim(
@@ -616,10 +624,10 @@ export function createOctoWebhooks<TContext = unknown>(
       );
     }
     if (errors !== undefined) {
-      const error = new OctoHandlerError(event, errors);
+      const error = new OctoHandlerError(delivery.event, errors);
       if (errors.every((e) => e instanceof NonRetryableError)) logger.warn?.(error.message);
       else logger.error?.(error.message, errors.length === 1 ? errors[0] : errors);
-      await reportError(error, context);
+      await reportError(error, delivery.context);
       throw error;
     }
   };
@@ -705,12 +713,15 @@ export function createOctoWebhooks<TContext = unknown>(
   };
 
   /** Ack-first: the handlers of an admitted delivery, after the answer; failures go to `onError`. */
-  const runLater = (delivery: Delivery, selected: Array<(...args: never[]) => unknown>) => () =>
-    dispatch(delivery, selected).catch((error: unknown) => {
+  const runLater = (delivery: Delivery, selected: Array<(...args: never[]) => unknown>) => async () => {
+    try {
+      await dispatch(delivery, selected);
+    } catch (error) {
       if (!(error instanceof OctoHandlerError)) {
         logger.error?.(`${PACKAGE_PREFIX} unexpected failure of an ack-first delivery`, error);
       }
-    });
+    }
+  };
 
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
     const header = toHeaderGetter(request.headers);
@@ -722,7 +733,7 @@ export function createOctoWebhooks<TContext = unknown>(
           `${method || "this method"} is not allowed; deliveries are POSTed`,
         );
       }
-      await authenticate(header, method, context);
+      if (authOption !== undefined) await authenticate(header, method, context);
       const contentType = header("content-type");
       if (!isJsonContentType(contentType)) {
         throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
@@ -734,14 +745,17 @@ export function createOctoWebhooks<TContext = unknown>(
           `the body is larger than ${maxBodyBytes} bytes; raise \`maxBodyBytes\` if your supplier sends larger payloads`,
         );
       }
-      const input = await readBody(request.body, maxBodyBytes, bodyTimeoutMs);
+      const input =
+        readBodyNow(request.body, maxBodyBytes) ??
+        (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
       const delivery = prepare(input, request.headers, undefined);
       const admission = dedupe || staleGuard ? await admit(delivery) : "run";
       if (admission === "duplicate") return DUPLICATE_OK;
       if (admission === "stale") return STALE_OK;
       const selected = select(delivery);
       if (!ackFirst || selected.length === 0) {
-        await dispatch(delivery, selected);
+        const dispatched = dispatch(delivery, selected);
+        if (dispatched !== undefined) await dispatched;
         return OK;
       }
       const work = runLater(delivery, selected);
