@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOctoWebhooks, NonRetryableError, OctoHandlerError, type OctoWebhooks } from "../src/index.ts";
 import { bookingBody, capturingLogger, post } from "./helpers.ts";
 
@@ -92,6 +92,7 @@ describe("ackFirst", () => {
     for (let i = 0; i < 6; i++) {
       expect((await webhooks.handle(post(bookingBody({ uuid: `b-${i}` })))).status).toBe(200);
     }
+    await vi.waitFor(() => expect(running).toBe(2));
     await tick();
     expect(running).toBe(2);
     release.open();
