@@ -287,6 +287,7 @@ function enabled<T extends object>(value: boolean | T | undefined, name: string)
   return value;
 }
 
+const MAX_INSTANT = 8.64e15; // the largest a Date can hold
 const toIso = (instant: number) => new Date(instant).toISOString();
 
 /** A parsed, validated delivery, before admission. */
@@ -564,7 +565,7 @@ export function createOctoWebhooks<TContext = unknown>(
         const answer = Number(
           await (store as DeliveryStore).recordNewest(`booking:${booking.uuid}`, instant, staleTtlMs),
         );
-        newest = Number.isFinite(answer) && answer > 0 ? answer : undefined;
+        newest = answer > 0 && answer < MAX_INSTANT ? answer : undefined;
       } catch (error) {
         if (dedupe) await settleClaim(delivery, false);
         throw storeFailed("recordNewest", error);
