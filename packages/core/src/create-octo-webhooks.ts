@@ -22,7 +22,7 @@ import { parseInstant } from "./parse-instant.ts";
 import { type RequestBody, readBody, readBodyNow } from "./read-body.ts";
 import { resolveEvent } from "./resolve-event.ts";
 import { runHandlers } from "./run-handlers.ts";
-import { dispatchSchemas, strictSchemas } from "./schemas/index.ts";
+import { dispatchSchemas, passesDispatchSchema, strictSchemas } from "./schemas/index.ts";
 import { PUBLIC_MESSAGE_CODES, STATUS_BY_CODE } from "./status.ts";
 import { createTaskQueue, later, type TaskQueue } from "./task-queue.ts";
 import type {
@@ -51,6 +51,10 @@ export interface OctoHandlerOptions {
   onUnknownEvent?: MaybeArray<OctoHandler<UnknownEvent>>;
   /** Sees every refused delivery and every handler failure (in ack-first mode too). */
   onError?: MaybeArray<OctoErrorHandler>;
+}
+
+/** Hooks that see what `dedupe` and `staleGuard` kept from the handlers. */
+export interface DeliveryHookOptions {
   /** Sees each duplicate delivery that `dedupe` kept from the handlers. */
   onDuplicate?: MaybeArray<OctoDuplicateHandler>;
   /** Sees each out-of-order `booking_update` that `staleGuard` kept from the handlers. */
@@ -96,7 +100,10 @@ export interface AckFirstOptions {
   maxQueued?: number;
 }
 
-export interface OctoWebhooksOptions<TContext = unknown> extends OctoHandlerOptions, LifecycleHandlerOptions {
+export interface OctoWebhooksOptions<TContext = unknown>
+  extends OctoHandlerOptions,
+    LifecycleHandlerOptions,
+    DeliveryHookOptions {
   /** Optional authentication of deliveries; see {@link AuthOption}. */
   auth?: AuthOption<TContext>;
   /** Largest accepted body in bytes (default 1 MB); larger bodies get a 413 without being read. */
@@ -411,6 +418,8 @@ export function createOctoWebhooks<TContext = unknown>(
     runHooks(ERROR, error, context);
 
   const validate = (event: string, body: Record<string, unknown>) => {
+    const dispatchEvent = event === "booking_update" || event === "availability_update" ? event : "unknown";
+    if (validation === "lenient" && passesDispatchSchema(dispatchEvent, body)) return;
     const schema =
       event === "booking_update" || event === "availability_update"
         ? validation === "strict"

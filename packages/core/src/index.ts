@@ -4,6 +4,7 @@ export {
   type AckFirstOptions,
   createOctoWebhooks,
   type DedupeOptions,
+  type DeliveryHookOptions,
   type ExecutionContextLike,
   type LifecycleHandlerMethods,
   type LifecycleHandlerOptions,
