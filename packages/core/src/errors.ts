@@ -13,7 +13,10 @@ export type OctoErrorCode =
   | "INVALID_BODY"
   | "UNKNOWN_EVENT"
   | "HANDLER_FAILED"
-  | "NON_RETRYABLE";
+  | "NON_RETRYABLE"
+  | "DELIVERY_IN_PROGRESS"
+  | "OVERLOADED"
+  | "STORE_UNAVAILABLE";
 
 export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
 

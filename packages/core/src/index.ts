@@ -1,7 +1,14 @@
 export { type AdapterOptions, adapterWebhooks } from "./adapter-options.ts";
 export type { AuthConfig, AuthOption, AuthRequest, BasicCredentials, HeaderCredential } from "./auth.ts";
+export { createMemoryStore, type MemoryStoreOptions } from "./create-memory-store.ts";
 export {
+  type AckFirstOptions,
   createOctoWebhooks,
+  type DedupeOptions,
+  type DeliveryHookOptions,
+  type ExecutionContextLike,
+  type LifecycleHandlerMethods,
+  type LifecycleHandlerOptions,
   type OctoHandlerOptions,
   type OctoRequest,
   type OctoResponse,
@@ -9,7 +16,10 @@ export {
   type OctoWebhooksOptions,
   type ReceiveOptions,
   type ReceiveResult,
+  type StaleGuardOptions,
 } from "./create-octo-webhooks.ts";
+export { deliveryKey } from "./delivery-key.ts";
+export type { ClaimResult, DeliveryStore } from "./delivery-store.ts";
 export {
   NonRetryableError,
   type OctoErrorCode,
@@ -19,7 +29,14 @@ export {
   type ValidationIssue,
 } from "./errors.ts";
 export type { HeaderLookup } from "./headers.ts";
+export {
+  BOOKING_LIFECYCLE_EVENTS,
+  BOOKING_STATUS_EVENTS,
+  type BookingLifecycleEvent,
+  bookingLifecycleEvent,
+} from "./lifecycle.ts";
 export { matchesPath } from "./match-path.ts";
+export { parseInstant } from "./parse-instant.ts";
 export type { RequestBody } from "./read-body.ts";
 export {
   AVAILABILITY_STATUSES,
@@ -57,17 +74,23 @@ export type {
   AvailabilityUpdateEvent,
   Booking,
   BookingAvailability,
+  BookingLifecycleEventMap,
   BookingUpdateEvent,
   Cancellation,
   Contact,
   Diff,
+  DuplicateContext,
   HandlerContext,
   Logger,
+  OctoDuplicateHandler,
   OctoErrorHandler,
   OctoEventMap,
   OctoEventName,
   OctoHandler,
+  OctoHandlerEventMap,
+  OctoStaleHandler,
   Pricing,
+  StaleContext,
   Supplier,
   Ticket,
   UnitItem,

@@ -64,12 +64,10 @@ function beforeDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () 
 }
 
 /**
- * Reads a body into text, refusing it with 413 as soon as more than `limit` bytes arrived (the rest is
- * never read) and with 408 when it is not complete within `timeoutMs`. An async iterator is left
- * unfinished rather than closed on purpose: closing a Node request destroys its socket, and the
- * adapter still has to write the 413.
+ * What `readBody` answers for a body that is already all there (text, bytes, nothing, a primitive),
+ * without a promise; `undefined` for a body that must be read or inspected further.
  */
-export async function readBody(body: RequestBody, limit: number, timeoutMs = Infinity): Promise<ReadBody> {
+export function readBodyNow(body: RequestBody, limit: number): ReadBody | undefined {
   if (body === undefined || body === null) return { text: "" };
   if (typeof body === "string") {
     if (body.length > limit || (body.length * 3 > limit && utf8Length(body) > limit)) throw tooLarge(limit);
@@ -81,6 +79,18 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
     return { text: decode(bytes) };
   }
   if (typeof body !== "object") return { parsed: body };
+  return undefined;
+}
+
+/**
+ * Reads a body into text, refusing it with 413 as soon as more than `limit` bytes arrived (the rest is
+ * never read) and with 408 when it is not complete within `timeoutMs`. An async iterator is left
+ * unfinished rather than closed on purpose: closing a Node request destroys its socket, and the
+ * adapter still has to write the 413.
+ */
+export async function readBody(body: RequestBody, limit: number, timeoutMs = Infinity): Promise<ReadBody> {
+  const now = readBodyNow(body, limit);
+  if (now !== undefined) return now;
 
   const deadline = Date.now() + timeoutMs;
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -117,8 +127,8 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
       }
     }
   }
-  if (isAsyncIterable(body)) {
-    const iterator = body[Symbol.asyncIterator]();
+  if (isAsyncIterable(body as object)) {
+    const iterator = (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
     for (;;) {
       const { done, value } = await beforeDeadline(iterator.next(), deadline, () => {});
       if (done) return finish();

@@ -14,6 +14,11 @@ import type { OctoErrorCode } from "./errors.ts";
  * | body over `maxBodyBytes`                     | 413    |
  * | content type other than JSON                 | 415    |
  * | unknown event with `unknownEvents: "reject"` | 422    |
+ * | a duplicate of a delivery already processed  | 200 `{"ok":true,"duplicate":true}` (dedupe) |
+ * | an update older than one already processed   | 200 `{"ok":true,"stale":true}` (staleGuard) |
+ * | a duplicate of a delivery still in progress  | 409 + `Retry-After` (dedupe) |
+ * | the ack-first queue is full                  | 503 + `Retry-After` |
+ * | the delivery store failed                    | 503 + `Retry-After` |
  * | a handler threw `NonRetryableError`          | its 4xx (422 by default) |
  * | a handler threw anything else                | 500 (message not sent) |
  * | `auth` resolved to nothing usable            | 500 (message not sent) |
@@ -33,6 +38,9 @@ export const STATUS_BY_CODE = {
   UNKNOWN_EVENT: 422,
   HANDLER_FAILED: 500,
   NON_RETRYABLE: 422,
+  DELIVERY_IN_PROGRESS: 409,
+  OVERLOADED: 503,
+  STORE_UNAVAILABLE: 503,
 } as const satisfies Record<OctoErrorCode, number>;
 
 /** Codes whose message is ours and safe to send back; the others get a generic message. */
@@ -48,4 +56,6 @@ export const PUBLIC_MESSAGE_CODES: ReadonlySet<OctoErrorCode> = new Set([
   "INVALID_BODY",
   "UNKNOWN_EVENT",
   "NON_RETRYABLE",
+  "DELIVERY_IN_PROGRESS",
+  "OVERLOADED",
 ]);

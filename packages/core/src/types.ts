@@ -1,4 +1,5 @@
 import type * as z from "zod/mini";
+import type { BookingLifecycleEvent } from "./lifecycle.ts";
 import type { lenientSchemas } from "./schemas/index.ts";
 
 type Schemas = typeof lenientSchemas;
@@ -51,6 +52,12 @@ export interface OctoEventMap {
 
 export type OctoEventName = keyof OctoEventMap;
 
+/** Lifecycle events: each fires with the `booking_update` body it was derived from (see the README's table). */
+export type BookingLifecycleEventMap = { [K in BookingLifecycleEvent]: BookingUpdateEvent };
+
+/** Every name `on()` types: the delivery events and the lifecycle events. */
+export type OctoHandlerEventMap = OctoEventMap & BookingLifecycleEventMap;
+
 /** Any payload `onAny` may see; tell them apart with `context.event`. */
 export type AnyOctoEvent = OctoEventMap[OctoEventName] | UnknownEvent;
 
@@ -64,7 +71,37 @@ export interface HandlerContext {
   readonly headers: Headers;
   /** The body as received, or `undefined` when a body parser had already parsed it. */
   readonly rawBody: string | undefined;
+  /**
+   * The key of this delivery: a hash of its body, the same for every retry of it (see `deliveryKey()`).
+   * Use it to make side effects idempotent, or as a job id. Computed on first read unless `dedupe` is on.
+   */
+  readonly deliveryKey: string;
+  /** The lifecycle event a `booking_update` stands for (`"booking.cancelled"`...), else `undefined`. */
+  readonly lifecycle: BookingLifecycleEvent | undefined;
 }
+
+/** The context `onDuplicate` gets: a handler context, plus what the store said about the original. */
+export interface DuplicateContext extends HandlerContext {
+  /**
+   * `"done"`: the original was processed; this one was answered 200 and not dispatched.
+   * `"processing"`: the original is still running; this one was answered 409 so that the sender retries later.
+   */
+  readonly state: "done" | "processing";
+}
+
+/** The context `onStale` gets: a handler context, plus the two instants compared (ISO 8601, UTC). */
+export interface StaleContext extends HandlerContext {
+  /** This delivery's `booking.utcUpdatedAt`, as an ISO 8601 instant. */
+  readonly updatedAt: string;
+  /** The newest `utcUpdatedAt` already processed for this booking. */
+  readonly newestUpdatedAt: string;
+}
+
+/** Sees a duplicate delivery, which no handler gets. */
+export type OctoDuplicateHandler = (payload: AnyOctoEvent, context: DuplicateContext) => unknown;
+
+/** Sees an out-of-order `booking_update` (older than one already processed), which no handler gets. */
+export type OctoStaleHandler = (payload: BookingUpdateEvent, context: StaleContext) => unknown;
 
 export type OctoHandler<T> = (payload: T, context: HandlerContext) => unknown;
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { seedFixtures } from "../../../fixtures/index.ts";
-import { createOctoWebhooks, NonRetryableError, OctoHandlerError, OctoRequestError } from "../src/index.ts";
+import { quirkFixtures, seedFixtures } from "../../../fixtures/index.ts";
+import {
+  createOctoWebhooks,
+  deliveryKey,
+  NEWER_WEBHOOK_EVENTS,
+  NonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+} from "../src/index.ts";
 import { bookingBody, capturingLogger, post } from "./helpers.ts";
 
 const availabilityBody = (extra: Record<string, unknown> = {}) => ({
@@ -82,6 +89,40 @@ describe("handlers", () => {
     expect(error).toBeInstanceOf(OctoHandlerError);
     expect(error?.errors.map((e) => (e as Error).message)).toEqual(["one", "two"]);
     expect(error?.event).toBe("booking_update");
+  });
+
+  it("keeps registration order in the aggregated errors whether handlers fail late or at once", async () => {
+    const errors: unknown[] = [];
+    const webhooks = createOctoWebhooks({
+      logger: capturingLogger(),
+      onBookingUpdate: [
+        async () => {
+          await new Promise((r) => setTimeout(r, 5));
+          throw new Error("late");
+        },
+        () => {
+          throw new Error("at once");
+        },
+      ],
+      onError: (error) => void errors.push(...(error as OctoHandlerError).errors),
+    });
+    expect((await webhooks.handle(post(bookingBody()))).status).toBe(500);
+    expect(errors.map((e) => (e as Error).message)).toEqual(["late", "at once"]);
+  });
+
+  it("waits for every asynchronous handler before answering", async () => {
+    let finished = false;
+    const webhooks = createOctoWebhooks({
+      onBookingUpdate: [
+        () => {},
+        async () => {
+          await new Promise((r) => setTimeout(r, 10));
+          finished = true;
+        },
+      ],
+    });
+    expect((await webhooks.handle(post(bookingBody()))).status).toBe(200);
+    expect(finished).toBe(true);
   });
 
   it("removeListener and the returned function both unregister", async () => {
@@ -192,6 +233,37 @@ describe("which event a body is", () => {
       ["unknown", { id: "o-1" }],
       ["any", "order_update"],
     ]);
+  });
+
+  it.each(NEWER_WEBHOOK_EVENTS)(
+    "a newer %s reaches on(name), onUnknownEvent and onAny as an envelope, with its delivery key",
+    async (event) => {
+      const seen: unknown[] = [];
+      const webhooks = createOctoWebhooks({
+        dedupe: true,
+        onUnknownEvent: (_p, c) => void seen.push(["unknown", c.event, c.lifecycle]),
+        onAny: (_p, c) => void seen.push(["any", c.deliveryKey]),
+      });
+      webhooks.on(event, (payload) => void seen.push(["on", payload.webhook?.event]));
+      const body = { webhook: { id: "w", event, url: "u" }, [event.split("_")[0] as string]: { id: "x-1" } };
+      await webhooks.handle(post(body));
+      expect(seen).toEqual([
+        ["on", event],
+        ["unknown", event, undefined],
+        ["any", deliveryKey(body)],
+      ]);
+      // dedupe covers newer events too
+      expect((await webhooks.handle(post(body))).body).toBe('{"ok":true,"duplicate":true}');
+    },
+  );
+
+  it("the order_update fixture reaches on('order_update') with its order", async () => {
+    const fixture = quirkFixtures().find((f) => f.name === "order-update")!;
+    let order: unknown;
+    const webhooks = createOctoWebhooks();
+    webhooks.on("order_update", (payload) => void (order = payload.order));
+    await webhooks.handle(post(fixture.body));
+    expect(order).toEqual(fixture.body.order);
   });
 
   it("answers 200 when a known event has no handler at all", async () => {

@@ -3,11 +3,14 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   type AvailabilityUpdateEvent,
   type Booking,
+  type BookingLifecycleEvent,
   type BookingUpdateEvent,
   createOctoWebhooks,
   type Diff,
+  type DuplicateContext,
   type HandlerContext,
   type OctoWebhooks,
+  type StaleContext,
   type UnknownEvent,
 } from "../src/index.ts";
 
@@ -67,5 +70,39 @@ describe("public types", () => {
     expectTypeOf(webhooks).toEqualTypeOf<OctoWebhooks<{ PASS: string }>>();
     // @ts-expect-error the context must be the resolver's
     void webhooks.handle({ method: "POST" }, { OTHER: 1 });
+  });
+
+  it("lifecycle events are typed as their booking_update body, by name, option and method", () => {
+    const webhooks = createOctoWebhooks({
+      onBookingCancelled: ({ booking }, context) => {
+        expectTypeOf(booking.uuid).toEqualTypeOf<string>();
+        expectTypeOf(context.lifecycle).toEqualTypeOf<BookingLifecycleEvent | undefined>();
+      },
+    });
+    webhooks.on("booking.cancelled", (payload) => expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>());
+    webhooks.on(["booking_update", "booking.amended"], (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>(),
+    );
+    webhooks.onBookingConfirmed((payload) => expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>());
+    webhooks.onBookingNoShow(({ booking }) => booking.status);
+    // @ts-expect-error a lifecycle handler gets a booking body, not an availability
+    webhooks.onBookingExpired(({ availability }) => availability.id);
+    expectTypeOf<BookingLifecycleEvent>().toExtend<`booking.${string}`>();
+  });
+
+  it("handlers read the delivery key; onDuplicate and onStale get their own context", () => {
+    createOctoWebhooks({
+      onAny: (_payload, context) => expectTypeOf(context.deliveryKey).toEqualTypeOf<string>(),
+      onDuplicate: (payload, context) => {
+        expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent | AvailabilityUpdateEvent | UnknownEvent>();
+        expectTypeOf(context).toEqualTypeOf<DuplicateContext>();
+        expectTypeOf(context.state).toEqualTypeOf<"done" | "processing">();
+      },
+      onStale: (payload, context) => {
+        expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>();
+        expectTypeOf(context).toEqualTypeOf<StaleContext>();
+        expectTypeOf(context.newestUpdatedAt).toEqualTypeOf<string>();
+      },
+    });
   });
 });

@@ -1,0 +1,42 @@
+/**
+ * What {@link DeliveryStore.claim} found: `"claimed"` (the caller now processes the delivery),
+ * `"processing"` (another request is processing it right now) or `"done"` (it was processed).
+ */
+export type ClaimResult = "claimed" | "processing" | "done";
+
+/**
+ * Where duplicate suppression and the stale-update guard keep their state. Every method may answer
+ * synchronously or with a promise, so a shared store (Redis...) can back several instances; each
+ * method must be atomic on its own (`SET NX PX`, a Lua script...). The default is
+ * {@link createMemoryStore}: one process, bounded, no timers.
+ *
+ * @example
+ * ```ts
+ * // the shape of a Redis implementation (node-redis 4); recordNewest is a small Lua script
+ * const store: DeliveryStore = {
+ *   async claim(key, leaseMs) {
+ *     if (await redis.set(`octo:${key}`, "processing", { NX: true, PX: leaseMs })) return "claimed";
+ *     return (await redis.get(`octo:${key}`)) === "done" ? "done" : "processing";
+ *   },
+ *   complete: async (key, ttlMs) => void (await redis.set(`octo:${key}`, "done", { PX: ttlMs })),
+ *   release: async (key) => void (await redis.del(`octo:${key}`)),
+ *   recordNewest: async (key, instant, ttlMs) => toNumber(await redis.eval(SET_IF_GREATER, { keys: [key], arguments: [`${instant}`, `${ttlMs}`] })),
+ * };
+ * ```
+ */
+export interface DeliveryStore {
+  /**
+   * Claims `key` unless it is already claimed or done. A claim lasts `leaseMs` at most (so a crashed
+   * process cannot block the sender's retries forever), until {@link complete} or {@link release}.
+   */
+  claim(key: string, leaseMs: number): ClaimResult | Promise<ClaimResult>;
+  /** Marks a claimed `key` as processed; later claims within `ttlMs` get `"done"`. */
+  complete(key: string, ttlMs: number): void | Promise<void>;
+  /** Forgets a claim (its handlers failed), so that the sender's retry is processed. */
+  release(key: string): void | Promise<void>;
+  /**
+   * Keeps the largest `instant` seen for `key` (for `ttlMs`) and returns the largest one seen before
+   * this call, or `undefined` when none is known.
+   */
+  recordNewest(key: string, instant: number, ttlMs: number): number | undefined | Promise<number | undefined>;
+}

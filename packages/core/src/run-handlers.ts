@@ -1,0 +1,43 @@
+type Handler = (payload: never, context: never) => unknown;
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  ((typeof value === "object" && value !== null) || typeof value === "function") &&
+  typeof (value as { then?: unknown }).then === "function";
+
+const inOrder = (failures: Array<[number, unknown]>): unknown[] | undefined =>
+  failures.length === 0 ? undefined : failures.sort((a, b) => a[0] - b[0]).map(([, error]) => error);
+
+/**
+ * Starts every handler at once, in registration order, and settles when all have: with `undefined`
+ * when all succeeded, else with what they threw, in registration order. Answers synchronously when
+ * no handler returned a promise, which spares the common synchronous handler several microtasks
+ * (`Promise.allSettled` cost a fifth of a delivery).
+ */
+export function runHandlers(
+  handlers: readonly Handler[],
+  payload: unknown,
+  context: unknown,
+): unknown[] | undefined | Promise<unknown[] | undefined> {
+  const failures: Array<[number, unknown]> = [];
+  let pending: Array<Promise<unknown>> | undefined;
+  for (let i = 0; i < handlers.length; i++) {
+    try {
+      const result = (handlers[i] as (payload: unknown, context: unknown) => unknown)(payload, context);
+      if (isThenable(result)) {
+        const index = i;
+        pending ??= [];
+        pending.push(
+          (result instanceof Promise ? result : Promise.resolve(result)).then(
+            undefined,
+            (error: unknown) => void failures.push([index, error]),
+          ),
+        );
+      }
+    } catch (error) {
+      failures.push([i, error]);
+    }
+  }
+  if (pending === undefined) return inOrder(failures);
+  const settled = pending.length === 1 ? (pending[0] as Promise<unknown>) : Promise.all(pending);
+  return settled.then(() => inOrder(failures));
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { allAcceptedBodies } from "../../../fixtures/index.ts";
+import { dispatchSchemas, passesDispatchSchema } from "../src/schemas/index.ts";
+
+// Values of every JSON kind and a few a body parser could produce, for every position dispatch reads.
+const VALUES: unknown[] = [
+  undefined,
+  null,
+  "",
+  "CONFIRMED",
+  0,
+  1.5,
+  true,
+  false,
+  [],
+  ["x"],
+  {},
+  { event: "booking_update" },
+  { event: 5 },
+  { event: null },
+  new Date(0),
+  Object.create(null),
+];
+
+const DIFFS: unknown[] = [
+  ...VALUES,
+  [{ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" }],
+  [
+    { op: "replace", path: "/status" },
+    { op: 1, path: "/x" },
+  ],
+  [{ op: null, path: null }],
+  [{ path: 5 }],
+  [null],
+  [[]],
+  [{}],
+];
+
+type Event = keyof typeof dispatchSchemas;
+const zodSays = (event: Event, body: Record<string, unknown>) =>
+  dispatchSchemas[event].safeParse(body).success;
+
+function* bodies(): Generator<[Event, Record<string, unknown>]> {
+  for (const webhook of VALUES) {
+    for (const uuid of VALUES) {
+      for (const status of VALUES) {
+        yield ["booking_update", { webhook, booking: { uuid, status } }];
+        yield ["booking_update", { webhook, booking: { uuid: "b", utcUpdatedAt: status } }];
+      }
+      for (const booking of VALUES) yield ["booking_update", { webhook, booking }];
+      for (const diff of DIFFS) yield ["booking_update", { webhook, booking: { uuid: "b" }, diff }];
+      for (const id of VALUES) {
+        yield ["availability_update", { webhook, availability: { id } }];
+        yield ["availability_update", { webhook, availability: { id: "a", productId: id } }];
+        yield ["availability_update", { webhook, availability: { id: "a", optionId: id } }];
+        yield ["availability_update", { webhook, availability: { id: "a" }, productId: id }];
+        yield ["availability_update", { webhook, availability: { id: "a" }, optionId: id }];
+        yield ["availability_update", { webhook, availability: id }];
+      }
+      yield ["unknown", { webhook }];
+    }
+  }
+}
+
+describe("passesDispatchSchema (the fast path of lenient validation)", () => {
+  it("answers exactly what the zod dispatch schema answers, on every combination", () => {
+    let count = 0;
+    const disagreements: unknown[] = [];
+    for (const [event, body] of bodies()) {
+      count++;
+      if (passesDispatchSchema(event, body) !== zodSays(event, body)) disagreements.push([event, body]);
+    }
+    expect(count).toBeGreaterThan(2000);
+    expect(disagreements).toEqual([]);
+  });
+
+  it("accepts every real-world body, as zod does", () => {
+    for (const fixture of allAcceptedBodies()) {
+      const event = (fixture.event in dispatchSchemas ? fixture.event : "unknown") as Event;
+      expect(passesDispatchSchema(event, fixture.body), fixture.name).toBe(true);
+      expect(zodSays(event, fixture.body), fixture.name).toBe(true);
+    }
+  });
+});
