@@ -1,9 +1,4 @@
-import {
-  createOctoWebhooks,
-  type OctoHandlerOptions,
-  type OctoWebhooks,
-  type OctoWebhooksOptions,
-} from "./create-octo-webhooks.ts";
+import { createOctoWebhooks, type OctoWebhooks, type OctoWebhooksOptions } from "./create-octo-webhooks.ts";
 import { OctoWebhooksError } from "./errors.ts";
 
 /** What every framework adapter takes: core's options, plus where to listen and an optional existing receiver. */
@@ -13,14 +8,6 @@ export type AdapterOptions<TContext = unknown> = OctoWebhooksOptions<TContext> &
   /** An existing receiver to use; handler options given beside it are registered on it. */
   webhooks?: OctoWebhooks<TContext>;
 };
-
-const HANDLER_KEYS = {
-  onBookingUpdate: "onBookingUpdate",
-  onAvailabilityUpdate: "onAvailabilityUpdate",
-  onAny: "onAny",
-  onUnknownEvent: "onUnknownEvent",
-  onError: "onError",
-} as const satisfies { [K in keyof OctoHandlerOptions]-?: K };
 
 /**
  * Turns an adapter's options into the receiver it uses and the path it answers (for adapters; users
@@ -52,20 +39,19 @@ export function adapterWebhooks<TContext>(
   if (typeof existing !== "object" || existing === null || typeof existing.handle !== "function") {
     fail("`webhooks` must be a receiver made by createOctoWebhooks()");
   }
-  const misplaced = Object.keys(rest).filter((key) => !Object.hasOwn(HANDLER_KEYS, key));
+  // every handler option has a registration method of the same name (`onBookingConfirmed`...)
+  const receiver = existing as unknown as Record<string, unknown>;
+  const isHandlerOption = (key: string) => /^on[A-Z]/.test(key) && typeof receiver[key] === "function";
+  const misplaced = Object.keys(rest).filter((key) => !isHandlerOption(key));
   if (misplaced.length > 0) {
     fail(
       `${misplaced.map((k) => `\`${k}\``).join(", ")} cannot be applied to an existing receiver; pass ${misplaced.length === 1 ? "it" : "them"} to createOctoWebhooks() instead`,
     );
   }
-  const register = <T>(value: T | readonly T[] | undefined, add: (handler: T) => unknown) => {
-    if (value === undefined) return;
-    for (const handler of Array.isArray(value) ? value : [value as T]) add(handler);
-  };
-  register(rest.onBookingUpdate, existing.onBookingUpdate);
-  register(rest.onAvailabilityUpdate, existing.onAvailabilityUpdate);
-  register(rest.onAny, existing.onAny);
-  register(rest.onUnknownEvent, existing.onUnknownEvent);
-  register(rest.onError, existing.onError);
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined) continue;
+    const register = receiver[key] as (handler: unknown) => unknown;
+    for (const handler of Array.isArray(value) ? value : [value]) register(handler);
+  }
   return { webhooks: existing, path };
 }

@@ -783,7 +783,7 @@ export function createOctoWebhooks<TContext = unknown>(
       return OK;
     } catch (error) {
       if (error instanceof OctoRequestError) {
-        logger.debug?.(`${PACKAGE_PREFIX} refused a delivery: ${error.message}`);
+        logger.debug?.(error.message.replace(PACKAGE_PREFIX, `${PACKAGE_PREFIX} refused a delivery:`));
         await reportError(error, undefined);
       } else if (!(error instanceof OctoHandlerError)) {
         logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);

@@ -26,6 +26,24 @@ describe("adapterWebhooks (what every framework adapter builds its receiver with
     expect(seen.sort()).toEqual(["a", "b", "own"]);
   });
 
+  it("registers lifecycle handlers and delivery hooks beside an existing receiver too", async () => {
+    const seen: string[] = [];
+    const existing = createOctoWebhooks({ staleGuard: true });
+    adapterWebhooks(
+      {
+        webhooks: existing,
+        onBookingConfirmed: () => void seen.push("confirmed"),
+        onStale: () => void seen.push("stale"),
+      },
+      "x",
+    );
+    const newer = bookingBody({ utcUpdatedAt: "2026-11-20T10:00:00Z" });
+    const older = bookingBody({ utcUpdatedAt: "2026-11-20T09:00:00Z" });
+    expect((await existing.handle(post(newer))).status).toBe(200);
+    expect((await existing.handle(post(older))).status).toBe(200);
+    expect(seen).toEqual(["confirmed", "stale"]);
+  });
+
   it.each([
     [{ path: "webhooks" }, /^\[@octo-webhooks\/express\] `path` must start with "\/"/],
     [
