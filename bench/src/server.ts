@@ -70,4 +70,6 @@ async function main() {
   });
 }
 
+// exit through process.exit so that `--cpu-prof` writes its profile
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
 await main();

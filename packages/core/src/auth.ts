@@ -79,12 +79,19 @@ function decodeBasic(header: string | undefined): string | undefined {
   if (!match) return undefined;
   try {
     const binary = atob(match[1] as string);
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // ASCII is its own UTF-8; only other credentials need decoding
+    if (ASCII.test(binary)) return binary;
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return utf8.decode(bytes);
   } catch {
     return undefined;
   }
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII includes the control characters
+const ASCII = /^[\x00-\x7f]*$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Checks an {@link AuthConfig} and prepares it: throws a `CONFIG_INVALID` error (naming the mistake,

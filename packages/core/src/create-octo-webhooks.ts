@@ -154,7 +154,7 @@ export interface OctoRequest {
    * The platform's way to keep work alive after the answer is sent (`ctx.waitUntil` on Workers).
    * Adapters pass it when the platform has one; ack-first mode uses it.
    */
-  waitUntil?: (promise: Promise<unknown>) => void;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /** A plain description of the answer: write it back as is. */

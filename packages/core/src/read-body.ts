@@ -43,24 +43,28 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+const encoder = new TextEncoder();
+
 function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array | string> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
 }
 
-/** Waits for `promise`, or fails with 408 once `deadline` (epoch ms) has passed. */
-function beforeDeadline<T>(promise: Promise<T>, deadline: number, onTimeout: () => void): Promise<T> {
-  if (!Number.isFinite(deadline)) return promise;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => {
-        reject(new OctoRequestError("BODY_TIMEOUT", "the body did not arrive in time"));
-        onTimeout();
-      },
-      Math.max(0, deadline - Date.now()),
-    );
+/**
+ * One timer for the whole body (not one per chunk): `race(read)` fails with 408 once `timeoutMs` has
+ * passed since the reading began, after calling `onTimeout` (which cancels a Web stream).
+ */
+function bodyDeadline(timeoutMs: number, onTimeout: () => void) {
+  if (!Number.isFinite(timeoutMs)) return { race: <T>(read: Promise<T>) => read, clear: () => {} };
+  let expire: (error: Error) => void = () => {};
+  const expired = new Promise<never>((_, reject) => {
+    expire = reject;
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  expired.catch(() => {}); // handled by whichever read races it; none may be pending when it fires
+  const timer = setTimeout(() => {
+    expire(new OctoRequestError("BODY_TIMEOUT", "the body did not arrive in time"));
+    onTimeout();
+  }, timeoutMs);
+  return { race: <T>(read: Promise<T>) => Promise.race([read, expired]), clear: () => clearTimeout(timer) };
 }
 
 /**
@@ -92,12 +96,11 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
   const now = readBodyNow(body, limit);
   if (now !== undefined) return now;
 
-  const deadline = Date.now() + timeoutMs;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let received = 0;
   let text = "";
   const append = (chunk: Uint8Array | string): boolean => {
-    const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
+    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
     received += bytes.byteLength;
     if (received > limit) return false;
     try {
@@ -118,21 +121,31 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
   if (typeof (body as ReadableStream).getReader === "function") {
     const reader = (body as ReadableStream<Uint8Array>).getReader();
     const cancel = () => void reader.cancel().catch(() => {});
-    for (;;) {
-      const { done, value } = await beforeDeadline(reader.read(), deadline, cancel);
-      if (done) return finish();
-      if (!append(value)) {
-        cancel();
-        throw tooLarge(limit);
+    const deadline = bodyDeadline(timeoutMs, cancel);
+    try {
+      for (;;) {
+        const { done, value } = await deadline.race(reader.read());
+        if (done) return finish();
+        if (!append(value)) {
+          cancel();
+          throw tooLarge(limit);
+        }
       }
+    } finally {
+      deadline.clear();
     }
   }
   if (isAsyncIterable(body as object)) {
     const iterator = (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
-    for (;;) {
-      const { done, value } = await beforeDeadline(iterator.next(), deadline, () => {});
-      if (done) return finish();
-      if (!append(value)) throw tooLarge(limit);
+    const deadline = bodyDeadline(timeoutMs, () => {});
+    try {
+      for (;;) {
+        const { done, value } = await deadline.race(iterator.next());
+        if (done) return finish();
+        if (!append(value)) throw tooLarge(limit);
+      }
+    } finally {
+      deadline.clear();
     }
   }
   return { parsed: body };

@@ -50,12 +50,37 @@ export {
 // biome-ignore lint/suspicious/noExplicitAny: Hono's own default for an unknown env, so `c.env.X` type-checks
 export type OctoHonoOptions<E extends Env = any> = AdapterOptions<Context<E>>;
 
+interface NodeIncoming {
+  readableDidRead?: unknown;
+  [Symbol.asyncIterator]?: unknown;
+}
+
+/**
+ * On `@hono/node-server`, the Node request itself (`c.env.incoming`) while nothing has read it: core
+ * reads it directly, about three times faster than through the Web stream node-server builds for
+ * `c.req.raw.body` (measured in bench/). Duck-typed: this package imports nothing from Node.
+ */
+function nodeIncoming(c: Context): RequestBody | undefined {
+  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
+  if (
+    typeof incoming === "object" &&
+    incoming !== null &&
+    typeof incoming[Symbol.asyncIterator] === "function" &&
+    incoming.readableDidRead === false
+  ) {
+    return incoming as AsyncIterable<Uint8Array>;
+  }
+  return undefined;
+}
+
 /** The body as Hono has it: the text or bytes a middleware before us already read (Hono caches them), else the stream. */
 async function bodyOf(c: Context): Promise<RequestBody> {
   const cache = c.req.bodyCache;
   if (cache.arrayBuffer) return new Uint8Array(await cache.arrayBuffer);
   if (cache.text) return cache.text;
   if (Object.keys(cache).length > 0) return c.req.text();
+  const incoming = nodeIncoming(c);
+  if (incoming !== undefined) return incoming;
   if (c.req.raw.bodyUsed) {
     throw new Error(
       "[@octo-webhooks/hono] the request body was read from c.req.raw by a middleware before this one; read it with c.req.json() or c.req.text() (Hono caches those), or mount octoWebhooks() first",
@@ -89,11 +114,21 @@ export function octoWebhooks<E extends Env = any>(options?: OctoHonoOptions<E>):
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
   return async (c, next) => {
     if (path !== undefined && !matchesPath(c.req.path, path)) return next();
-    const request: OctoRequest = { method: c.req.method, headers: c.req.raw.headers, body: await bodyOf(c) };
-    try {
-      const execution = c.executionCtx; // a getter that throws where there is none (Node)
-      request.waitUntil = (promise) => execution.waitUntil(promise);
-    } catch {}
+    const request: OctoRequest = {
+      method: c.req.method,
+      headers: c.req.raw.headers,
+      body: await bodyOf(c),
+      // read by core in ack-first mode only: `c.executionCtx` throws where there is none (Node), and
+      // building that error on every request cost 5% of a request's time
+      get waitUntil() {
+        try {
+          const execution = c.executionCtx;
+          return (promise: Promise<unknown>) => execution.waitUntil(promise);
+        } catch {
+          return undefined;
+        }
+      },
+    };
     const answer = await webhooks.handle(request, c);
     return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   };
