@@ -42,7 +42,8 @@ export async function benchBundles(): Promise<BundleResult[]> {
       format: "esm",
       platform: "neutral",
       target: "es2022",
-      conditions: ["@octo-webhooks/source", "workerd", "worker", "browser", "import"],
+      // the published build (run `pnpm build` first), resolved as wrangler resolves it
+      conditions: ["workerd", "worker", "browser", "import"],
       mainFields: ["module", "main"],
       write: false,
       logLevel: "silent",

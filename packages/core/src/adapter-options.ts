@@ -1,4 +1,4 @@
-import { createOctoWebhooks, type OctoWebhooks, type OctoWebhooksOptions } from "./create-octo-webhooks.ts";
+import type { OctoWebhooks, OctoWebhooksOptions } from "./create-receiver.ts";
 import { OctoWebhooksError } from "./errors.ts";
 
 /** What every framework adapter takes: core's options, plus where to listen and an optional existing receiver. */
@@ -9,17 +9,12 @@ export type AdapterOptions<TContext = unknown> = OctoWebhooksOptions<TContext> &
   webhooks?: OctoWebhooks<TContext>;
 };
 
-/**
- * Turns an adapter's options into the receiver it uses and the path it answers (for adapters; users
- * call the adapter). With `webhooks`, only handler options may be given beside it, and they are
- * registered on it: the other options configure a receiver when it is created, so they would be ignored.
- *
- * @example
- * ```ts
- * const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/express");
- * ```
- */
-export function adapterWebhooks<TContext>(
+/** The `createOctoWebhooks` of the build in use (the edge build has its own). */
+export type CreateReceiver = <TContext>(options: OctoWebhooksOptions<TContext>) => OctoWebhooks<TContext>;
+
+/** `adapterWebhooks` with the receiver constructor of one build; see `create-octo-webhooks.ts`. */
+export function adapterWebhooksWith<TContext>(
+  create: CreateReceiver,
   options: AdapterOptions<TContext> | undefined,
   adapter: string,
 ): { webhooks: OctoWebhooks<TContext>; path: string | undefined } {
@@ -35,7 +30,7 @@ export function adapterWebhooks<TContext>(
   if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
     fail('`path` must start with "/", for example "/webhooks/octo"');
   }
-  if (existing === undefined) return { webhooks: createOctoWebhooks(rest), path };
+  if (existing === undefined) return { webhooks: create(rest), path };
   if (typeof existing !== "object" || existing === null || typeof existing.handle !== "function") {
     fail("`webhooks` must be a receiver made by createOctoWebhooks()");
   }

@@ -48,3 +48,19 @@ describe("the package", () => {
     expect(cjs.trim()).toBe("function function");
   });
 });
+
+describe("the edge build", () => {
+  it("leaves zod out, and says what to do for strict validation", async () => {
+    const root = join(import.meta.dirname, "..");
+    const edge = readFileSync(join(root, "dist/index.edge.js"), "utf8");
+    expect(edge).not.toMatch(/from ["']zod/);
+    expect(edge).not.toContain("$ZodType");
+    const { createOctoWebhooks } = await import(join(root, "dist/index.edge.js"));
+    expect(() => createOctoWebhooks({ validation: "strict" })).toThrow(/@octo-webhooks\/core\/schemas/);
+    const { strictValidation } = await import(join(root, "dist/schemas.js"));
+    const webhooks = createOctoWebhooks({ validation: strictValidation });
+    const answer = await webhooks.handle({ method: "POST", body: '{"booking":{"uuid":"u"}}' });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error.message).toContain("booking.id");
+  });
+});

@@ -1,0 +1,77 @@
+import type { ValidationIssue } from "./errors.ts";
+
+/**
+ * Checks a delivery's body for one event; returns what is wrong (an empty list when it is valid).
+ * `"lenient"` and `"strict"` are the built-in ones; any function of this shape can be given as
+ * `validation` (for example a supplier-specific check).
+ */
+export type OctoValidator = (event: string, body: Record<string, unknown>) => readonly ValidationIssue[];
+
+const MAX_ISSUES = 20;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isOptionalString = (value: unknown) =>
+  value === undefined || value === null || typeof value === "string";
+
+/**
+ * Lenient validation: only the fields dispatch and delivery semantics read (`webhook.event`,
+ * `booking.uuid`, `booking.status`, `booking.utcUpdatedAt`, `diff[].op`/`.path`, `availability.id`,
+ * `productId`/`optionId`), so a sender's surprise in a field nobody reads never turns a delivery into a
+ * 400 that is retried forever. Written by hand, without zod: it runs on every delivery, and keeping zod
+ * out of the default path keeps a Worker bundle small (the shapes it checks are `dispatchSchemas`; a test
+ * holds the two equal).
+ *
+ * @example
+ * ```ts
+ * lenientValidation("booking_update", { booking: { uuid: 42 } }); // [{ path: "booking.uuid", message: "expected string" }]
+ * ```
+ */
+export const lenientValidation: OctoValidator = (event, body) => {
+  const issues: ValidationIssue[] = [];
+  const expect = (path: string, what: string) => {
+    if (issues.length < MAX_ISSUES) issues.push({ path, message: `expected ${what}` });
+  };
+  const optionalString = (value: unknown, path: string) => {
+    if (!isOptionalString(value)) expect(path, "string");
+  };
+
+  const webhook = body.webhook;
+  if (webhook !== undefined && webhook !== null) {
+    if (isObject(webhook)) optionalString(webhook.event, "webhook.event");
+    else expect("webhook", "object");
+  }
+  if (event === "booking_update") {
+    const { booking, diff } = body;
+    if (!isObject(booking)) expect("booking", "object");
+    else {
+      if (typeof booking.uuid !== "string") expect("booking.uuid", "string");
+      optionalString(booking.status, "booking.status");
+      optionalString(booking.utcUpdatedAt, "booking.utcUpdatedAt");
+    }
+    if (diff !== undefined && diff !== null) {
+      if (!Array.isArray(diff)) expect("diff", "array");
+      else {
+        for (let i = 0; i < diff.length && issues.length < MAX_ISSUES; i++) {
+          const change: unknown = diff[i];
+          if (!isObject(change)) expect(`diff[${i}]`, "object");
+          else {
+            optionalString(change.op, `diff[${i}].op`);
+            optionalString(change.path, `diff[${i}].path`);
+          }
+        }
+      }
+    }
+  } else if (event === "availability_update") {
+    const { availability } = body;
+    if (!isObject(availability)) expect("availability", "object");
+    else {
+      if (typeof availability.id !== "string") expect("availability.id", "string");
+      optionalString(availability.productId, "availability.productId");
+      optionalString(availability.optionId, "availability.optionId");
+    }
+    optionalString(body.productId, "productId");
+    optionalString(body.optionId, "optionId");
+  }
+  return issues;
+};
