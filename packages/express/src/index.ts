@@ -1,4 +1,4 @@
-import { type AdapterOptions, adapterWebhooks, matchesPath } from "@octo-webhooks/core";
+import { type AdapterOptions, adapterWebhooks, matchesPath, type OctoWebhooks } from "@octo-webhooks/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
 export type {
@@ -58,9 +58,12 @@ export type OctoExpressOptions = AdapterOptions<Request>;
  * }));
  * ```
  */
-export function octoWebhooks(options?: OctoExpressOptions): RequestHandler {
+/** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
+export type OctoExpressMiddleware = RequestHandler & { readonly webhooks: OctoWebhooks<Request> };
+
+export function octoWebhooks(options?: OctoExpressOptions): OctoExpressMiddleware {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/express");
-  return (req: Request, res: Response, next: NextFunction) => {
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (path !== undefined && !matchesPath(req.url, path)) return next();
     // A body parser that read the stream left its result in `req.body` (an object, a string or a
     // Buffer); one that skipped this content type left the stream unread, and then it is ours to read.
@@ -76,4 +79,5 @@ export function octoWebhooks(options?: OctoExpressOptions): RequestHandler {
       res.writeHead(answer.status, answer.headers).end(answer.body);
     }, next);
   };
+  return Object.assign(middleware, { webhooks });
 }

@@ -70,6 +70,9 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
     throw new Error(`[${PACKAGE}] give the route's \`path\`, for example { path: "/webhooks/octo" }`);
   }
 
+  // `app.close()` waits for the handlers ack-first mode still runs
+  fastify.addHook("onClose", () => webhooks.drain());
+
   // the raw stream is the body: core reads it, with its size limit and its content-type decision
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));

@@ -3,6 +3,7 @@ import {
   adapterWebhooks,
   matchesPath,
   type OctoRequest,
+  type OctoWebhooks,
   type RequestBody,
 } from "@octo-webhooks/core";
 import type { Context, Env, MiddlewareHandler } from "hono";
@@ -110,9 +111,11 @@ async function bodyOf(c: Context): Promise<RequestBody> {
  * ```
  */
 // biome-ignore lint/suspicious/noExplicitAny: see OctoHonoOptions
-export function octoWebhooks<E extends Env = any>(options?: OctoHonoOptions<E>): MiddlewareHandler<E> {
+export function octoWebhooks<E extends Env = any>(
+  options?: OctoHonoOptions<E>,
+): MiddlewareHandler<E> & { readonly webhooks: OctoWebhooks<Context<E>> } {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
-  return async (c, next) => {
+  const middleware: MiddlewareHandler<E> = async (c, next) => {
     if (path !== undefined && !matchesPath(c.req.path, path)) return next();
     const request: OctoRequest = {
       method: c.req.method,
@@ -132,4 +135,5 @@ export function octoWebhooks<E extends Env = any>(options?: OctoHonoOptions<E>):
     const answer = await webhooks.handle(request, c);
     return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   };
+  return Object.assign(middleware, { webhooks });
 }

@@ -1,4 +1,10 @@
-import { type AdapterOptions, adapterWebhooks, matchesPath, type RequestBody } from "@octo-webhooks/core";
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  matchesPath,
+  type OctoWebhooks,
+  type RequestBody,
+} from "@octo-webhooks/core";
 import type { Context, Middleware } from "koa";
 
 export type {
@@ -59,9 +65,12 @@ export type OctoKoaOptions = AdapterOptions<Context>;
  * }));
  * ```
  */
-export function octoWebhooks(options?: OctoKoaOptions): Middleware {
+/** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
+export type OctoKoaMiddleware = Middleware & { readonly webhooks: OctoWebhooks<Context> };
+
+export function octoWebhooks(options?: OctoKoaOptions): OctoKoaMiddleware {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/koa");
-  return async (ctx, next) => {
+  const middleware: Middleware = async (ctx, next) => {
     if (path !== undefined && !matchesPath(ctx.url, path)) return next();
     // a body parser that read the stream left the text (`rawBody`) and the parsed value; one that
     // skipped this content type left the stream unread, and then it is ours to read
@@ -83,4 +92,5 @@ export function octoWebhooks(options?: OctoKoaOptions): Middleware {
     ctx.set(answer.headers);
     ctx.body = answer.body;
   };
+  return Object.assign(middleware, { webhooks });
 }

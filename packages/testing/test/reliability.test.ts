@@ -4,7 +4,14 @@
 // once (a sender that timed out and resent). Every booking's effect must be applied exactly once.
 import { createOctoWebhooks } from "@octo-webhooks/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bookingUpdate, createDelivery, type Delivery, type Receiver, runDelivery, startReceiver } from "../src/index.ts";
+import {
+  bookingUpdate,
+  createDelivery,
+  type Delivery,
+  type Receiver,
+  runDelivery,
+  startReceiver,
+} from "../src/index.ts";
 
 const DELIVERIES = 2000;
 const CONCURRENCY = 50;
@@ -44,7 +51,12 @@ describe("reliability with the mock supplier's delivery engine", () => {
     expect(indexOf.size).toBe(DELIVERIES);
 
     const controller = new AbortController();
-    const policy = { retrySchedule: [5, 10, 20, 40, 80, 160], timeoutMs: 5000, userAgent: "reliability", signal: controller.signal };
+    const policy = {
+      retrySchedule: [5, 10, 20, 40, 80, 160],
+      timeoutMs: 5000,
+      userAgent: "reliability",
+      signal: controller.signal,
+    };
     const target = { event: "booking_update", url: receiver.url };
     const sends: Array<() => Promise<Delivery>> = [];
     bodies.forEach((body, i) => {

@@ -1,0 +1,31 @@
+import Fastify from "fastify";
+import { expect, it } from "vitest";
+import { octoWebhooks } from "../src/index.ts";
+
+it("ack-first: answers before the handler finishes, and app.close() waits for it", async () => {
+  let release: () => void = () => {};
+  const done: string[] = [];
+  const app = Fastify();
+  await app.register(octoWebhooks, {
+    path: "/webhooks/octo",
+    ackFirst: true,
+    onBookingUpdate: async ({ booking }) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      done.push(booking.uuid);
+    },
+  });
+  const answer = await app.inject({
+    method: "POST",
+    url: "/webhooks/octo",
+    headers: { "content-type": "application/json" },
+    payload: JSON.stringify({ booking: { uuid: "b-1", status: "CONFIRMED" } }),
+  });
+  expect(answer.statusCode).toBe(200);
+  expect(done).toEqual([]);
+  const closed = app.close();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(done).toEqual([]);
+  release();
+  await closed;
+  expect(done).toEqual(["b-1"]);
+});

@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import { expect, it } from "vitest";
+import { octoWebhooks } from "../src/index.ts";
+
+const delivery = {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ booking: { uuid: "b-1", status: "CONFIRMED" } }),
+};
+
+it("ack-first on Workers: handlers run through executionCtx.waitUntil, after the answer", async () => {
+  let release: () => void = () => {};
+  const done: string[] = [];
+  const kept: Promise<unknown>[] = [];
+  const app = new Hono();
+  app.post(
+    "/webhooks/octo",
+    octoWebhooks({
+      ackFirst: true,
+      onBookingUpdate: async ({ booking }) => {
+        await new Promise<void>((resolve) => (release = resolve));
+        done.push(booking.uuid);
+      },
+    }),
+  );
+  const executionCtx = {
+    waitUntil: (promise: Promise<unknown>) => void kept.push(promise),
+    passThroughOnException() {},
+    props: {},
+  };
+  const answer = await app.request("/webhooks/octo", delivery, {}, executionCtx);
+  expect(answer.status).toBe(200);
+  expect(kept).toHaveLength(1);
+  expect(done).toEqual([]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  release();
+  await Promise.all(kept);
+  expect(done).toEqual(["b-1"]);
+});
+
+it("ack-first on Node: in process, and the middleware's receiver drains it", async () => {
+  let release: () => void = () => {};
+  const done: string[] = [];
+  const middleware = octoWebhooks({
+    ackFirst: true,
+    onBookingUpdate: async ({ booking }) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      done.push(booking.uuid);
+    },
+  });
+  const app = new Hono();
+  app.post("/webhooks/octo", middleware);
+  expect((await app.request("/webhooks/octo", delivery)).status).toBe(200);
+  const drained = middleware.webhooks.drain();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(done).toEqual([]);
+  release();
+  await drained;
+  expect(done).toEqual(["b-1"]);
+});

@@ -1,0 +1,33 @@
+import Koa from "koa";
+import { expect, it } from "vitest";
+import { PATH, serve } from "../../../conformance/index.ts";
+import { octoWebhooks } from "../src/index.ts";
+
+it("ack-first: answers before the handler finishes; the middleware's receiver drains it on shutdown", async () => {
+  let release: () => void = () => {};
+  const done: string[] = [];
+  const middleware = octoWebhooks({
+    path: PATH,
+    ackFirst: true,
+    onBookingUpdate: async ({ booking }) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      done.push(booking.uuid);
+    },
+  });
+  const app = new Koa();
+  app.use(middleware);
+  const target = await serve(app.callback());
+  const answer = await target.fetch(PATH, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ booking: { uuid: "b-1", status: "CONFIRMED" } }),
+  });
+  expect(answer.status).toBe(200);
+  expect(done).toEqual([]);
+  const drained = middleware.webhooks.drain();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  release();
+  await drained;
+  expect(done).toEqual(["b-1"]);
+  await target.close();
+});
