@@ -17,3 +17,7 @@ if (!only || only.includes("bundle")) printBundles(await benchBundles());
 if (!only || only.includes("frameworks")) {
   printFrameworks(await benchFrameworks({ quick, octo: new Set(["express", "fastify", "hono", "koa"]) }));
 }
+if (!only || only.includes("memory")) {
+  const { benchMemory, printMemory } = await import("./memory.ts");
+  printMemory(await benchMemory(undefined, quick ? 20 : 100));
+}

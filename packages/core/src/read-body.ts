@@ -45,6 +45,86 @@ function utf8Length(text: string): number {
 
 const encoder = new TextEncoder();
 
+/** What core uses of a Node `Readable` (an `IncomingMessage`), duck-typed: core imports nothing from Node. */
+interface NodeReadable {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  pause(): unknown;
+  readableEnded?: boolean;
+}
+
+function isNodeReadable(value: object): value is NodeReadable {
+  const stream = value as Partial<NodeReadable>;
+  return (
+    typeof stream.on === "function" &&
+    typeof stream.removeListener === "function" &&
+    typeof stream.pause === "function" &&
+    typeof stream.readableEnded === "boolean"
+  );
+}
+
+/**
+ * Reads a Node stream with `data`/`end` listeners: about twice as fast as its async iterator for the
+ * one-chunk bodies webhooks are. Over the limit it stops listening and pauses the stream without
+ * destroying it (destroying a request destroys its socket, and the 413 still has to be written).
+ */
+function readNodeStream(stream: NodeReadable, limit: number, timeoutMs: number): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
+      clearTimeout(timer);
+      stream.removeListener("data", onData);
+      stream.removeListener("end", onEnd);
+      stream.removeListener("error", onError);
+      stream.removeListener("close", onClose);
+    };
+    const fail = (error: Error) => {
+      stop();
+      stream.pause();
+      reject(error);
+    };
+    const onData = (chunk: Uint8Array | string) => {
+      const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+      received += bytes.byteLength;
+      if (received > limit) return fail(tooLarge(limit));
+      chunks.push(bytes);
+    };
+    const onEnd = () => {
+      stop();
+      try {
+        resolve({ text: decode(chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, received)) });
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const onError = () => fail(new OctoRequestError("INVALID_BODY", "the body could not be read"));
+    const onClose = () =>
+      fail(new OctoRequestError("INVALID_BODY", "the connection closed before the body ended"));
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onError);
+    stream.on("close", onClose);
+    if (Number.isFinite(timeoutMs)) {
+      timer = setTimeout(
+        () => fail(new OctoRequestError("BODY_TIMEOUT", "the body did not arrive in time")),
+        timeoutMs,
+      );
+    }
+  });
+}
+
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array | string> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
 }
@@ -135,6 +215,8 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
       deadline.clear();
     }
   }
+  if (isNodeReadable(body as object))
+    return readNodeStream(body as unknown as NodeReadable, limit, timeoutMs);
   if (isAsyncIterable(body as object)) {
     const iterator = (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]();
     const deadline = bodyDeadline(timeoutMs, () => {});

@@ -1,3 +1,4 @@
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createOctoWebhooks } from "../src/index.ts";
 import { bookingBody, endlessStream, post } from "./helpers.ts";
@@ -104,5 +105,49 @@ describe("the body limit", () => {
     const big = text.padEnd(1024 * 1024, " ");
     expect((await webhooks.handle(post(big))).status).toBe(200);
     expect((await webhooks.handle(post(`${big} `))).status).toBe(413);
+  });
+});
+
+describe("Node streams (an IncomingMessage), read with data/end listeners", () => {
+  it("reads a stream written in several chunks, a multi-byte character split between two", async () => {
+    const seen: unknown[] = [];
+    const webhooks = createOctoWebhooks({ onBookingUpdate: ({ booking }) => void seen.push(booking.notes) });
+    const encoded = Buffer.from(JSON.stringify(bookingBody({ notes: "Zürich €" })));
+    const split = encoded.indexOf(0xe2) + 1;
+    const stream = new PassThrough();
+    const answer = webhooks.handle({ method: "POST", headers: {}, body: stream });
+    stream.write(encoded.subarray(0, split));
+    setTimeout(() => stream.end(encoded.subarray(split)), 5);
+    expect((await answer).status).toBe(200);
+    expect(seen).toEqual(["Zürich €"]);
+  });
+
+  it("over the limit: 413 at once, the stream paused and not destroyed (the 413 must still be written)", async () => {
+    const webhooks = createOctoWebhooks({ maxBodyBytes: 1000 });
+    const stream = new PassThrough();
+    const answer = webhooks.handle({ method: "POST", headers: {}, body: stream });
+    stream.write(Buffer.alloc(600, 0x20));
+    stream.write(Buffer.alloc(600, 0x20));
+    expect((await answer).status).toBe(413);
+    expect(stream.destroyed).toBe(false);
+    expect(stream.listenerCount("data")).toBe(0);
+  });
+
+  it("a connection closed before the body ended: 400, nothing hangs", async () => {
+    const webhooks = createOctoWebhooks();
+    const stream = new PassThrough();
+    const answer = webhooks.handle({ method: "POST", headers: {}, body: stream });
+    stream.write("{");
+    stream.destroy();
+    expect((await answer).status).toBe(400);
+  });
+
+  it("a body that stops arriving: 408 after bodyTimeoutMs", async () => {
+    const webhooks = createOctoWebhooks({ bodyTimeoutMs: 30 });
+    const stream = new PassThrough();
+    stream.write("{");
+    const answer = await webhooks.handle({ method: "POST", headers: {}, body: stream });
+    expect(answer.status).toBe(408);
+    expect(stream.listenerCount("data")).toBe(0);
   });
 });
