@@ -1,0 +1,10 @@
+export {
+  createOctoQueue,
+  type OctoQueue,
+  type OctoQueueOptions,
+  type OctoQueueReceiverOptions,
+} from "./create-octo-queue.ts";
+export { createOctoWorker, type OctoWorker, type OctoWorkerOptions } from "./create-octo-worker.ts";
+export { createRedisStore, type RedisStore, type RedisStoreOptions } from "./create-redis-store.ts";
+export { type DeadLetter, jobIdOf, type OctoJobData, type OctoJobResult } from "./job.ts";
+export type { RedisConnection } from "./open-redis.ts";
