@@ -68,7 +68,8 @@ export interface OctoWorker extends Omit<OctoWebhooks, "handle" | "fetch" | "dra
   close(): Promise<void>;
 }
 
-const HANDLER_KEYS = new Set([
+/** Options of ours, not core's. */
+const WORKER_KEYS = new Set([
   "connection",
   "name",
   "prefix",
@@ -77,6 +78,16 @@ const HANDLER_KEYS = new Set([
   "autorun",
   "onDeadLetter",
 ]);
+/** Core options that mean nothing once a delivery is in the queue. */
+const RECEIVER_ONLY: Record<string, string> = {
+  auth: "requests are authenticated by the receiver (queue.receiver({ auth }))",
+  maxBodyBytes: "bodies are read by the receiver",
+  bodyTimeoutMs: "bodies are read by the receiver",
+  realm: "requests are authenticated by the receiver",
+  ackFirst: "a job is acknowledged once its handlers resolved",
+  dedupe: "duplicates are suppressed when enqueued (createOctoQueue's `dedupe`)",
+  onDuplicate: "duplicates are suppressed when enqueued (queue.receiver({ onDuplicate }))",
+};
 
 /** Why a job must not be retried, or `undefined` when a retry may succeed. */
 function finalFailure(error: unknown): string | undefined {
@@ -124,17 +135,27 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     configError("`onDeadLetter` must be a function");
   }
 
+  const coreOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || WORKER_KEYS.has(key)) continue;
+    const why = RECEIVER_ONLY[key];
+    if (why !== undefined) configError(`createOctoWorker() does not take \`${key}\`: ${why}`);
+    coreOptions[key] = value;
+  }
+  // options are checked before any connection opens, so that a mistake leaves nothing running
   let ownStore: RedisStore | undefined;
   let store = options.store;
   if (options.staleGuard !== undefined && options.staleGuard !== false && store === undefined) {
     ownStore = createRedisStore({ connection: options.connection, prefix: `${prefix}:${name}:octo`, logger });
     store = ownStore;
   }
-  const coreOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (!HANDLER_KEYS.has(key) && value !== undefined) coreOptions[key] = value;
+  let webhooks: OctoWebhooks;
+  try {
+    webhooks = createOctoWebhooks({ ...coreOptions, logger, ...(store === undefined ? {} : { store }) });
+  } catch (error) {
+    void ownStore?.close();
+    throw error;
   }
-  const webhooks = createOctoWebhooks({ ...coreOptions, logger, ...(store === undefined ? {} : { store }) });
 
   const process = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
     const data = job.data as Partial<OctoJobData> | undefined;

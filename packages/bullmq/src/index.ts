@@ -1,3 +1,24 @@
+// what worker handlers are written with, so that one import is enough
+export type {
+  AnyOctoEvent,
+  Availability,
+  AvailabilityUpdateEvent,
+  Booking,
+  BookingUpdateEvent,
+  DeliveryStore,
+  Diff,
+  HandlerContext,
+  Logger,
+  OctoHandler,
+  UnknownEvent,
+  Webhook,
+} from "@octo-webhooks/core";
+export {
+  NonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+  OctoWebhooksError,
+} from "@octo-webhooks/core";
 export {
   createOctoQueue,
   type OctoQueue,

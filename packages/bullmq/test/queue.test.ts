@@ -3,7 +3,7 @@ import { octoWebhooks } from "@octo-webhooks/express";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import express from "express";
 import { describe, expect, it } from "vitest";
-import { createOctoQueue, jobIdOf } from "../src/index.ts";
+import { createOctoQueue, createOctoWorker, jobIdOf } from "../src/index.ts";
 import { capturingLogger, redisProxy, redisUrl, waitFor } from "./helpers.ts";
 import { auth, credentials, queueTests } from "./setup.ts";
 
@@ -263,6 +263,9 @@ describe("createOctoQueue() + createOctoWorker()", () => {
     );
     expect(() => queue.receiver({ ackFirst: true } as never)).toThrow(/`ackFirst`/);
     expect(() => t.queue({ attempts: 0 })).toThrow(/`attempts` must be a positive integer/);
+    expect(() => createOctoWorker({ connection: redisUrl, dedupe: true } as never)).toThrow(
+      /^\[@octo-webhooks\/bullmq\] createOctoWorker\(\) does not take `dedupe`: duplicates are suppressed when enqueued/,
+    );
   });
 });
 
