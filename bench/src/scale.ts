@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { once, setMaxListeners } from "node:events";
+import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { cpus } from "node:os";
 import { createOctoClient } from "@octo-webhooks/client";
@@ -80,6 +81,22 @@ async function roundRobin(ports: number[]) {
   };
 }
 
+/** CPU seconds a process has used so far (Linux), or NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1]);
+  return read("used_cpu_sys") + read("used_cpu_user");
+}
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0
@@ -144,6 +161,12 @@ async function main() {
       }
     }
 
+    const cpuBefore = {
+      main: process.cpuUsage(),
+      redis: await redisCpuSeconds(redis),
+      receivers: receivers.map((r) => cpuSeconds(r.proc.pid)),
+      workers: workers.map((w) => cpuSeconds(w.proc.pid)),
+    };
     const queueClient = redis.duplicate();
     const queue = new Queue(name, { connection: queueClient, prefix });
     const started = performance.now();
@@ -166,6 +189,16 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const processed = performance.now();
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const cpu = {
+      receivers: sum(receivers.map((r) => cpuSeconds(r.proc.pid))) - sum(cpuBefore.receivers),
+      workers: sum(workers.map((w) => cpuSeconds(w.proc.pid))) - sum(cpuBefore.workers),
+      supplier: (() => {
+        const used = process.cpuUsage(cpuBefore.main);
+        return (used.user + used.system) / 1e6;
+      })(),
+      redis: (await redisCpuSeconds(redis)) - cpuBefore.redis,
+    };
     await new Promise((resolve) => setTimeout(resolve, 500)); // let a late double show up, if any
 
     const effects = await redis.hgetall(`${prefix}:effects`);
@@ -212,6 +245,9 @@ async function main() {
     );
     console.log(
       `| delivery latency (2xx answers) p50 / p99 | ${percentile(latencies, 0.5)} / ${percentile(latencies, 0.99)} ms |`,
+    );
+    console.log(
+      `| CPU seconds: receivers / workers / supplier + proxy / Redis | ${[cpu.receivers, cpu.workers, cpu.supplier, cpu.redis].map((v) => v.toFixed(1)).join(" / ")} |`,
     );
     console.log(
       `| effects: lost / doubled / unexpected | ${lost.length} / ${doubled.length} / ${unknown.length} |`,
