@@ -27,13 +27,13 @@ import {
   failFast,
   firstConnection,
   openRedis,
-  type RedisConnection,
+  type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
 
 export interface OctoQueueOptions {
   /** Where Redis is: a URL (`redis://host:6379`), ioredis options, or an ioredis instance (duplicated). */
-  connection: RedisConnection;
+  connection: RedisConnectionOption;
   /** The BullMQ queue name (default `"octo-webhooks"`); the worker must use the same. */
   name?: string;
   /** BullMQ's key prefix (default `"bull"`); the worker must use the same. */

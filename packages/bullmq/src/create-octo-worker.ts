@@ -22,14 +22,20 @@ import {
   type OctoJobResult,
   toDeadLetter,
 } from "./job.ts";
-import { closeRedis, defaultLogger, openRedis, type RedisConnection, watchErrors } from "./open-redis.ts";
+import {
+  closeRedis,
+  defaultLogger,
+  openRedis,
+  type RedisConnectionOption,
+  watchErrors,
+} from "./open-redis.ts";
 
 export interface OctoWorkerOptions
   extends OctoHandlerOptions,
     LifecycleHandlerOptions,
     Pick<DeliveryHookOptions, "onStale"> {
   /** Where Redis is: a URL (`redis://host:6379`), ioredis options, or an ioredis instance (duplicated). */
-  connection: RedisConnection;
+  connection: RedisConnectionOption;
   /** The queue to work on (default `"octo-webhooks"`): the name given to `createOctoQueue()`. */
   name?: string;
   /** BullMQ's key prefix (default `"bull"`): the one given to `createOctoQueue()`. */

@@ -7,7 +7,7 @@ import {
   failFast,
   firstConnection,
   openRedis,
-  type RedisConnection,
+  type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
 
@@ -37,7 +37,7 @@ type Script = (key: string, ...args: string[]) => Promise<unknown>;
 
 export interface RedisStoreOptions {
   /** Where Redis is (a URL, ioredis options or an ioredis instance, which is duplicated). */
-  connection: RedisConnection;
+  connection: RedisConnectionOption;
   /** Prefix of every key (default `"octo-webhooks"`): `<prefix>:claim:<deliveryKey>`, `<prefix>:newest:booking:<uuid>`. */
   prefix?: string;
   /**

@@ -28,4 +28,4 @@ export {
 export { createOctoWorker, type OctoWorker, type OctoWorkerOptions } from "./create-octo-worker.ts";
 export { createRedisStore, type RedisStore, type RedisStoreOptions } from "./create-redis-store.ts";
 export { type DeadLetter, jobIdOf, type OctoJobData, type OctoJobResult } from "./job.ts";
-export type { RedisConnection } from "./open-redis.ts";
+export type { RedisConnectionOption } from "./open-redis.ts";

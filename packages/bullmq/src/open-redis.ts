@@ -6,7 +6,7 @@ import { configError, PREFIX } from "./errors.ts";
  * Where Redis is: a URL (`redis://user:pass@host:6379/0`, `rediss://` for TLS), ioredis options, or an
  * ioredis instance (which is duplicated, never used or closed by this package).
  */
-export type RedisConnection = string | RedisOptions | Redis;
+export type RedisConnectionOption = string | RedisOptions | Redis;
 
 const isRedis = (value: object): value is Redis =>
   typeof (value as Redis).duplicate === "function" && typeof (value as Redis).defineCommand === "function";
@@ -16,7 +16,7 @@ const isRedis = (value: object): value is Redis =>
 type ClientOptions = Omit<RedisOptions, "replyMapping">;
 
 /** A client of our own for one role; the caller closes it. */
-export function openRedis(connection: RedisConnection, overrides: ClientOptions): Redis {
+export function openRedis(connection: RedisConnectionOption, overrides: ClientOptions): Redis {
   if (typeof connection === "string") {
     if (!/^rediss?:\/\//.test(connection)) {
       configError("`connection` must be a redis:// or rediss:// URL, ioredis options or an ioredis instance");

@@ -289,7 +289,6 @@ describe("a Redis outage", () => {
     expect(statuses.slice(0, 2)).toEqual([503, 503]);
     expect(statuses.at(-1)).toBe(200);
     expect(statuses.every((s) => s === 503 || s === 200)).toBe(true);
-    expect(second?.attempts[0]?.durationMs).toBeLessThan(2000);
     expect(JSON.parse(second?.attempts[0]?.answer ?? "{}").error.code).toBe("STORE_UNAVAILABLE");
     expect(logger.lines.some((line) => /^error .*answered 503 so that the sender retries/.test(line))).toBe(
       true,

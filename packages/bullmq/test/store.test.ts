@@ -1,5 +1,6 @@
 import { type BookingUpdateEvent, createMemoryStore, createOctoWebhooks } from "@octo-webhooks/core";
 import { bookingUpdate } from "@octo-webhooks/testing";
+import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedisStore, type RedisStore } from "../src/index.ts";
 import { capturingLogger, namespace, redisProxy, redisUrl } from "./helpers.ts";
@@ -82,6 +83,21 @@ describe("createRedisStore()", () => {
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it("takes ioredis options or an ioredis client, which it duplicates and never closes", async () => {
+    const url = new URL(redisUrl);
+    const fromOptions = redisStore({ connection: { host: url.hostname, port: Number(url.port) } });
+    expect(await fromOptions.claim("from-options", 10_000)).toBe("claimed");
+    const mine = new Redis(redisUrl);
+    try {
+      const fromClient = createRedisStore({ connection: mine, prefix: ns.prefix });
+      expect(await fromClient.claim("from-options", 10_000)).toBe("processing");
+      await fromClient.close();
+      expect(await mine.ping()).toBe("PONG");
+    } finally {
+      await mine.quit();
     }
   });
 
