@@ -163,7 +163,7 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     throw error;
   }
 
-  const process = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
+  const processJob = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
     const data = job.data as Partial<OctoJobData> | undefined;
     if (typeof data?.body !== "string" || typeof data.key !== "string") {
       throw new UnrecoverableError(
@@ -186,7 +186,7 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
   };
 
   const client = openRedis(options.connection, { maxRetriesPerRequest: null });
-  const worker = new Worker<OctoJobData, OctoJobResult>(name, process, {
+  const worker = new Worker<OctoJobData, OctoJobResult>(name, processJob, {
     connection: client,
     prefix,
     concurrency,

@@ -1,6 +1,6 @@
 import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
 import { octoWebhooks } from "@octo-webhooks/express";
-import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
+import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import express from "express";
 import { describe, expect, it } from "vitest";
 import { createOctoQueue, createOctoWorker, jobIdOf } from "../src/index.ts";
@@ -54,6 +54,27 @@ describe("createOctoQueue() + createOctoWorker()", () => {
         .map((b) => b.booking.uuid)
         .sort(),
     );
+  });
+
+  it("carries availability updates and events this version does not model to the same handlers as core", async () => {
+    const queue = t.queue();
+    const receiver = await t.receiver(queue);
+    const availability = availabilityUpdate({ seed: "avail", vacancies: 0, idsIn: "availability" });
+    const order = { webhook: { event: "order_update" }, order: { id: "o-1" } };
+    for (const body of [availability, order]) {
+      expect((await sendWebhook(receiver.url, body, credentials)).status).toBe(200);
+    }
+    expect((await queue.queue.getJob(jobIdOf(deliveryKey(order))))?.name).toBe("order_update");
+    const seen: string[] = [];
+    t.worker(queue, {
+      onAvailabilityUpdate: ({ productId }, { event }) => void seen.push(`${event} ${productId}`),
+      onUnknownEvent: (_body, { event }) => void seen.push(event),
+    });
+    await waitFor(() => seen.length === 2, "both events");
+    expect(seen.sort()).toEqual([
+      `availability_update ${availability.availability.productId}`,
+      "order_update",
+    ]);
   });
 
   it("collapses duplicates: concurrent, re-sent, re-serialised, and after the job was processed and removed", async () => {
