@@ -293,6 +293,10 @@ function enabled<T extends object>(value: boolean | T | undefined, name: string)
   return value;
 }
 
+/** A handler error that means "unavailable now, retry later" (`STORE_UNAVAILABLE`, `OVERLOADED`): 503. */
+const isUnavailable = (error: unknown) =>
+  error instanceof OctoWebhooksError && STATUS_BY_CODE[error.code] === 503;
+
 const MAX_INSTANT = 8.64e15; // the largest a Date can hold
 const toIso = (instant: number) => new Date(instant).toISOString();
 
@@ -655,6 +659,10 @@ export function createReceiver<TContext = unknown>(
         status = first.status;
         code = "NON_RETRYABLE";
         message = first.message;
+      } else if (error.errors.every(isUnavailable)) {
+        // a handler that hands the delivery on (a queue) and found its backend down: the sender retries later
+        status = 503;
+        code = (error.errors[0] as OctoWebhooksError).code;
       }
     } else if (error instanceof OctoWebhooksError) {
       status = STATUS_BY_CODE[error.code];

@@ -19,6 +19,7 @@ import type { OctoErrorCode } from "./errors.ts";
  * | a duplicate of a delivery still in progress  | 409 + `Retry-After` (dedupe) |
  * | the ack-first queue is full                  | 503 + `Retry-After` |
  * | the delivery store failed                    | 503 + `Retry-After` |
+ * | handlers threw `STORE_UNAVAILABLE`/`OVERLOADED` | 503 + `Retry-After` (a queue hand-off) |
  * | a handler threw `NonRetryableError`          | its 4xx (422 by default) |
  * | a handler threw anything else                | 500 (message not sent) |
  * | `auth` resolved to nothing usable            | 500 (message not sent) |

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOctoWebhooks, NonRetryableError } from "../src/index.ts";
+import { createOctoWebhooks, NonRetryableError, OctoWebhooksError } from "../src/index.ts";
 import { bookingBody, capturingLogger, post } from "./helpers.ts";
 
 const errorOf = (body: string) => JSON.parse(body).error as { code: string; message: string };
@@ -184,6 +184,36 @@ describe("the status table", () => {
         },
         () => {
           throw new Error("transient");
+        },
+      ],
+    });
+    expect((await webhooks.handle(post(bookingBody()))).status).toBe(500);
+  });
+
+  it("503 + Retry-After when every handler failed with an OctoWebhooksError meaning unavailable (a queue down)", async () => {
+    const errors: unknown[] = [];
+    const webhooks = createOctoWebhooks({
+      logger: capturingLogger(),
+      onAny: () => Promise.reject(new OctoWebhooksError("STORE_UNAVAILABLE", "redis at 10.0.0.7 is down")),
+      onError: (error) => void errors.push(error),
+    });
+    const response = await webhooks.handle(post(bookingBody()));
+    expect(response.status).toBe(503);
+    expect(response.headers["retry-after"]).toBe("5");
+    expect(errorOf(response.body).code).toBe("STORE_UNAVAILABLE");
+    expect(response.body).not.toContain("10.0.0.7");
+    expect(errors).toHaveLength(1);
+  });
+
+  it("500 when an unavailable error and an ordinary error are thrown together", async () => {
+    const webhooks = createOctoWebhooks({
+      logger: capturingLogger(),
+      onBookingUpdate: [
+        () => {
+          throw new OctoWebhooksError("OVERLOADED", "busy");
+        },
+        () => {
+          throw new Error("bug");
         },
       ],
     });

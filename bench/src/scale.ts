@@ -1,0 +1,274 @@
+// `pnpm bench:scale` (`--quick` for a CI-sized run): the queue hand-off end to end. The mock supplier
+// delivers 10,000 booking_updates (10% of them re-sends of earlier ones, i.e. duplicates) through a
+// round-robin TCP proxy to 3 receiver processes (core + createOctoQueue), and 2 worker processes
+// (createOctoWorker) apply one effect per booking, with 5% of the handler calls failing once. It prints
+// events/s end to end and fails unless every booking's effect happened exactly once.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { once, setMaxListeners } from "node:events";
+import { readFileSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
+import { cpus } from "node:os";
+import { createOctoClient } from "@octo-webhooks/client";
+import { bookingUpdate, type Delivery, startMockSupplier } from "@octo-webhooks/testing";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { PASS, USER } from "./constants.ts";
+import { benchRedis } from "./scale-redis.ts";
+
+const quick = process.argv.includes("--quick");
+const arg = (name: string, fallback: number) => {
+  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return found ? Number(found.slice(name.length + 3)) : fallback;
+};
+const EVENTS = arg("events", quick ? 1000 : 10_000);
+const RECEIVERS = 3;
+const WORKERS = 2;
+const IN_FLIGHT = arg("in-flight", 64);
+const CRM_MS = arg("crm-ms", 5);
+const DUPLICATE_EVERY = 10; // every 10th delivery re-sends an earlier body
+const STATUSES = ["ON_HOLD", "CONFIRMED", "CANCELLED", "CONFIRMED", "EXPIRED"] as const;
+
+const here = (file: string) => new URL(file, import.meta.url).pathname;
+
+/** Starts a child process of this benchmark and waits for its readiness line. */
+async function child(script: string, args: string[], ready: RegExp) {
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    ["--conditions=@octo-webhooks/source", "--import", "tsx", here(script), ...args],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let output = "";
+  for await (const chunk of proc.stdout!) {
+    output += chunk;
+    const match = ready.exec(output);
+    if (match) return { proc, match };
+  }
+  throw new Error(`${script} exited before it was ready`);
+}
+
+async function stop(proc: ChildProcess) {
+  if (proc.exitCode !== null) return;
+  proc.kill("SIGTERM");
+  await once(proc, "exit");
+}
+
+/** A layer-4 load balancer: each connection goes to the next receiver in turn. */
+async function roundRobin(ports: number[]) {
+  let next = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(ports[next++ % ports.length] as number, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+      socket.on("close", () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  return {
+    port: typeof address === "object" && address ? address.port : 0,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** CPU seconds a process has used so far (Linux), or NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1]);
+  return read("used_cpu_sys") + read("used_cpu_user");
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0
+    ? 0
+    : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number);
+};
+
+async function main() {
+  console.log(
+    `# octo-webhooks scale-out benchmark${quick ? " (quick mode: a smoke run, numbers not meaningful)" : ""}`,
+  );
+  console.log(`node ${process.version}, ${cpus().length} cores`);
+  const redisServer = await benchRedis();
+  const prefix = `octo-bench-${randomBytes(4).toString("hex")}`;
+  const name = "scale";
+  const redis = new Redis(redisServer.url);
+  const children: ChildProcess[] = [];
+  let proxy: Awaited<ReturnType<typeof roundRobin>> | undefined;
+  let supplier: Awaited<ReturnType<typeof startMockSupplier>> | undefined;
+  let failures = 0;
+  try {
+    const receivers = await Promise.all(
+      Array.from({ length: RECEIVERS }, () =>
+        child("scale-receiver.ts", [redisServer.url, prefix, name], /PORT=(\d+)/),
+      ),
+    );
+    children.push(...receivers.map((r) => r.proc));
+    const workers = await Promise.all(
+      Array.from({ length: WORKERS }, () =>
+        child("scale-worker.ts", [redisServer.url, prefix, name, String(CRM_MS)], /READY/),
+      ),
+    );
+    children.push(...workers.map((w) => w.proc));
+    proxy = await roundRobin(receivers.map((r) => Number(r.match[1])));
+
+    setMaxListeners(IN_FLIGHT * 2); // the supplier's abort signal gets a listener per delivery in flight
+    supplier = await startMockSupplier({
+      retrySchedule: [100, 250, 500, 1000, 2000, 4000, 8000],
+      deliveryTimeoutMs: 10_000,
+    });
+    const client = createOctoClient({ baseUrl: supplier.url, apiKey: supplier.apiKey });
+    await client.webhooks.create({
+      event: "booking_update",
+      url: `http://${USER}:${PASS}@127.0.0.1:${proxy.port}/webhooks/octo`,
+    });
+
+    // the bodies: one booking each; every DUPLICATE_EVERY-th send repeats an earlier one
+    const bodies: Array<ReturnType<typeof bookingUpdate>> = [];
+    const plan: number[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      if (i % DUPLICATE_EVERY === DUPLICATE_EVERY - 1 && bodies.length > 0) {
+        plan.push(Math.floor(Math.random() * bodies.length));
+      } else {
+        bodies.push(
+          bookingUpdate({
+            seed: i,
+            status: STATUSES[i % STATUSES.length] as (typeof STATUSES)[number],
+            booking: { uuid: randomUUID() },
+          }),
+        );
+        plan.push(bodies.length - 1);
+      }
+    }
+
+    const cpuBefore = {
+      main: process.cpuUsage(),
+      redis: await redisCpuSeconds(redis),
+      receivers: receivers.map((r) => cpuSeconds(r.proc.pid)),
+      workers: workers.map((w) => cpuSeconds(w.proc.pid)),
+    };
+    const queueClient = redis.duplicate();
+    const queue = new Queue(name, { connection: queueClient, prefix });
+    const started = performance.now();
+    let sent = 0;
+    const sender = async () => {
+      while (sent < plan.length) {
+        const body = bodies[plan[sent++] as number] as Record<string, unknown>;
+        await supplier?.simulate.event("booking_update", body);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
+    const ingested = performance.now();
+
+    // processing ends when every booking has its effect and no job waits, runs or waits for a retry
+    for (;;) {
+      const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
+      const pending = Object.values(counts).reduce((a, b) => a + b, 0);
+      if (pending === 0 && (await redis.hlen(`${prefix}:effects`)) >= bodies.length) break;
+      if (performance.now() - started > 300_000) throw new Error("gave up after 5 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const processed = performance.now();
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const cpu = {
+      receivers: sum(receivers.map((r) => cpuSeconds(r.proc.pid))) - sum(cpuBefore.receivers),
+      workers: sum(workers.map((w) => cpuSeconds(w.proc.pid))) - sum(cpuBefore.workers),
+      supplier: (() => {
+        const used = process.cpuUsage(cpuBefore.main);
+        return (used.user + used.system) / 1e6;
+      })(),
+      redis: (await redisCpuSeconds(redis)) - cpuBefore.redis,
+    };
+    await new Promise((resolve) => setTimeout(resolve, 500)); // let a late double show up, if any
+
+    const effects = await redis.hgetall(`${prefix}:effects`);
+    const expected = new Set(bodies.map((b) => b.booking.uuid));
+    const lost = [...expected].filter((uuid) => effects[uuid] === undefined);
+    const doubled = Object.entries(effects).filter(([, count]) => Number(count) > 1);
+    const unknown = Object.keys(effects).filter((uuid) => !expected.has(uuid));
+    const deliveries: readonly Delivery[] = supplier.deliveries;
+    const undelivered = deliveries.filter((d) => d.state !== "delivered");
+    const deadLetters = await queue.getFailedCount();
+    const injected = Number(await redis.get(`${prefix}:injected-failures`));
+    const answers = new Map<string, number>();
+    for (const delivery of deliveries) {
+      for (const attempt of delivery.attempts) {
+        const label =
+          attempt.status === 200 && attempt.answer?.includes('"duplicate":true')
+            ? "200 duplicate"
+            : String(attempt.status ?? attempt.error);
+        answers.set(label, (answers.get(label) ?? 0) + 1);
+      }
+    }
+    const latencies = deliveries.flatMap((d) =>
+      d.attempts.filter((a) => a.status === 200).map((a) => a.durationMs),
+    );
+    await queue.close();
+    await queueClient.quit();
+
+    const seconds = (ms: number) => (ms / 1000).toFixed(2);
+    console.log(`\n## Scale-out: ${RECEIVERS} receivers, ${WORKERS} workers, one Redis\n`);
+    console.log("| measure | value |");
+    console.log("|---|---|");
+    console.log(
+      `| deliveries sent by the mock supplier | ${deliveries.length} (${bodies.length} distinct, ${deliveries.length - bodies.length} duplicates) |`,
+    );
+    console.log(`| receiver answers | ${[...answers].map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+    console.log(
+      `| handler calls failed on purpose (retried) | ${injected} (${((injected / bodies.length) * 100).toFixed(1)}%) |`,
+    );
+    console.log(
+      `| ingest: all deliveries answered 2xx | ${seconds(ingested - started)} s, ${Math.round(deliveries.length / ((ingested - started) / 1000))} deliveries/s |`,
+    );
+    console.log(
+      `| end to end: every effect applied | ${seconds(processed - started)} s, **${Math.round(bodies.length / ((processed - started) / 1000))} events/s** |`,
+    );
+    console.log(
+      `| delivery latency (2xx answers) p50 / p99 | ${percentile(latencies, 0.5)} / ${percentile(latencies, 0.99)} ms |`,
+    );
+    console.log(
+      `| CPU seconds: receivers / workers / supplier + proxy / Redis | ${[cpu.receivers, cpu.workers, cpu.supplier, cpu.redis].map((v) => v.toFixed(1)).join(" / ")} |`,
+    );
+    console.log(
+      `| effects: lost / doubled / unexpected | ${lost.length} / ${doubled.length} / ${unknown.length} |`,
+    );
+    console.log(`| undelivered / dead letters | ${undelivered.length} / ${deadLetters} |`);
+    failures = lost.length + doubled.length + unknown.length + undelivered.length + deadLetters;
+    console.log(failures === 0 ? "\nexactly once: OK" : "\nexactly once: FAILED");
+  } finally {
+    await supplier?.close();
+    await proxy?.close();
+    await Promise.all(children.map(stop));
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+    await redis.quit();
+    await redisServer.stop();
+  }
+  if (failures > 0) process.exit(1);
+}
+
+await main();

@@ -1,0 +1,278 @@
+import {
+  type AnyOctoEvent,
+  createOctoWebhooks,
+  type DeliveryHookOptions,
+  type HandlerContext,
+  type LifecycleHandlerOptions,
+  type Logger,
+  type OctoHandlerOptions,
+  type OctoWebhooks,
+  type OctoWebhooksOptions,
+} from "@octo-webhooks/core";
+import { Queue } from "bullmq";
+import { redisStoreOn } from "./create-redis-store.ts";
+import { bullmqError, configError, positiveInteger } from "./errors.ts";
+import {
+  DEFAULT_QUEUE_NAME,
+  type DeadLetter,
+  type JobLike,
+  jobIdOf,
+  type OctoJobData,
+  type OctoJobResult,
+  toDeadLetter,
+} from "./job.ts";
+import {
+  closeRedis,
+  defaultLogger,
+  failFast,
+  firstConnection,
+  openRedis,
+  type RedisConnectionOption,
+  watchErrors,
+} from "./open-redis.ts";
+
+export interface OctoQueueOptions {
+  /** Where Redis is: a URL (`redis://host:6379`), ioredis options, or an ioredis instance (duplicated). */
+  connection: RedisConnectionOption;
+  /** The BullMQ queue name (default `"octo-webhooks"`); the worker must use the same. */
+  name?: string;
+  /** BullMQ's key prefix (default `"bull"`); the worker must use the same. */
+  prefix?: string;
+  /** Attempts per job, the first included (default 12: about 34 minutes of retries with `backoffMs` 1 000). */
+  attempts?: number;
+  /** The first retry's delay, in ms, doubled for each next one, ±20% jitter (default 1 000). */
+  backoffMs?: number;
+  /** Completed jobs kept for inspection, the newest first (default 1 000). Failed jobs are all kept. */
+  keepCompleted?: number;
+  /**
+   * Longest wait for Redis while receiving a delivery, in ms (default 3 000): past it, or when Redis
+   * refuses, the sender gets 503 + `Retry-After` and retries later.
+   */
+  timeoutMs?: number;
+  /**
+   * Duplicate suppression in Redis for every receiver of this queue (default on, 24 h): a delivery
+   * already enqueued is answered 200 `{"duplicate":true}` without a second job, even after its job was
+   * processed and removed. `false` leaves only the job id (duplicates collapse while the job exists).
+   */
+  dedupe?: boolean | { ttlMs?: number; leaseMs?: number };
+  /**
+   * Request headers to carry to the worker (`context.headers` there), e.g. `["x-supplier-id"]`.
+   * Credentials (`authorization`, `cookie`...) are refused: they would be stored in Redis.
+   */
+  forwardHeaders?: readonly string[];
+  /** Where connection errors are reported (default: `console`); also the receivers' default logger. */
+  logger?: Logger;
+}
+
+/** What `receiver()` takes: core's options, except handlers (they run in the worker) and what the queue decides. */
+export type OctoQueueReceiverOptions<TContext = unknown> = Omit<
+  OctoWebhooksOptions<TContext>,
+  | Exclude<keyof OctoHandlerOptions, "onError">
+  | keyof LifecycleHandlerOptions
+  | Exclude<keyof DeliveryHookOptions, "onDuplicate">
+  | "ackFirst"
+  | "dedupe"
+  | "staleGuard"
+  | "store"
+>;
+
+export interface OctoQueue {
+  /**
+   * A core receiver that validates each delivery and enqueues it, answering 200 only once Redis has
+   * the job (503 when Redis fails). Give it to any adapter as `webhooks`, or call its `handle`/`fetch`.
+   */
+  receiver<TContext = unknown>(options?: OctoQueueReceiverOptions<TContext>): OctoWebhooks<TContext>;
+  /**
+   * The handler `receiver()` registers as `onAny`, to compose your own receiver: it resolves once
+   * Redis acknowledged the job and throws a `STORE_UNAVAILABLE` error (503) when it could not.
+   */
+  enqueue(payload: AnyOctoEvent, context: HandlerContext): Promise<void>;
+  /** Jobs that failed after their last attempt (or were refused), newest first. */
+  deadLetters(options?: { offset?: number; limit?: number }): Promise<DeadLetter[]>;
+  /**
+   * Puts dead letters back in the queue with fresh attempts: one (its `jobId`) or, without an id,
+   * every job failed at the time of the call. Resolves with how many were re-driven.
+   */
+  redrive(jobId?: string): Promise<number>;
+  /** The BullMQ queue (counts, cleaning, dashboards). */
+  readonly queue: Queue<OctoJobData, OctoJobResult>;
+  /** Closes the queue and its Redis connection. Stop the HTTP server first. */
+  close(): Promise<void>;
+}
+
+const RECEIVER_OPTIONS = new Set([
+  "auth",
+  "maxBodyBytes",
+  "bodyTimeoutMs",
+  "validation",
+  "unknownEvents",
+  "realm",
+  "logger",
+  "onError",
+  "onDuplicate",
+]);
+const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A durable hand-off of OCTO deliveries to a BullMQ queue in Redis, for several receivers behind a load
+ * balancer and workers elsewhere (`createOctoWorker()`). Each validated delivery becomes one job whose
+ * id is its delivery key, so duplicates collapse; the sender gets 200 only once Redis has the job, and
+ * 503 (so that it retries) when Redis fails or is slower than `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * import express from "express";
+ * import { octoWebhooks } from "@octo-webhooks/express";
+ * import { createOctoQueue } from "@octo-webhooks/bullmq";
+ *
+ * const queue = createOctoQueue({ connection: process.env.REDIS_URL! });
+ * const app = express();
+ * app.use(octoWebhooks({ path: "/webhooks/octo", webhooks: queue.receiver({ auth }) }));
+ * ```
+ */
+export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
+  if (typeof options !== "object" || options === null)
+    configError("createOctoQueue() takes an options object");
+  const name = options.name ?? DEFAULT_QUEUE_NAME;
+  if (typeof name !== "string" || name === "" || name.includes(":")) {
+    configError("`name` must be a non-empty string without `:`");
+  }
+  const attempts = positiveInteger(options.attempts, "attempts", 12);
+  const backoffMs = positiveInteger(options.backoffMs, "backoffMs", 1000);
+  const keepCompleted = options.keepCompleted ?? 1000;
+  if (!Number.isInteger(keepCompleted) || keepCompleted < 0) {
+    configError("`keepCompleted` must be a non-negative integer");
+  }
+  const timeoutMs = positiveInteger(options.timeoutMs, "timeoutMs", 3000);
+  const dedupe =
+    options.dedupe === false
+      ? undefined
+      : {
+          ttlMs: 24 * 60 * 60 * 1000,
+          // a claim lives while one request claims and enqueues, each bounded by timeoutMs; longer
+          // would only make the sender's retries wait (409) after a receiver crashed mid-request
+          leaseMs: 2 * timeoutMs + 1000,
+          ...(typeof options.dedupe === "object" ? options.dedupe : {}),
+        };
+  const forwardHeaders = (options.forwardHeaders ?? []).map((header) => {
+    if (typeof header !== "string" || header === "") configError("`forwardHeaders` must list header names");
+    const lower = header.toLowerCase();
+    if (SECRET_HEADERS.has(lower)) {
+      configError(`\`forwardHeaders\` cannot carry ${lower}: credentials must not be stored in Redis`);
+    }
+    return lower;
+  });
+  const logger = options.logger ?? defaultLogger;
+  const prefix = options.prefix ?? "bull";
+
+  const client = openRedis(options.connection, failFast(timeoutMs));
+  const queue = new Queue<OctoJobData, OctoJobResult>(name, {
+    connection: client,
+    prefix,
+    defaultJobOptions: {
+      attempts,
+      backoff: { type: "exponential", delay: backoffMs, jitter: 0.2 },
+      removeOnComplete: keepCompleted === 0 ? true : { count: keepCompleted },
+      removeOnFail: false,
+    },
+  });
+  watchErrors(queue, logger, `queue "${name}"`);
+  const store =
+    dedupe === undefined
+      ? undefined
+      : redisStoreOn(client, `${prefix}:${name}:octo`, firstConnection(client, timeoutMs));
+
+  const enqueue = async (payload: AnyOctoEvent, context: HandlerContext): Promise<void> => {
+    const key = context.deliveryKey;
+    const data: OctoJobData = { body: context.rawBody ?? JSON.stringify(payload), key };
+    if (forwardHeaders.length > 0) {
+      const headers: Record<string, string> = {};
+      for (const header of forwardHeaders) {
+        const value = context.headers.get(header);
+        if (value !== null) headers[header] = value;
+      }
+      data.headers = headers;
+    }
+    try {
+      await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key) }), timeoutMs);
+    } catch (error) {
+      throw bullmqError(
+        "STORE_UNAVAILABLE",
+        `could not enqueue the ${context.event} delivery (${error instanceof Error ? error.message : "Redis failed"}); answered 503 so that the sender retries`,
+        error,
+      );
+    }
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    receiver<TContext>(receiverOptions: OctoQueueReceiverOptions<TContext> = {}) {
+      if (typeof receiverOptions !== "object" || receiverOptions === null) {
+        configError("receiver() takes an options object");
+      }
+      const refused = Object.keys(receiverOptions).filter(
+        (key) =>
+          !RECEIVER_OPTIONS.has(key) && receiverOptions[key as keyof typeof receiverOptions] !== undefined,
+      );
+      if (refused.length > 0) {
+        const list = refused.map((k) => `\`${k}\``).join(", ");
+        configError(
+          `receiver() does not take ${list}: handlers and \`staleGuard\` belong to createOctoWorker(), ` +
+            "`dedupe` to createOctoQueue(), and the answer waits for Redis (no `ackFirst`)",
+        );
+      }
+      return createOctoWebhooks<TContext>({
+        logger,
+        ...receiverOptions,
+        ...(dedupe === undefined || store === undefined ? {} : { dedupe, store }),
+        onAny: enqueue,
+      });
+    },
+    enqueue,
+    async deadLetters({ offset = 0, limit = 100 } = {}) {
+      const jobs = await queue.getFailed(offset, offset + limit - 1);
+      return jobs.map((job) => toDeadLetter(job as unknown as JobLike));
+    },
+    async redrive(jobId) {
+      const ids =
+        jobId !== undefined
+          ? [jobId]
+          : (await queue.getFailed(0, -1)).map((job) => job.id).filter((id) => id !== undefined);
+      let redriven = 0;
+      for (const id of ids) {
+        const job = await queue.getJob(id);
+        if (job === undefined) {
+          if (jobId !== undefined) configError(`no job ${id} in queue "${name}"`);
+          continue;
+        }
+        if ((await job.getState()) !== "failed") {
+          if (jobId !== undefined)
+            configError(`job ${id} has not failed; only dead letters can be re-driven`);
+          continue;
+        }
+        await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+        redriven++;
+      }
+      return redriven;
+    },
+    queue,
+    close() {
+      closing ??= (async () => {
+        try {
+          await queue.close();
+        } finally {
+          await closeRedis(client);
+        }
+      })();
+      return closing;
+    },
+  };
+}

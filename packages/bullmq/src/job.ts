@@ -1,0 +1,63 @@
+/** What a job carries: the delivery as received, its key, and the headers you chose to forward. */
+export interface OctoJobData {
+  /** The body as the sender sent it (or re-serialised, when a body parser had parsed it first). */
+  body: string;
+  /** The delivery key (`context.deliveryKey`): the same for every retry of the delivery. */
+  key: string;
+  /** The request headers named in `forwardHeaders`, if any. */
+  headers?: Record<string, string>;
+}
+
+/** What a completed job returns (core's `receive()` result). */
+export interface OctoJobResult {
+  event: string;
+  handlers: number;
+  skipped?: "duplicate" | "stale";
+}
+
+/** A delivery whose job failed after its last attempt (or was refused): kept until re-driven or removed. */
+export interface DeadLetter {
+  jobId: string;
+  deliveryKey: string;
+  /** The event it was enqueued as (`booking_update`...). */
+  event: string;
+  /** The body as received. */
+  body: string;
+  /** The last error's message. */
+  failedReason: string;
+  attemptsMade: number;
+  enqueuedAt: Date;
+  failedAt: Date | undefined;
+}
+
+export const DEFAULT_QUEUE_NAME = "octo-webhooks";
+
+/**
+ * The BullMQ job id of a delivery: its key with a prefix, because BullMQ refuses custom ids that read as
+ * an integer (a 16-hex-digit key is all decimal digits about once in 2,000 deliveries).
+ */
+export const jobIdOf = (deliveryKey: string): string => `octo-${deliveryKey}`;
+
+/** The fields of a BullMQ job that a dead letter reads. */
+export interface JobLike {
+  id?: string | undefined;
+  name: string;
+  data: OctoJobData;
+  failedReason?: string | undefined;
+  attemptsMade: number;
+  timestamp: number;
+  finishedOn?: number | undefined;
+}
+
+export function toDeadLetter(job: JobLike): DeadLetter {
+  return {
+    jobId: job.id ?? "",
+    deliveryKey: job.data?.key ?? "",
+    event: job.name,
+    body: job.data?.body ?? "",
+    failedReason: job.failedReason ?? "",
+    attemptsMade: job.attemptsMade,
+    enqueuedAt: new Date(job.timestamp),
+    failedAt: job.finishedOn === undefined ? undefined : new Date(job.finishedOn),
+  };
+}

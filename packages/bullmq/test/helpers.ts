@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Logger } from "@octo-webhooks/core";
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+
+export const redisUrl = inject("redisUrl");
+
+/** A BullMQ prefix of its own for one test file; `cleanup()` deletes every key under it. */
+export function namespace() {
+  const prefix = `octo-test-${randomBytes(4).toString("hex")}`;
+  let queues = 0;
+  return {
+    prefix,
+    /** A fresh queue name. */
+    name: () => `q${++queues}`,
+    async cleanup() {
+      const client = new Redis(redisUrl);
+      try {
+        let cursor = "0";
+        do {
+          const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) await client.del(...keys);
+        } while (cursor !== "0");
+      } finally {
+        await client.quit();
+      }
+    },
+  };
+}
+
+/** Polls until `check` returns something other than `undefined`/`false`, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<Exclude<T, false | undefined>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value as Exclude<T, false | undefined>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A logger that keeps every line (tests assert on them, and the test output stays quiet). */
+export function capturingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const keep = (level: string) => (message: string, error?: unknown) => {
+    lines.push(`${level} ${message}${error instanceof Error ? ` ${error.message}` : ""}`);
+  };
+  return { lines, debug: keep("debug"), info: keep("info"), warn: keep("warn"), error: keep("error") };
+}
+
+/**
+ * A TCP proxy in front of Redis whose link can be cut (every connection dropped, new ones refused) and
+ * restored on the same port: a real outage, as the clients see it, without stopping the shared Redis.
+ */
+export async function redisProxy(target = new URL(redisUrl)) {
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const open = () =>
+    new Promise<void>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port), target.hostname);
+        sockets.add(client).add(upstream);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on("error", drop).on("close", drop);
+        upstream.on("error", drop).on("close", drop);
+        client.pipe(upstream).pipe(client);
+      });
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        const address = server?.address();
+        if (typeof address === "object" && address) port = address.port;
+        resolve();
+      });
+    });
+  await open();
+  const cut = async () => {
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await closed;
+    server = undefined;
+  };
+  return {
+    get url() {
+      return `redis://127.0.0.1:${port}`;
+    },
+    cut,
+    restore: open,
+    close: cut,
+  };
+}

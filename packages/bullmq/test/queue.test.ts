@@ -1,0 +1,344 @@
+import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
+import { octoWebhooks } from "@octo-webhooks/express";
+import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
+import express from "express";
+import { describe, expect, it } from "vitest";
+import { createOctoQueue, createOctoWorker, jobIdOf } from "../src/index.ts";
+import { capturingLogger, redisProxy, redisUrl, waitFor } from "./helpers.ts";
+import { auth, credentials, queueTests } from "./setup.ts";
+
+const t = queueTests();
+
+describe("createOctoQueue() + createOctoWorker()", () => {
+  it("answers 200 only once the job is in Redis, and the worker runs each delivery exactly once", async () => {
+    const queue = t.queue();
+    const receiver = await t.receiver(queue);
+    const bodies = Array.from({ length: 12 }, (_, i) =>
+      bookingUpdate({ seed: `once-${i}`, status: i % 3 === 0 ? "CANCELLED" : "CONFIRMED" }),
+    );
+    for (const body of bodies) {
+      const answer = await sendWebhook(receiver.url, body, credentials);
+      expect(answer.status).toBe(200);
+      // no worker runs yet: the job the 200 stands for is already in Redis
+      const job = await queue.queue.getJob(jobIdOf(deliveryKey(body)));
+      expect(job?.data).toEqual({ body: JSON.stringify(body), key: deliveryKey(body) });
+      expect(job?.name).toBe("booking_update");
+    }
+    expect((await sendWebhook(receiver.url, bodies[0], { username: "octo", password: "wrong" })).status).toBe(
+      401,
+    );
+
+    const calls: Array<{ uuid: string; key: string; rawBody: string | undefined }> = [];
+    const cancelled: string[] = [];
+    t.worker(queue, {
+      onBookingUpdate: ({ booking }, context) =>
+        void calls.push({ uuid: booking.uuid, key: context.deliveryKey, rawBody: context.rawBody }),
+      onBookingCancelled: ({ booking }) => void cancelled.push(booking.uuid),
+    });
+    await waitFor(
+      async () => (await queue.queue.getJobCounts("completed")).completed === 12,
+      "12 completed jobs",
+    );
+    expect(calls.map((c) => c.uuid).sort()).toEqual(bodies.map((b) => b.booking.uuid).sort());
+    for (const body of bodies) {
+      const call = calls.find((c) => c.uuid === body.booking.uuid);
+      expect(call).toEqual({
+        uuid: body.booking.uuid,
+        key: deliveryKey(body),
+        rawBody: JSON.stringify(body),
+      });
+    }
+    expect(cancelled.sort()).toEqual(
+      bodies
+        .filter((b) => b.booking.status === "CANCELLED")
+        .map((b) => b.booking.uuid)
+        .sort(),
+    );
+  });
+
+  it("carries availability updates and events this version does not model to the same handlers as core", async () => {
+    const queue = t.queue();
+    const receiver = await t.receiver(queue);
+    const availability = availabilityUpdate({ seed: "avail", vacancies: 0, idsIn: "availability" });
+    const order = { webhook: { event: "order_update" }, order: { id: "o-1" } };
+    for (const body of [availability, order]) {
+      expect((await sendWebhook(receiver.url, body, credentials)).status).toBe(200);
+    }
+    expect((await queue.queue.getJob(jobIdOf(deliveryKey(order))))?.name).toBe("order_update");
+    const seen: string[] = [];
+    t.worker(queue, {
+      onAvailabilityUpdate: ({ productId }, { event }) => void seen.push(`${event} ${productId}`),
+      onUnknownEvent: (_body, { event }) => void seen.push(event),
+    });
+    await waitFor(() => seen.length === 2, "both events");
+    expect(seen.sort()).toEqual([
+      `availability_update ${availability.availability.productId}`,
+      "order_update",
+    ]);
+  });
+
+  it("collapses duplicates: concurrent, re-sent, re-serialised, and after the job was processed and removed", async () => {
+    const queue = t.queue({ keepCompleted: 0 });
+    const receiver = await t.receiver(queue);
+    const body = bookingUpdate({ seed: "dup" });
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => sendWebhook(receiver.url, body, credentials)),
+    );
+    // a duplicate arriving while the original is being enqueued is told to come back (409), never lost
+    expect(concurrent.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+    expect(concurrent.some((a) => a.status === 200)).toBe(true);
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(body).reverse()));
+    for (const again of [JSON.stringify(body), reordered]) {
+      const answer = await sendWebhook(receiver.url, again, credentials);
+      expect(answer.status).toBe(200);
+      expect(answer.json()).toEqual({ ok: true, duplicate: true });
+    }
+    expect(await queue.queue.getJobCounts("waiting", "delayed", "active")).toEqual({
+      waiting: 1,
+      delayed: 0,
+      active: 0,
+    });
+
+    let runs = 0;
+    t.worker(queue, { onBookingUpdate: () => void runs++ });
+    await waitFor(
+      async () => runs === 1 && (await queue.queue.getJob(jobIdOf(deliveryKey(body)))) === undefined,
+      "the job run and removed",
+    );
+    const late = await sendWebhook(receiver.url, body, credentials);
+    expect(late.json()).toEqual({ ok: true, duplicate: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(runs).toBe(1);
+    expect(await queue.queue.getJobCounts("waiting", "delayed", "active", "completed")).toEqual({
+      waiting: 0,
+      delayed: 0,
+      active: 0,
+      completed: 0,
+    });
+  });
+
+  it("without dedupe, duplicates still collapse into one job while it exists (job id = delivery key)", async () => {
+    const queue = t.queue({ dedupe: false });
+    const receiver = await t.receiver(queue);
+    const body = bookingUpdate({ seed: "jobid" });
+    for (let i = 0; i < 3; i++) {
+      const answer = await sendWebhook(receiver.url, body, credentials);
+      expect(answer.json()).toEqual({ ok: true });
+    }
+    expect((await queue.queue.getJobCounts("waiting")).waiting).toBe(1);
+  });
+
+  it("retries a failing handler with exponential backoff until it succeeds", async () => {
+    const queue = t.queue({ attempts: 4, backoffMs: 100 });
+    const receiver = await t.receiver(queue);
+    const calls: number[] = [];
+    const effects: string[] = [];
+    const errors: unknown[] = [];
+    t.worker(queue, {
+      onBookingUpdate: ({ booking }) => {
+        calls.push(Date.now());
+        if (calls.length <= 2) throw new Error(`CRM timeout ${calls.length}`);
+        effects.push(booking.uuid);
+      },
+      onError: (error) => void errors.push(error),
+    });
+    const body = bookingUpdate({ seed: "retry" });
+    expect((await sendWebhook(receiver.url, body, credentials)).status).toBe(200);
+    await waitFor(
+      async () => (await queue.queue.getJobCounts("completed")).completed === 1,
+      "the job to complete",
+    );
+    expect(calls).toHaveLength(3);
+    // 100 ms, then 200 ms, each minus at most 20% of jitter
+    expect((calls[1] as number) - (calls[0] as number)).toBeGreaterThanOrEqual(80);
+    expect((calls[2] as number) - (calls[1] as number)).toBeGreaterThanOrEqual(160);
+    expect(effects).toEqual([body.booking.uuid]);
+    expect(errors).toHaveLength(2);
+    expect(await queue.deadLetters()).toEqual([]);
+  });
+
+  it("keeps a job that failed every attempt as a dead letter, reports it once, and re-drives it", async () => {
+    const queue = t.queue({ attempts: 2 });
+    const receiver = await t.receiver(queue);
+    let crmUp = false;
+    let effects = 0;
+    const letters: Array<{ jobId: string; failedReason: string; attemptsMade: number }> = [];
+    t.worker(queue, {
+      onBookingUpdate: () => {
+        if (!crmUp) throw new Error("CRM down");
+        effects++;
+      },
+      onDeadLetter: ({ jobId, failedReason, attemptsMade }) =>
+        void letters.push({ jobId, failedReason, attemptsMade }),
+    });
+    const body = bookingUpdate({ seed: "dead" });
+    expect((await sendWebhook(receiver.url, body, credentials)).status).toBe(200);
+    await waitFor(() => letters.length === 1, "the dead letter");
+    const jobId = jobIdOf(deliveryKey(body));
+    expect(letters).toEqual([{ jobId, failedReason: expect.stringContaining("CRM down"), attemptsMade: 2 }]);
+    const [letter, ...others] = await queue.deadLetters();
+    expect(others).toEqual([]);
+    expect(letter).toMatchObject({
+      jobId,
+      deliveryKey: deliveryKey(body),
+      event: "booking_update",
+      body: JSON.stringify(body),
+      attemptsMade: 2,
+    });
+    expect(letter?.failedAt).toBeInstanceOf(Date);
+    // the sender's duplicate does not bypass the dead letter
+    expect((await sendWebhook(receiver.url, body, credentials)).json()).toEqual({
+      ok: true,
+      duplicate: true,
+    });
+
+    crmUp = true;
+    expect(await queue.redrive()).toBe(1);
+    await waitFor(() => effects === 1, "the re-driven job to succeed");
+    await waitFor(async () => (await queue.deadLetters()).length === 0, "no dead letter left");
+    expect(letters).toHaveLength(1);
+    await expect(queue.redrive(jobId)).rejects.toThrow(/has not failed; only dead letters can be re-driven/);
+    await expect(queue.redrive("octo-nope")).rejects.toThrow(/no job octo-nope/);
+  });
+
+  it("does not retry a delivery a handler refuses on purpose (NonRetryableError): a dead letter after one attempt", async () => {
+    const queue = t.queue({ attempts: 5 });
+    const receiver = await t.receiver(queue);
+    let calls = 0;
+    t.worker(queue, {
+      onBookingUpdate: () => {
+        calls++;
+        throw new NonRetryableError("we do not sell this product");
+      },
+    });
+    expect((await sendWebhook(receiver.url, bookingUpdate({ seed: "refused" }), credentials)).status).toBe(
+      200,
+    );
+    const [letter] = await waitFor(async () => {
+      const letters = await queue.deadLetters();
+      return letters.length > 0 && letters;
+    }, "the dead letter");
+    expect(letter).toMatchObject({ attemptsMade: 1, failedReason: "refused: we do not sell this product" });
+    expect(calls).toBe(1);
+  });
+
+  it("skips out-of-order updates in the worker with staleGuard (checked when the job runs)", async () => {
+    const queue = t.queue();
+    const receiver = await t.receiver(queue);
+    const newer = bookingUpdate({ seed: "stale", status: "CANCELLED" });
+    const older = bookingUpdate({ seed: "stale", status: "CONFIRMED" });
+    for (const body of [newer, older])
+      expect((await sendWebhook(receiver.url, body, credentials)).status).toBe(200);
+    const seen: string[] = [];
+    const stale: string[] = [];
+    t.worker(queue, {
+      concurrency: 1,
+      staleGuard: true,
+      onBookingUpdate: ({ booking }) => void seen.push(booking.status ?? ""),
+      onStale: ({ booking }) => void stale.push(booking.status ?? ""),
+    });
+    await waitFor(async () => (await queue.queue.getJobCounts("completed")).completed === 2, "both jobs");
+    expect(seen).toEqual(["CANCELLED"]);
+    expect(stale).toEqual(["CONFIRMED"]);
+  });
+
+  it("carries the headers named in forwardHeaders to the worker, and never credentials", async () => {
+    const queue = t.queue({ forwardHeaders: ["X-Supplier-Id"] });
+    const receiver = await t.receiver(queue);
+    const body = bookingUpdate({ seed: "headers" });
+    await sendWebhook(receiver.url, body, { ...credentials, headers: { "x-supplier-id": "ventrata-7" } });
+    const job = await queue.queue.getJob(jobIdOf(deliveryKey(body)));
+    expect(job?.data.headers).toEqual({ "x-supplier-id": "ventrata-7" });
+    expect(JSON.stringify(job?.data)).not.toContain(
+      Buffer.from(`octo:${credentials.password}`).toString("base64"),
+    );
+    const seen: Array<string | null> = [];
+    t.worker(queue, {
+      onBookingUpdate: (_b, context) => void seen.push(context.headers.get("x-supplier-id")),
+    });
+    await waitFor(() => seen.length === 1, "the job");
+    expect(seen).toEqual(["ventrata-7"]);
+    expect(() => createOctoQueue({ connection: redisUrl, forwardHeaders: ["Authorization"] })).toThrow(
+      /^\[@octo-webhooks\/bullmq\] `forwardHeaders` cannot carry authorization/,
+    );
+  });
+
+  it("plugs into a framework adapter as its `webhooks` (Express)", async () => {
+    const queue = t.queue();
+    const app = express();
+    app.use(octoWebhooks({ path: "/webhooks/octo", webhooks: queue.receiver({ auth }) }));
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    t.closeLater(() => new Promise((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as { port: number };
+    const body = bookingUpdate({ seed: "express" });
+    const answer = await sendWebhook(`http://127.0.0.1:${port}/webhooks/octo`, body, credentials);
+    expect(answer.status).toBe(200);
+    expect(await queue.queue.getJob(jobIdOf(deliveryKey(body)))).toBeDefined();
+  });
+
+  it("refuses receiver options that belong elsewhere, with a message that says where", () => {
+    const queue = t.queue();
+    expect(() => queue.receiver({ onBookingUpdate: () => {} } as never)).toThrow(
+      /^\[@octo-webhooks\/bullmq\] receiver\(\) does not take `onBookingUpdate`: handlers and `staleGuard` belong to createOctoWorker\(\)/,
+    );
+    expect(() => queue.receiver({ ackFirst: true } as never)).toThrow(/`ackFirst`/);
+    expect(() => t.queue({ attempts: 0 })).toThrow(/`attempts` must be a positive integer/);
+    expect(() => createOctoWorker({ connection: redisUrl, dedupe: true } as never)).toThrow(
+      /^\[@octo-webhooks\/bullmq\] createOctoWorker\(\) does not take `dedupe`: duplicates are suppressed when enqueued/,
+    );
+  });
+});
+
+describe("a Redis outage", () => {
+  it("answers 503 + Retry-After, and the supplier's retry is enqueued once Redis is back", async () => {
+    const proxy = await redisProxy();
+    t.closeLater(() => proxy.close());
+    const logger = capturingLogger();
+    const queue = t.queue({ connection: proxy.url, timeoutMs: 500, logger });
+    const receiver = await t.receiver(queue);
+    const supplier = await t.supplier(receiver.url, [100, 300, 600, 1000, 2000, 2000]);
+    const [first] = await supplier.simulate.bookingUpdate({ status: "CONFIRMED" });
+    expect(first?.attempts.map((a) => a.status)).toEqual([200]);
+
+    await proxy.cut();
+    const delivering = supplier.simulate.bookingUpdate({ status: "CANCELLED" });
+    await waitFor(() => (supplier.deliveries[1]?.attempts.length ?? 0) >= 2, "two refused attempts");
+    await proxy.restore();
+    const [second] = await delivering;
+    const statuses = second?.attempts.map((a) => a.status) ?? [];
+    expect(statuses.slice(0, 2)).toEqual([503, 503]);
+    expect(statuses.at(-1)).toBe(200);
+    expect(statuses.every((s) => s === 503 || s === 200)).toBe(true);
+    expect(JSON.parse(second?.attempts[0]?.answer ?? "{}").error.code).toBe("STORE_UNAVAILABLE");
+    expect(logger.lines.some((line) => /^error .*answered 503 so that the sender retries/.test(line))).toBe(
+      true,
+    );
+    expect(logger.lines.join("\n")).not.toContain(credentials.password);
+
+    const effects: string[] = [];
+    t.worker(queue, { onBookingUpdate: ({ booking }) => void effects.push(booking.status ?? "") });
+    await waitFor(() => effects.length === 2, "both deliveries processed");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(effects.sort()).toEqual(["CANCELLED", "CONFIRMED"]);
+  });
+
+  it("answers 503 from the enqueue itself when the queue fails (dedupe off: no store in front)", async () => {
+    const proxy = await redisProxy();
+    t.closeLater(() => proxy.close());
+    const queue = t.queue({
+      connection: proxy.url,
+      timeoutMs: 500,
+      dedupe: false,
+      logger: capturingLogger(),
+    });
+    const receiver = await t.receiver(queue);
+    expect((await sendWebhook(receiver.url, bookingUpdate({ seed: "up" }), credentials)).status).toBe(200);
+    await proxy.cut();
+    const answer = await sendWebhook(receiver.url, bookingUpdate({ seed: "down" }), credentials);
+    expect(answer.status).toBe(503);
+    expect(answer.headers["retry-after"]).toBe("5");
+    expect(answer.json()).toMatchObject({ ok: false, error: { code: "STORE_UNAVAILABLE" } });
+    expect(answer.body).not.toContain("127.0.0.1");
+  });
+});
