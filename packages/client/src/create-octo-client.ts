@@ -20,9 +20,11 @@ export type WebhookEvent = "booking_update" | "availability_update" | (string & 
 export interface WebhookInput {
   /** Where deliveries go; put Basic credentials in it with `webhookUrl()`. */
   url: string;
+  /** The event to subscribe to. */
   event: WebhookEvent;
   /** Whether the supplier retries non-2xx answers (OCTO default: true). */
   retryOnError?: boolean;
+  /** Whether the supplier writes deliveries in the booking contact's language (translated content). */
   useContactLanguage?: boolean;
   /** Static headers sent with every delivery (e.g. `{ "x-api-key": "..." }`). */
   headers?: Record<string, string>;
@@ -34,11 +36,13 @@ export type WebhookPatch = Partial<WebhookInput>;
 /** A webhook as the supplier returned it: `id` and `event` are always there; unknown fields are kept. */
 export type RegisteredWebhook = Webhook & { id: string; event: NonNullable<Webhook["event"]> };
 
+/** Options every management call takes. */
 export interface RequestOptions {
   /** Cancels the request (and its retries). */
   signal?: AbortSignal;
 }
 
+/** Options of {@link createOctoClient}: the supplier's endpoint and key are required. */
 export interface OctoClientOptions {
   /** The supplier's OCTO endpoint, e.g. `https://api.ventrata.com/octo`. */
   baseUrl: string | URL;
@@ -58,6 +62,10 @@ export interface OctoClientOptions {
   logger?: ClientLogger;
 }
 
+/**
+ * The supplier's webhook management API (`client.webhooks`). Every call takes `{ signal }`, throws an
+ * `OctoApiError` for an OCTO error answer and an `OctoClientError` otherwise.
+ */
 export interface OctoWebhooksApi {
   /** `POST /webhooks`. */
   create(input: WebhookInput, options?: RequestOptions): Promise<RegisteredWebhook>;
@@ -78,7 +86,9 @@ export interface OctoWebhooksApi {
   sync(desired: readonly WebhookInput[], options?: SyncOptions): Promise<SyncResult>;
 }
 
+/** What {@link createOctoClient} returns. */
 export interface OctoClient {
+  /** Create, list, update, delete and sync the supplier's webhooks. */
   readonly webhooks: OctoWebhooksApi;
 }
 

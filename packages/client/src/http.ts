@@ -16,7 +16,9 @@ export interface RetryOptions {
 
 /** Where the client reports retries. Lines never contain the API key or URL credentials. */
 export interface ClientLogger {
+  /** Each answer: method, redacted URL, status. */
   debug?(message: string): void;
+  /** Each retry, with why and when. */
   warn?(message: string): void;
 }
 

@@ -1,3 +1,10 @@
+/**
+ * Manage a supplier's OCTO webhooks: {@link createOctoClient} creates, lists, updates and deletes them,
+ * and `sync()` makes them exactly what you declare; {@link webhookUrl} puts Basic credentials in a URL.
+ * Runs on Node and Web-standard runtimes.
+ *
+ * @packageDocumentation
+ */
 export {
   createOctoClient,
   type OctoClient,

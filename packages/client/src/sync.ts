@@ -9,6 +9,7 @@ import type {
 import { configError, OctoApiError } from "./errors.ts";
 import { redactUrl } from "./redact-url.ts";
 
+/** Options of `sync()`. */
 export interface SyncOptions extends RequestOptions {
   /** Delete the supplier's webhooks that are not desired (default `true`). */
   prune?: boolean;
@@ -22,9 +23,13 @@ export interface SyncOptions extends RequestOptions {
 /** The fields `sync` keeps in line; `url` and `event` identify a webhook. */
 export type SyncedField = "retryOnError" | "useContactLanguage" | "headers";
 
+/** A webhook `sync` would update, and why. */
 export interface PlannedUpdate {
+  /** The supplier's webhook, as listed. */
   webhook: RegisteredWebhook;
+  /** What it should be. */
   desired: WebhookInput;
+  /** The fields that differ. */
   changes: SyncedField[];
 }
 

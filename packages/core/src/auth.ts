@@ -3,12 +3,15 @@ import type { HeaderGetter } from "./headers.ts";
 
 /** HTTP Basic credentials, as embedded in the registered URL (`https://user:pass@host/path`). */
 export interface BasicCredentials {
+  /** The user name, as in the URL (decoded). */
   username: string;
+  /** The password, as in the URL (decoded). */
   password: string;
 }
 
 /** A static header configured on the webhook (`headers: { "x-api-key": "..." }`). */
 export interface HeaderCredential {
+  /** The header's name, case-insensitive (`"x-api-key"`). */
   name: string;
   /** One value, or several during a rotation. */
   value: string | readonly string[];
@@ -16,7 +19,9 @@ export interface HeaderCredential {
 
 /** What `verify` and `auth` resolvers see of a request. */
 export interface AuthRequest {
+  /** The HTTP method. */
   method: string;
+  /** A request header's value by name, case-insensitive (repeated headers joined with `, `). */
   header: HeaderGetter;
 }
 
@@ -25,8 +30,11 @@ export interface AuthRequest {
  * Several basic credentials or header values may be valid at once (rotation).
  */
 export interface AuthConfig {
+  /** `Authorization: Basic` credentials, as embedded in the registered URL; several during a rotation. */
   basic?: BasicCredentials | readonly BasicCredentials[];
+  /** Static headers configured on the webhook; several during a rotation. */
   header?: HeaderCredential | readonly HeaderCredential[];
+  /** Your own check of a request (an IP allow-list...); `false` answers 401. */
   verify?: (request: AuthRequest) => boolean | Promise<boolean>;
 }
 

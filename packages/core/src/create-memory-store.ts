@@ -1,6 +1,7 @@
 import type { ClaimResult, DeliveryStore } from "./delivery-store.ts";
 import { OctoWebhooksError } from "./errors.ts";
 
+/** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most keys kept per kind (claims, bookings); the least recently used go first (default 10 000). */
   maxEntries?: number;

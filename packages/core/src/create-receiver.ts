@@ -42,7 +42,9 @@ type MaybeArray<T> = T | readonly T[];
 
 /** Handlers that may be given in the options as well as registered later. */
 export interface OctoHandlerOptions {
+  /** Runs for every `booking_update` (besides the lifecycle handlers it fires). */
   onBookingUpdate?: MaybeArray<OctoHandler<OctoEventMap["booking_update"]>>;
+  /** Runs for every `availability_update`, with `productId` and `optionId` at the top level. */
   onAvailabilityUpdate?: MaybeArray<OctoHandler<OctoEventMap["availability_update"]>>;
   /** Runs for every delivery, known or not, after validation. */
   onAny?: MaybeArray<OctoHandler<AnyOctoEvent>>;
@@ -99,6 +101,13 @@ export interface AckFirstOptions {
   maxQueued?: number;
 }
 
+/**
+ * Options of `createOctoWebhooks()` (and of every adapter): auth, limits, validation, delivery
+ * semantics and the handlers. Every option is optional; the defaults are in the core README.
+ *
+ * `TContext` is what `handle()`/`fetch()` are given second and a per-request `auth` resolver gets
+ * (an adapter passes its framework's request or context).
+ */
 export interface OctoWebhooksOptions<TContext = unknown>
   extends OctoHandlerOptions,
     LifecycleHandlerOptions,
@@ -146,8 +155,11 @@ export interface OctoWebhooksOptions<TContext = unknown>
 
 /** A plain description of an HTTP request, as every adapter can build it. */
 export interface OctoRequest {
+  /** The HTTP method; anything but POST gets 405. */
   method: string;
+  /** The request headers, in any of the shapes of {@link HeaderLookup}. */
   headers?: HeaderLookup;
+  /** The body: raw (text, bytes, a stream, a Node request) or already parsed by a body parser. */
   body?: RequestBody;
   /**
    * The platform's way to keep work alive after the answer is sent (`ctx.waitUntil` on Workers).
@@ -158,13 +170,17 @@ export interface OctoRequest {
 
 /** A plain description of the answer: write it back as is. */
 export interface OctoResponse {
+  /** The HTTP status, from `STATUS_BY_CODE`. */
   status: number;
+  /** Headers to send: `content-type`, and `www-authenticate`, `allow`, `retry-after` or `connection` when due. */
   headers: Record<string, string>;
+  /** A JSON body: `{"ok":true}`, or `{"ok":false,"error":{"code","message","issues"?}}`. */
   body: string;
 }
 
 /** What `receive()` resolved. */
 export interface ReceiveResult {
+  /** The event the body was dispatched as. */
   event: string;
   /** How many handlers ran (0 for a skipped delivery). */
   handlers: number;
@@ -172,8 +188,11 @@ export interface ReceiveResult {
   skipped?: "duplicate" | "stale";
 }
 
+/** Options of `receive()`: what a handler's context should carry when the body did not come over HTTP here. */
 export interface ReceiveOptions {
+  /** The headers handlers see in `context.headers`. */
   headers?: HeaderLookup;
+  /** The body's text, which handlers see in `context.rawBody`. */
   rawBody?: string;
   /** The delivery's key, when the caller already has it (a queue that used it as a job id). */
   deliveryKey?: string;
@@ -181,9 +200,23 @@ export interface ReceiveOptions {
 
 /** The platform's execution context, as Workers pass it to `fetch` third. */
 export interface ExecutionContextLike {
+  /** Keeps the worker alive until `promise` settles. */
   waitUntil(promise: Promise<unknown>): void;
 }
 
+/**
+ * A receiver of OCTO webhooks, made by `createOctoWebhooks()`: register handlers on it, then hand it
+ * requests with `handle()` (any server), `fetch()` (Web runtimes) or an adapter, or bodies with `receive()`.
+ * Every `on*` method returns a function that removes the handler it registered.
+ *
+ * @example
+ * ```ts
+ * const webhooks = createOctoWebhooks({ auth: { basic: { username: "octo", password: env.OCTO_HOOK_PASS } } });
+ * const off = webhooks.onBookingUpdate(({ booking }) => console.log(booking.uuid, booking.status));
+ * const { status, headers, body } = await webhooks.handle({ method: "POST", headers: req.headers, body: req });
+ * off();
+ * ```
+ */
 export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethods {
   /**
    * Registers a handler for one event (or several) and returns a function that removes it. Lifecycle
@@ -198,13 +231,24 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
     event: E | readonly E[],
     handler: OctoHandler<OctoHandlerEventMap[E]>,
   ): () => void;
+  /**
+   * Registers a handler for an event this version does not model (`"order_update"`...), which gets the
+   * untyped envelope. Names of lifecycle events and internal lists never reach it.
+   */
   on(event: string | readonly string[], handler: OctoHandler<UnknownEvent>): () => void;
+  /** Registers a handler for every `booking_update` (besides the lifecycle handlers it fires). */
   onBookingUpdate(handler: OctoHandler<OctoEventMap["booking_update"]>): () => void;
+  /** Registers a handler for every `availability_update`. */
   onAvailabilityUpdate(handler: OctoHandler<OctoEventMap["availability_update"]>): () => void;
+  /** Registers a handler for every delivery, known or not, after validation; `context.event` tells them apart. */
   onAny(handler: OctoHandler<AnyOctoEvent>): () => void;
+  /** Registers a handler for events this version does not model. */
   onUnknownEvent(handler: OctoHandler<UnknownEvent>): () => void;
+  /** Registers a hook that sees every refused delivery and every handler failure. */
   onError(handler: OctoErrorHandler): () => void;
+  /** Registers a hook that sees each duplicate that `dedupe` kept from the handlers. */
   onDuplicate(handler: OctoDuplicateHandler): () => void;
+  /** Registers a hook that sees each out-of-order `booking_update` that `staleGuard` kept from the handlers. */
   onStale(handler: OctoStaleHandler): () => void;
   /** Removes a handler registered with `on` (or `"*"` for `onAny`, `"unknown"`, `"error"`, `"duplicate"`, `"stale"`). */
   removeListener(event: string | readonly string[], handler: (...args: never[]) => unknown): void;

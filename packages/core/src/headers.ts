@@ -3,7 +3,10 @@
  * (lower-cased keys, arrays for repeated headers), a plain record, or a lookup function.
  */
 export type HeaderLookup =
-  | { get(name: string): string | null | undefined }
+  | {
+      /** The value of one header, case-insensitive (as a Web `Headers` does). */
+      get(name: string): string | null | undefined;
+    }
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | ((name: string) => string | null | undefined);
 

@@ -2,6 +2,12 @@
  * The lifecycle event each booking status fires, and the name of the handler option and method that
  * registers for it. Statuses outside this table (a supplier's own) fire no lifecycle event; their
  * deliveries still reach `booking_update`.
+ *
+ * @example
+ * ```ts
+ * BOOKING_STATUS_EVENTS.CANCELLED; // "booking.cancelled"
+ * BOOKING_LIFECYCLE_EVENTS[BOOKING_STATUS_EVENTS.CANCELLED]; // "onBookingCancelled"
+ * ```
  */
 export const BOOKING_STATUS_EVENTS = {
   ON_HOLD: "booking.on_hold",

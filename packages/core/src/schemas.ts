@@ -1,5 +1,10 @@
-// `@octo-webhooks/core/schemas`: the zod schemas and strict validation, apart from the edge build
-// (which leaves zod out to stay small). The Node build of `@octo-webhooks/core` exports them too.
+/**
+ * `@octo-webhooks/core/schemas`: the zod schemas of OCTO payloads (lenient and strict) and
+ * {@link strictValidation}, apart from the edge build, which leaves zod out to stay small. The Node build
+ * of `@octo-webhooks/core` exports them too.
+ *
+ * @packageDocumentation
+ */
 export {
   AvailabilitySchema,
   AvailabilityUpdateSchema,

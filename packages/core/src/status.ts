@@ -23,6 +23,12 @@ import type { OctoErrorCode } from "./errors.ts";
  * | a handler threw `NonRetryableError`          | its 4xx (422 by default) |
  * | a handler threw anything else                | 500 (message not sent) |
  * | `auth` resolved to nothing usable            | 500 (message not sent) |
+ *
+ * @example
+ * ```ts
+ * webhooks.onError((error) => metrics.count("octo.refused", { status: STATUS_BY_CODE[error.code] }));
+ * STATUS_BY_CODE.PAYLOAD_TOO_LARGE; // 413
+ * ```
  */
 export const STATUS_BY_CODE = {
   CONFIG_INVALID: 500,

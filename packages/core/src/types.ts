@@ -7,11 +7,17 @@ type Out<K extends keyof Schemas> = z.infer<Schemas[K]>;
 
 /** A booking as real OCTO senders send it: every field but `uuid` may be missing or `null`; unknown fields are kept. */
 export type Booking = Out<"Booking">;
+/** One ticket of a booking (`booking.unitItems[]`): `uuid`, `unitId`, `status`, `contact`, `ticket`, `pricing`... */
 export type UnitItem = Out<"UnitItem">;
+/** The lead traveller of a booking or unit item: `fullName`, `emailAddress`, `phoneNumber`, `locales`... */
 export type Contact = Out<"Contact">;
+/** A voucher or ticket: `redemptionMethod`, `utcRedeemedAt` and `deliveryOptions` (`{ deliveryFormat, deliveryValue }`). */
 export type Ticket = Out<"Ticket">;
+/** Why and when a booking was cancelled: `refund` (`FULL`, `PARTIAL`, `NONE`), `reason`, `utcCancelledAt`. */
 export type Cancellation = Out<"Cancellation">;
+/** Prices in integer minor units with `currency` and `currencyPrecision` (with the `octo/pricing` capability). */
 export type Pricing = Out<"Pricing">;
+/** The slot a booking is for (`booking.availability`); some senders send only 5 of its fields. */
 export type BookingAvailability = Out<"BookingAvailability">;
 /** An availability slot; `id` is always present. */
 export type Availability = Out<"Availability">;
@@ -19,6 +25,7 @@ export type Availability = Out<"Availability">;
 export type Webhook = Out<"Webhook">;
 /** One change: `{ op, path, was, value }`, for example `{ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" }`. */
 export type Diff = Out<"Diff">;
+/** The supplier that sent the delivery, when it says: `id`, `name`, `endpoint`, `contact`. */
 export type Supplier = Out<"Supplier">;
 
 /** The body of a `booking_update` delivery. */
@@ -50,6 +57,7 @@ export interface OctoEventMap {
   availability_update: AvailabilityUpdateEvent;
 }
 
+/** The events with a typed payload: `"booking_update"` and `"availability_update"`. */
 export type OctoEventName = keyof OctoEventMap;
 
 /** Lifecycle events: each fires with the `booking_update` body it was derived from (see the README's table). */
@@ -103,6 +111,10 @@ export type OctoDuplicateHandler = (payload: AnyOctoEvent, context: DuplicateCon
 /** Sees an out-of-order `booking_update` (older than one already processed), which no handler gets. */
 export type OctoStaleHandler = (payload: BookingUpdateEvent, context: StaleContext) => unknown;
 
+/**
+ * A handler: the typed body first, the delivery's context second. What it returns is awaited; a throw
+ * (or a rejection) fails the delivery with a 500 so that the sender retries, unless it is a `NonRetryableError`.
+ */
 export type OctoHandler<T> = (payload: T, context: HandlerContext) => unknown;
 
 /** Called when a delivery is refused (`OctoRequestError`) or a handler fails (`OctoHandlerError`). */
@@ -113,8 +125,15 @@ export type OctoErrorHandler = (
 
 /** Where the library reports what it did; defaults to `console` for warnings and errors only. */
 export interface Logger {
+  /** Each refused delivery (wrong credentials, bad body...) and why; events no handler was registered for. */
   debug?(message: string): void;
+  /** Deliveries answered without dispatch: duplicates (`dedupe`) and stale updates (`staleGuard`). */
   info?(message: string): void;
+  /**
+   * What needs a look: a duplicate that arrived while its original still ran, a full ack-first queue,
+   * a handler's `NonRetryableError`.
+   */
   warn?(message: string): void;
+  /** A handler failed (with what it threw), a store failed, `auth` is misconfigured. */
   error?(message: string, error?: unknown): void;
 }

@@ -1,3 +1,10 @@
+/**
+ * Receive OCTO webhooks in Express 4 and 5: {@link octoWebhooks} is one middleware over
+ * `@octo-webhooks/core`, with or without `express.json()` in front. Core's types, `createOctoWebhooks`
+ * and error classes are re-exported.
+ *
+ * @packageDocumentation
+ */
 import { type AdapterOptions, adapterWebhooks, matchesPath, type OctoWebhooks } from "@octo-webhooks/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
@@ -39,6 +46,9 @@ export {
 /** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
 export type OctoExpressOptions = AdapterOptions<Request>;
 
+/** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
+export type OctoExpressMiddleware = RequestHandler & { readonly webhooks: OctoWebhooks<Request> };
+
 /**
  * An Express middleware that receives OCTO webhooks. Mounted app-wide with `path`, it answers that path
  * (every method: wrong ones get 405) and passes the others to `next()`; mounted on a route, it answers
@@ -58,9 +68,6 @@ export type OctoExpressOptions = AdapterOptions<Request>;
  * }));
  * ```
  */
-/** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
-export type OctoExpressMiddleware = RequestHandler & { readonly webhooks: OctoWebhooks<Request> };
-
 export function octoWebhooks(options?: OctoExpressOptions): OctoExpressMiddleware {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/express");
   const middleware = (req: Request, res: Response, next: NextFunction) => {

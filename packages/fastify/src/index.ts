@@ -1,3 +1,10 @@
+/**
+ * Receive OCTO webhooks in Fastify 5: {@link octoWebhooks} is an encapsulated plugin over
+ * `@octo-webhooks/core` with its own body handling. Core's types, `createOctoWebhooks` and error classes
+ * are re-exported.
+ *
+ * @packageDocumentation
+ */
 import { type AdapterOptions, adapterWebhooks, type RequestBody } from "@octo-webhooks/core";
 import type { FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from "fastify";
 

@@ -1,3 +1,10 @@
+/**
+ * Receive OCTO webhooks in Hono on Cloudflare Workers, Node, Deno and Bun: {@link octoWebhooks} is a
+ * middleware over `@octo-webhooks/core` whose `auth` resolver gets `c` (credentials from `c.env`). Core's
+ * types, `createOctoWebhooks` and error classes are re-exported.
+ *
+ * @packageDocumentation
+ */
 import {
   type AdapterOptions,
   adapterWebhooks,

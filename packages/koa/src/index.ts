@@ -1,3 +1,10 @@
+/**
+ * Receive OCTO webhooks in Koa 2 and 3: {@link octoWebhooks} is one middleware over
+ * `@octo-webhooks/core`, with `@koa/bodyparser`, `koa-body` or nothing in front. Core's types,
+ * `createOctoWebhooks` and error classes are re-exported.
+ *
+ * @packageDocumentation
+ */
 import {
   type AdapterOptions,
   adapterWebhooks,
@@ -45,6 +52,9 @@ export {
 /** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
 export type OctoKoaOptions = AdapterOptions<Context>;
 
+/** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
+export type OctoKoaMiddleware = Middleware & { readonly webhooks: OctoWebhooks<Context> };
+
 /**
  * A Koa middleware that receives OCTO webhooks. With `path`, it answers that path (every method: wrong
  * ones get 405) and passes the others to `next()`; without, it answers every request that reaches it.
@@ -65,9 +75,6 @@ export type OctoKoaOptions = AdapterOptions<Context>;
  * }));
  * ```
  */
-/** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
-export type OctoKoaMiddleware = Middleware & { readonly webhooks: OctoWebhooks<Context> };
-
 export function octoWebhooks(options?: OctoKoaOptions): OctoKoaMiddleware {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/koa");
   const middleware: Middleware = async (ctx, next) => {

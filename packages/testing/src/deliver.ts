@@ -13,6 +13,7 @@ export interface DeliveryAttempt {
   answer: string | undefined;
   /** Why there was no answer: `ECONNREFUSED`, `no answer within 5000 ms`... */
   error: string | undefined;
+  /** How long the attempt took, answer included. */
   durationMs: number;
 }
 
@@ -20,20 +21,27 @@ export interface DeliveryAttempt {
 export interface Delivery {
   /** `d1`, `d2`... in creation order, per supplier. */
   id: string;
+  /** The webhook it was sent for, when it came from a registered one. */
   webhookId: string | undefined;
+  /** The event name, as in `webhook.event`. */
   event: string;
   /** The target URL without its credentials. */
   url: string;
   /** The headers sent, `authorization` shown as `Basic ***`. */
   headers: Record<string, string>;
+  /** The body sent (the same for every attempt). */
   body: Record<string, unknown>;
+  /** Every attempt so far, in order. */
   attempts: DeliveryAttempt[];
   /** `delivered` after a 2xx; `failed` when the attempts ran out; `cancelled` when the supplier closed first. */
   state: "pending" | "delivered" | "failed" | "cancelled";
 }
 
+/** Where a delivery goes: a registered webhook's URL, headers and retry setting. */
 export interface DeliveryTarget {
+  /** The webhook's id, recorded on the delivery. */
   webhookId?: string;
+  /** The event name, recorded on the delivery. */
   event: string;
   /** May hold Basic credentials (`https://user:pass@host/path`), sent as `Authorization: Basic`. */
   url: string;
@@ -43,17 +51,33 @@ export interface DeliveryTarget {
   retryOnError?: boolean;
 }
 
+/** How a supplier delivers: its retry schedule, its timeout and its `user-agent`. */
 export interface DeliveryPolicy {
   /** Waits before each retry, in ms: `[100, 500]` means up to 3 attempts. */
   retrySchedule: readonly number[];
+  /** How long the receiver may take to answer one attempt, in ms. */
   timeoutMs: number;
+  /** Sent as `user-agent`. */
   userAgent: string;
   /** Aborting it cancels pending retries and in-flight attempts. */
   signal: AbortSignal;
+  /** Called after every attempt. */
   onAttempt?: ((attempt: DeliveryAttempt, delivery: Delivery) => void) | undefined;
 }
 
-/** Records a delivery (state `pending`); {@link runDelivery} sends it. */
+/**
+ * Records a delivery (state `pending`) with the headers a supplier sends (`content-type`, `user-agent`,
+ * a `traceparent`, the webhook's headers); {@link runDelivery} sends it. The mock supplier is built on
+ * these two; use them to deliver from your own test harness.
+ *
+ * @example
+ * ```ts
+ * import { createDelivery, runDelivery } from "@octo-webhooks/testing";
+ *
+ * const target = { event: "booking_update", url: "http://octo:s3cret@127.0.0.1:3000/webhooks/octo" };
+ * const delivery = createDelivery("d1", target, bookingUpdate(), "my-supplier/1.0");
+ * ```
+ */
 export function createDelivery(
   id: string,
   target: DeliveryTarget,
@@ -100,6 +124,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * the webhook's headers. Any 2xx is success; anything else (and a network error or a timeout) is retried
  * on `retrySchedule` when the webhook has `retryOnError`. Every attempt is recorded on the delivery.
  * Never rejects.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const policy = { retrySchedule: [100, 500], timeoutMs: 5_000, userAgent: "my-supplier/1.0", signal: controller.signal };
+ * const done = await runDelivery(createDelivery("d1", target, bookingUpdate(), policy.userAgent), target, policy);
+ * console.log(done.state, done.attempts.map((a) => a.status)); // "delivered" [500, 200]
+ * ```
  */
 export async function runDelivery(
   delivery: Delivery,

@@ -1,3 +1,10 @@
+/**
+ * Test OCTO webhooks with no account anywhere: event factories valid against OCTO's strict schema
+ * ({@link bookingUpdate}, {@link availabilityUpdate}, {@link bookingLifecycle}), {@link sendWebhook},
+ * {@link startReceiver}, and {@link startMockSupplier}, a supplier that really delivers, with retries.
+ *
+ * @packageDocumentation
+ */
 export {
   createDelivery,
   type Delivery,

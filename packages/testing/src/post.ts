@@ -2,8 +2,11 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 
 /** What a receiver answered. */
+/** An HTTP answer, read whole. */
 export interface PostAnswer {
+  /** The HTTP status. */
   status: number;
+  /** The answer's headers, lower-cased. */
   headers: Record<string, string>;
   /** The answer's body as text (at most 64 KiB are kept). */
   body: string;

@@ -1,16 +1,20 @@
 import { basicAuthorization, type PostAnswer, post, splitCredentials } from "./post.ts";
 
+/** Options of {@link sendWebhook}. */
 export interface SendWebhookOptions {
   /** HTTP Basic credentials; they replace any in the URL (which are used otherwise, decoded). */
   username?: string;
+  /** The Basic password, with `username`. */
   password?: string;
   /** Extra headers (e.g. a webhook's custom `x-api-key`); they override the defaults. */
   headers?: Record<string, string>;
   /** Give up after this many ms without a complete answer (default 10 000). */
   timeoutMs?: number;
+  /** Cancels the request. */
   signal?: AbortSignal;
 }
 
+/** The receiver's answer: `status`, `headers` (lower-cased), `body` as text, and `json()`. */
 export interface SendWebhookAnswer extends PostAnswer {
   /** The answer's body parsed as JSON (throws if it is not JSON). */
   json<T = unknown>(): T;

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { matchesPath, type OctoWebhooks } from "@octo-webhooks/core";
 import { listen, shutdown } from "./serve.ts";
 
+/** Options of {@link startReceiver}. */
 export interface ReceiverOptions {
   /** Default 0: a free port. */
   port?: number;
@@ -11,11 +12,15 @@ export interface ReceiverOptions {
   path?: string;
 }
 
+/** A running receiver, from {@link startReceiver}. */
 export interface Receiver {
   /** Where to register the webhook: `http://127.0.0.1:<port><path>`. */
   readonly url: string;
+  /** The port it listens on. */
   readonly port: number;
+  /** The `node:http` server. */
   readonly server: Server;
+  /** Stops the server and closes its connections. */
   close(): Promise<void>;
 }
 

@@ -1,6 +1,14 @@
+// Known values of the OCTO enums. Lenient parsing accepts any string besides these (real senders add
+// values, e.g. Ventrata's `NOSHOW` and `UPGRADED`); they are listed so that editors autocomplete them.
+
 /**
- * Known values of the OCTO enums. Lenient parsing accepts any string besides these (real senders add
- * values, e.g. Ventrata's `NOSHOW` and `UPGRADED`); they are listed so that editors autocomplete them.
+ * Booking and unit item statuses OCTO defines. Lenient parsing accepts any other string too (Ventrata
+ * sends `NOSHOW` and `UPGRADED`); the known ones are typed so that editors autocomplete them.
+ *
+ * @example
+ * ```ts
+ * const known = (BOOKING_STATUSES as readonly string[]).includes(booking.status ?? "");
+ * ```
  */
 export const BOOKING_STATUSES = [
   "ON_HOLD",
@@ -12,10 +20,34 @@ export const BOOKING_STATUSES = [
   "REJECTED",
 ] as const;
 
+/**
+ * Availability statuses OCTO defines.
+ *
+ * @example
+ * ```ts
+ * const bookable = availability.status !== "SOLD_OUT" && availability.status !== "CLOSED"; // one of AVAILABILITY_STATUSES, or a sender's own
+ * ```
+ */
 export const AVAILABILITY_STATUSES = ["AVAILABLE", "FREESALE", "SOLD_OUT", "LIMITED", "CLOSED"] as const;
 
+/**
+ * How tickets reach the customer: one voucher for the booking, or a ticket per unit item.
+ *
+ * @example
+ * ```ts
+ * if (booking.deliveryMethods?.includes("TICKET")) sendTickets(booking.unitItems); // one of DELIVERY_METHODS, or a sender's own
+ * ```
+ */
 export const DELIVERY_METHODS = ["VOUCHER", "TICKET"] as const;
 
+/**
+ * Formats of a voucher's or ticket's `deliveryOptions`.
+ *
+ * @example
+ * ```ts
+ * const qr = booking.voucher?.deliveryOptions?.find((o) => o.deliveryFormat === "QRCODE")?.deliveryValue;
+ * ```
+ */
 export const DELIVERY_FORMATS = [
   "PDF_URL",
   "QRCODE",
@@ -26,8 +58,24 @@ export const DELIVERY_FORMATS = [
   "PNG_URL",
 ] as const;
 
+/**
+ * How a voucher or ticket is redeemed.
+ *
+ * @example
+ * ```ts
+ * const printable = booking.voucher?.redemptionMethod === "PRINT"; // one of REDEMPTION_METHODS
+ * ```
+ */
 export const REDEMPTION_METHODS = ["DIGITAL", "PRINT", "MANIFEST"] as const;
 
+/**
+ * Unit (ticket) types OCTO defines.
+ *
+ * @example
+ * ```ts
+ * for (const type of UNIT_TYPES) console.log(type); // ADULT, YOUTH, CHILD, ...
+ * ```
+ */
 export const UNIT_TYPES = [
   "ADULT",
   "YOUTH",
@@ -40,11 +88,42 @@ export const UNIT_TYPES = [
   "OTHER",
 ] as const;
 
+/**
+ * Refunds of a cancellation.
+ *
+ * @example
+ * ```ts
+ * if (booking.cancellation?.refund === "FULL") refund(booking.uuid); // one of REFUND_TYPES
+ * ```
+ */
 export const REFUND_TYPES = ["FULL", "PARTIAL", "NONE"] as const;
 
+/**
+ * Operations of a `diff` entry (JSON Patch verbs).
+ *
+ * @example
+ * ```ts
+ * const removed = diff?.filter((change) => change.op === "remove"); // one of DIFF_OPS
+ * ```
+ */
 export const DIFF_OPS = ["replace", "add", "remove"] as const;
 
+/**
+ * The events OCTO webhooks deliver, each with a typed payload.
+ *
+ * @example
+ * ```ts
+ * for (const event of WEBHOOK_EVENTS) await client.webhooks.create({ event, url }); // booking_update, availability_update
+ * ```
+ */
 export const WEBHOOK_EVENTS = ["booking_update", "availability_update"] as const;
 
-/** Events newer suppliers send; they reach `on(name)`, `onAny` and `onUnknownEvent` as a generic envelope. */
+/**
+ * Events newer suppliers send; they reach `on(name)`, `onAny` and `onUnknownEvent` as a generic envelope.
+ *
+ * @example
+ * ```ts
+ * webhooks.on("order_update", ({ webhook, ...rest }) => console.log(webhook?.id, rest.order)); // untyped inside
+ * ```
+ */
 export const NEWER_WEBHOOK_EVENTS = ["order_update", "product_update"] as const;

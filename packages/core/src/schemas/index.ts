@@ -5,27 +5,157 @@ import { lenientKit, strictKit } from "./kit.ts";
 /**
  * Lenient schemas: what real OCTO senders send. Use them to parse payloads yourself
  * (`BookingSchema.parse(json)`); every public payload type is inferred from them.
+ *
+ * @example
+ * ```ts
+ * const { Booking, BookingUpdate } = lenientSchemas; // the same schemas as BookingSchema, BookingUpdateSchema...
+ * ```
  */
 export const lenientSchemas = buildSchemas(lenientKit);
 
-/** Strict schemas: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps). */
+/**
+ * Strict schemas: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps).
+ * Real senders often fail them; use them to check what you send, or with `validation: "strict"`.
+ *
+ * @example
+ * ```ts
+ * const result = strictSchemas.BookingUpdate.safeParse(body);
+ * if (!result.success) console.log(result.error.issues.map((issue) => issue.path.join(".")));
+ * ```
+ */
 export const strictSchemas = buildSchemas(strictKit);
 
-export const {
-  Booking: BookingSchema,
-  UnitItem: UnitItemSchema,
-  Contact: ContactSchema,
-  Ticket: TicketSchema,
-  Cancellation: CancellationSchema,
-  Pricing: PricingSchema,
-  BookingAvailability: BookingAvailabilitySchema,
-  Availability: AvailabilitySchema,
-  Webhook: WebhookSchema,
-  Diff: DiffSchema,
-  Supplier: SupplierSchema,
-  BookingUpdate: BookingUpdateSchema,
-  AvailabilityUpdate: AvailabilityUpdateSchema,
-} = lenientSchemas;
+/**
+ * A booking as real senders send it (lenient): only `uuid` is required; see {@link Booking}.
+ *
+ * @example
+ * ```ts
+ * const booking = BookingSchema.parse(await octo.getBooking(uuid)); // after the OCTO API, as for a delivery
+ * ```
+ */
+export const BookingSchema = lenientSchemas.Booking;
+
+/**
+ * One ticket of a booking (`booking.unitItems[]`), lenient.
+ *
+ * @example
+ * ```ts
+ * const items = booking.unitItems?.map((item) => UnitItemSchema.parse(item));
+ * ```
+ */
+export const UnitItemSchema = lenientSchemas.UnitItem;
+
+/**
+ * A contact (lead traveller), lenient: every field may be missing or `null`.
+ *
+ * @example
+ * ```ts
+ * const { success } = ContactSchema.safeParse(form.contact);
+ * ```
+ */
+export const ContactSchema = lenientSchemas.Contact;
+
+/**
+ * A voucher or ticket, lenient.
+ *
+ * @example
+ * ```ts
+ * const voucher = TicketSchema.parse(booking.voucher);
+ * ```
+ */
+export const TicketSchema = lenientSchemas.Ticket;
+
+/**
+ * A booking's cancellation, lenient.
+ *
+ * @example
+ * ```ts
+ * const cancellation = CancellationSchema.safeParse(booking.cancellation);
+ * ```
+ */
+export const CancellationSchema = lenientSchemas.Cancellation;
+
+/**
+ * Prices in minor units, lenient (`currencyPrecision` may be missing, as real senders do).
+ *
+ * @example
+ * ```ts
+ * const pricing = PricingSchema.parse(booking.pricing); // pricing.retail / 10 ** (pricing.currencyPrecision ?? 2)
+ * ```
+ */
+export const PricingSchema = lenientSchemas.Pricing;
+
+/**
+ * The slot of a booking (`booking.availability`), lenient: senders often send only 5 fields.
+ *
+ * @example
+ * ```ts
+ * const slot = BookingAvailabilitySchema.parse(booking.availability);
+ * ```
+ */
+export const BookingAvailabilitySchema = lenientSchemas.BookingAvailability;
+
+/**
+ * An availability slot, lenient: only `id` is required; see {@link Availability}.
+ *
+ * @example
+ * ```ts
+ * const slot = AvailabilitySchema.parse(body.availability); // slot.vacancies, slot.status...
+ * ```
+ */
+export const AvailabilitySchema = lenientSchemas.Availability;
+
+/**
+ * A webhook subscription as senders echo it (`body.webhook`) and the management API returns it; lenient:
+ * every field may be missing (`@octo-webhooks/client` requires `id` and `event` itself).
+ *
+ * @example
+ * ```ts
+ * const hooks = (await response.json()).map((hook: unknown) => WebhookSchema.parse(hook));
+ * ```
+ */
+export const WebhookSchema = lenientSchemas.Webhook;
+
+/**
+ * One `diff` entry: `{ op, path, was, value }`.
+ *
+ * @example
+ * ```ts
+ * const changes = (body.diff ?? []).map((change: unknown) => DiffSchema.parse(change));
+ * ```
+ */
+export const DiffSchema = lenientSchemas.Diff;
+
+/**
+ * The supplier of a delivery, lenient.
+ *
+ * @example
+ * ```ts
+ * const supplier = SupplierSchema.parse(body.supplier);
+ * ```
+ */
+export const SupplierSchema = lenientSchemas.Supplier;
+
+/**
+ * The body of a `booking_update` delivery, lenient: `booking` required, `webhook`, `diff` and `supplier` optional.
+ *
+ * @example
+ * ```ts
+ * const event = BookingUpdateSchema.parse(JSON.parse(message.body)); // a delivery read back from a queue
+ * ```
+ */
+export const BookingUpdateSchema = lenientSchemas.BookingUpdate;
+
+/**
+ * The body of an `availability_update` delivery, lenient: `availability` required.
+ *
+ * @example
+ * ```ts
+ * const result = AvailabilityUpdateSchema.safeParse(json);
+ * if (!result.success) console.log(result.error.issues);
+ * ```
+ */
+export const AvailabilityUpdateSchema = lenientSchemas.AvailabilityUpdate;
 
 const { Booking, Availability, Webhook, Diff } = lenientSchemas;
 const optional = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));

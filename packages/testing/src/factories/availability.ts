@@ -13,6 +13,7 @@ import {
 /** An availability status: the OCTO ones autocomplete; any string is accepted. */
 export type AvailabilityStatus = NonNullable<Availability["status"]>;
 
+/** Options of {@link availabilityUpdate}; every one has a default. */
 export interface AvailabilityUpdateOptions extends FactoryOptions {
   /**
    * The slot's status. Default: derived from `vacancies` when given (0 -> SOLD_OUT, a fifth of the
@@ -25,6 +26,7 @@ export interface AvailabilityUpdateOptions extends FactoryOptions {
   capacity?: number | null;
   /** Default: the product of the seed (the same as `bookingUpdate` of the same seed). */
   productId?: string;
+  /** Default: the option of the seed's product. */
   optionId?: string;
   /**
    * Where `productId`/`optionId` go: `"top"` (default, as in Ventrata's spec) or `"availability"`

@@ -17,6 +17,7 @@ import {
 /** A booking status: the OCTO ones autocomplete; any string is accepted, as from real suppliers. */
 export type BookingStatus = NonNullable<Booking["status"]>;
 
+/** Options of {@link bookingUpdate}; every one has a default. */
 export interface BookingUpdateOptions extends FactoryOptions {
   /** The booking's status (default `"CONFIRMED"`); timestamps, cancellation and unit items follow it. */
   status?: BookingStatus;
@@ -29,6 +30,7 @@ export interface BookingUpdateOptions extends FactoryOptions {
   diff?: Diff[] | null;
 }
 
+/** Options of {@link bookingLifecycle}: those of `bookingUpdate` but `status` and `diff`, which the lifecycle sets. */
 export type BookingLifecycleOptions = Omit<BookingUpdateOptions, "status" | "diff">;
 
 /** What a booking looks like at one moment of its life. */

@@ -8,6 +8,12 @@ const pointerKey = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1")
 /**
  * The changes from one snapshot to the next as OCTO `diff` entries (`{ op, path, was, value }`, JSON
  * pointers), down to the changed leaves. Paths in `ignore` (e.g. `/utcUpdatedAt`) are left out.
+ *
+ * @example
+ * ```ts
+ * diffOf({ status: "ON_HOLD", notes: null }, { status: "CONFIRMED", notes: null });
+ * // [{ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" }]
+ * ```
  */
 export function diffOf(before: unknown, after: unknown, ignore: ReadonlySet<string> = new Set()): Diff[] {
   const out: Diff[] = [];

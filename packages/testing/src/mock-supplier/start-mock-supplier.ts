@@ -18,6 +18,7 @@ import {
   readWebhookFields,
 } from "./management.ts";
 
+/** Options of {@link startMockSupplier}; every one has a default. */
 export interface MockSupplierOptions {
   /** Default 0: a free port. */
   port?: number;
@@ -66,9 +67,11 @@ export interface FailureOptions {
   body?: string;
 }
 
+/** A running mock supplier, from {@link startMockSupplier}. */
 export interface MockSupplier {
   /** The OCTO endpoint to give a client as `baseUrl`: `http://127.0.0.1:<port>/octo`. */
   readonly url: string;
+  /** The port it listens on. */
   readonly port: number;
   /** The first accepted API key. */
   readonly apiKey: string;
@@ -85,7 +88,9 @@ export interface MockSupplier {
   readonly simulate: {
     /** ON_HOLD -> CONFIRMED -> amended -> CANCELLED, in order, to every `booking_update` webhook. */
     bookingLifecycle(options?: BookingLifecycleOptions): Promise<Delivery[]>;
+    /** One `booking_update` (`bookingUpdate(options)`) to every `booking_update` webhook. */
     bookingUpdate(options?: BookingUpdateOptions): Promise<Delivery[]>;
+    /** One `availability_update` (`availabilityUpdate(options)`) to every `availability_update` webhook. */
     availabilityChange(options?: AvailabilityUpdateOptions): Promise<Delivery[]>;
     /** Any body, to the webhooks of `event`; a `webhook` echo is added unless the body has one. */
     event(event: string, body: Record<string, unknown>): Promise<Delivery[]>;
