@@ -1,7 +1,8 @@
 // What users install: every publishable package is packed with pnpm (so `publishConfig` applies), all
 // the tarballs are installed together with npm into a scratch project, and each entry point is loaded
 // there with require() and import(). Each must expose exactly what its source exports. Peer frameworks
-// are not installed (`--legacy-peer-deps`): adapters import them as types only, and this proves it.
+// are not installed (`--legacy-peer-deps`): adapters import them as types only, and this proves it. The
+// peers a package does load at run time (`RUNTIME_PEERS`) are installed at the versions its tests pin.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,6 +79,17 @@ let project: string;
 let required: Loaded;
 let imported: Loaded;
 
+/** Peers imported at run time, not only as types. */
+const RUNTIME_PEERS: Record<string, string[]> = { "@octo-webhooks/bullmq": ["bullmq", "ioredis"] };
+
+function runtimePeers(): string[] {
+  return Object.entries(RUNTIME_PEERS).flatMap(([name, peers]) => {
+    const dir = join(root, "packages", name.replace("@octo-webhooks/", ""));
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    return peers.map((peer) => `${peer}@${manifest.devDependencies[peer]}`);
+  });
+}
+
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), "octo-packaging-"));
   const tarballs = packPackages(root, join(workDir, "tarballs")).map((packed) => packed.tarball);
@@ -94,6 +106,7 @@ beforeAll(() => {
       "--ignore-scripts",
       "--loglevel=error",
       ...tarballs,
+      ...runtimePeers(),
     ],
     { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );

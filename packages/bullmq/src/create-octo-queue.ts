@@ -31,6 +31,7 @@ import {
   watchErrors,
 } from "./open-redis.ts";
 
+/** Options of {@link createOctoQueue}: where Redis is, the queue name, and how long to wait for it. */
 export interface OctoQueueOptions {
   /** Where Redis is: a URL (`redis://host:6379`), ioredis options, or an ioredis instance (duplicated). */
   connection: RedisConnectionOption;
@@ -76,6 +77,7 @@ export type OctoQueueReceiverOptions<TContext = unknown> = Omit<
   | "store"
 >;
 
+/** What {@link createOctoQueue} returns: a receiver that enqueues, the raw enqueue handler, dead letters, `close()`. */
 export interface OctoQueue {
   /**
    * A core receiver that validates each delivery and enqueues it, answering 200 only once Redis has

@@ -30,6 +30,7 @@ import {
   watchErrors,
 } from "./open-redis.ts";
 
+/** Options of {@link createOctoWorker}: core's handlers and lifecycle handlers, plus Redis, concurrency and retries. */
 export interface OctoWorkerOptions
   extends OctoHandlerOptions,
     LifecycleHandlerOptions,

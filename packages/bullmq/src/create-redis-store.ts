@@ -35,6 +35,7 @@ return previous`;
 
 type Script = (key: string, ...args: string[]) => Promise<unknown>;
 
+/** Options of {@link createRedisStore}: the Redis connection and the key prefix. */
 export interface RedisStoreOptions {
   /** Where Redis is (a URL, ioredis options or an ioredis instance, which is duplicated). */
   connection: RedisConnectionOption;

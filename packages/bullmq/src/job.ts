@@ -35,6 +35,11 @@ export const DEFAULT_QUEUE_NAME = "octo-webhooks";
 /**
  * The BullMQ job id of a delivery: its key with a prefix, because BullMQ refuses custom ids that read as
  * an integer (a 16-hex-digit key is all decimal digits about once in 2,000 deliveries).
+ *
+ * @example
+ * ```ts
+ * const job = await queue.getJob(jobIdOf(context.deliveryKey));
+ * ```
  */
 export const jobIdOf = (deliveryKey: string): string => `octo-${deliveryKey}`;
 

@@ -8,7 +8,7 @@ export type ClaimResult = "claimed" | "processing" | "done";
  * Where duplicate suppression and the stale-update guard keep their state. Every method may answer
  * synchronously or with a promise, so a shared store (Redis...) can back several instances; each
  * method must be atomic on its own (`SET NX PX`, a Lua script...). The default is
- * {@link createMemoryStore}: one process, bounded, no timers.
+ * `createMemoryStore()`: one process, bounded, no timers.
  *
  * @example
  * ```ts
