@@ -45,6 +45,18 @@ export interface ParserTraits {
   keepsRawBody: boolean;
   /** The parser's own body limit in bytes, when it reads JSON bodies with one (express.json(): 100 KB). */
   limitBytes?: number;
+  /**
+   * Statuses this parser answers by itself, before the adapter runs (express.json(): 400 for malformed
+   * JSON, 413 over its limit, 415 for a charset it cannot decode). The fuzz tests allow them besides ours.
+   */
+  ownStatuses?: readonly number[];
+  /** The parser most apps of this framework put in front: fuzzed besides `none`. */
+  common?: boolean;
+  /**
+   * Whether it reads a JSON delivery's whole body before the adapter runs. Then a body that never ends
+   * is the parser's to time out (most never do), not `bodyTimeoutMs`'s: see the slow-body tests.
+   */
+  readsBodyFirst?: boolean;
 }
 
 export interface FrameworkUnderTest {

@@ -2,6 +2,8 @@
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
 /** Fixed unless FUZZ_SEED is given, so a failure reproduces; fast-check prints the seed and path. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261127);
+/** A request (or reading its answer) that takes longer than this fails the run as a hang. */
+export const REQUEST_TIMEOUT_MS = Number(process.env.FUZZ_REQUEST_TIMEOUT_MS ?? 10_000);
 export const USER = "octo";
 export const PASS = "fuzz-s3cret-pässword";
 export const VALID_AUTHORIZATION = `Basic ${Buffer.from(`${USER}:${PASS}`, "utf8").toString("base64")}`;

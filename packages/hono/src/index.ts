@@ -61,7 +61,10 @@ async function bodyOf(c: Context): Promise<RequestBody> {
       "[@octo-webhooks/hono] the request body was read from c.req.raw by a middleware before this one; read it with c.req.json() or c.req.text() (Hono caches those), or mount octoWebhooks() first",
     );
   }
-  return c.req.raw.body;
+  // the stream is made only once core reads it: @hono/node-server cannot drain a body whose stream was
+  // made but not read (401, 405, 415...), and closes the connection under the client's next request
+  const raw = c.req.raw;
+  return { getReader: () => (raw.body ?? new Blob([]).stream()).getReader() } as ReadableStream<Uint8Array>;
 }
 
 /**
