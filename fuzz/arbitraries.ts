@@ -334,6 +334,20 @@ const preview = (body: Uint8Array) => {
   return JSON.stringify(body.byteLength > 300 ? `${text}...` : text);
 };
 
+/** A request as the fuzz tests send it; prints as one line (with a body preview) in a counterexample. */
+export function toRequest(method: string, headers: Record<string, string>, body: Uint8Array): FuzzRequest {
+  const request: FuzzRequest = {
+    method,
+    headers,
+    body: body as Uint8Array<ArrayBuffer>,
+    authorization: headers.authorization,
+  };
+  Object.defineProperty(request, fc.toStringMethod, {
+    value: () => `${method} ${JSON.stringify(headers)} (${body.byteLength} bytes) ${preview(body)}`,
+  });
+  return request;
+}
+
 /** A whole request: method, content type and coding, credentials (valid ones most of the time) and body. */
 export function fuzzRequest(validAuthorization: string): fc.Arbitrary<FuzzRequest> {
   return fc
@@ -349,11 +363,27 @@ export function fuzzRequest(validAuthorization: string): fc.Arbitrary<FuzzReques
       if (contentType !== "") headers["content-type"] = contentType;
       if (contentEncoding !== undefined) headers["content-encoding"] = contentEncoding;
       if (authorization !== undefined) headers.authorization = authorization;
-      const request: FuzzRequest = { method, headers, body: body as Uint8Array<ArrayBuffer>, authorization };
-      // what fast-check prints for a counterexample: the request, with a preview of a body up to 2 MB
-      Object.defineProperty(request, fc.toStringMethod, {
-        value: () => `${method} ${JSON.stringify(headers)} (${body.byteLength} bytes) ${preview(body)}`,
-      });
-      return request;
+      return toRequest(method, headers, body);
     });
+}
+
+/**
+ * Polluting deliveries with valid credentials: JSON with `__proto__`/`constructor`/`prototype` keys at
+ * any depth, and forms that pollute through a query-string parser (for the parsers that read forms).
+ */
+export function pollutedRequest(validAuthorization: string): fc.Arbitrary<FuzzRequest> {
+  const post = (contentType: string) => (text: string) =>
+    toRequest(
+      "POST",
+      { "content-type": contentType, authorization: validAuthorization },
+      encoder.encode(text),
+    );
+  return fc.oneof(
+    { arbitrary: pollutedBody.map(post("application/json")), weight: 6 },
+    {
+      arbitrary: deepNesting.filter((t) => t.includes("__proto__")).map(post("application/json")),
+      weight: 1,
+    },
+    { arbitrary: pollutedForm.map(post("application/x-www-form-urlencoded")), weight: 1 },
+  );
 }

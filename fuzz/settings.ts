@@ -7,3 +7,5 @@ export const REQUEST_TIMEOUT_MS = Number(process.env.FUZZ_REQUEST_TIMEOUT_MS ?? 
 export const USER = "octo";
 export const PASS = "fuzz-s3cret-pässword";
 export const VALID_AUTHORIZATION = `Basic ${Buffer.from(`${USER}:${PASS}`, "utf8").toString("base64")}`;
+/** Polluting bodies per adapter and body parser (every parser of the suite, so fewer than FUZZ_RUNS). */
+export const POLLUTION_RUNS = Math.min(2000, Math.max(60, Math.round(FUZZ_RUNS / 20)));

@@ -3,7 +3,7 @@
 import { octoWebhooks } from "@octo-webhooks/express";
 import express5, { type RequestHandler } from "express";
 import express4 from "express4";
-import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, serve } from "../index.ts";
+import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, serve } from "../app.ts";
 
 // body-parser's own answers, written by Express's error handler before the adapter runs: 400 for
 // malformed JSON (or a first character other than `{`/`[`, its strict mode) and a Content-Length that

@@ -1,7 +1,7 @@
 // Fastify as the suite and the fuzz tests start it: the app's own parser choice, the plugin, the app's route.
 import { octoWebhooks } from "@octo-webhooks/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
-import { type FrameworkUnderTest, OTHER_PATH, PATH, type Target } from "../index.ts";
+import { type FrameworkUnderTest, OTHER_PATH, PATH, type Target } from "../app.ts";
 
 // The app's own parser choices, made before the plugin is registered: none of them may reach it (the
 // plugin reads the stream in its own encapsulated scope), so none answers a delivery by itself.

@@ -3,7 +3,7 @@
 import { getRequestListener } from "@hono/node-server";
 import { octoWebhooks } from "@octo-webhooks/hono";
 import { Hono } from "hono";
-import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, type Setup, serve } from "../index.ts";
+import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, type Setup, serve } from "../app.ts";
 
 function build({ options, parser, mount }: Setup) {
   const app = new Hono();

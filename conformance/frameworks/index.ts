@@ -1,5 +1,5 @@
 // Every framework adapter as the suite runs it; the fuzz tests start the very same apps.
-import type { FrameworkUnderTest } from "../index.ts";
+import type { FrameworkUnderTest } from "../app.ts";
 import { expressFrameworks } from "./express.ts";
 import { fastifyFrameworks } from "./fastify.ts";
 import { honoFrameworks } from "./hono.ts";

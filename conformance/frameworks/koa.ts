@@ -5,7 +5,7 @@ import { octoWebhooks } from "@octo-webhooks/koa";
 import Koa from "koa";
 import { koaBody } from "koa-body";
 import Koa2 from "koa2";
-import { type FrameworkUnderTest, OTHER_PATH, type ParserTraits, serve } from "../index.ts";
+import { type FrameworkUnderTest, OTHER_PATH, type ParserTraits, serve } from "../app.ts";
 
 // co-body's own answers (both parsers read with it), thrown to Koa before the adapter runs: 400 for
 // malformed JSON (or a first character other than `{`/`[`, strict mode) and a Content-Length that does

@@ -1,4 +1,4 @@
-import { type AdapterOptions, adapterWebhooks, matchesPath } from "@octo-webhooks/core";
+import { type AdapterOptions, adapterWebhooks, lingerBeforeClose, matchesPath } from "@octo-webhooks/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
 export type {
@@ -73,6 +73,7 @@ export function octoWebhooks(options?: OctoExpressOptions): RequestHandler {
     }
     const body = req.readableEnded ? req.body : req;
     webhooks.handle({ method: req.method, headers: req.headers, body }, req).then((answer) => {
+      if (answer.headers.connection === "close") lingerBeforeClose(req);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     }, next);
   };

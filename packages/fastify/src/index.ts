@@ -1,4 +1,9 @@
-import { type AdapterOptions, adapterWebhooks, type RequestBody } from "@octo-webhooks/core";
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  lingerBeforeClose,
+  type RequestBody,
+} from "@octo-webhooks/core";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 
 export type {
@@ -76,6 +81,7 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
 
   const respond = async (request: FastifyRequest, reply: FastifyReply, body: RequestBody) => {
     const answer = await webhooks.handle({ method: request.method, headers: request.headers, body }, request);
+    if (answer.headers.connection === "close") lingerBeforeClose(request.raw);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };
   const handler: RouteHandlerMethod = (request, reply) =>

@@ -1,7 +1,9 @@
 import {
   type AdapterOptions,
   adapterWebhooks,
+  lingerBeforeClose,
   matchesPath,
+  type NodeRequestLike,
   type OctoRequest,
   type RequestBody,
 } from "@octo-webhooks/core";
@@ -98,6 +100,9 @@ export function octoWebhooks<E extends Env = any>(options?: OctoHonoOptions<E>):
       request.waitUntil = (promise) => execution.waitUntil(promise);
     } catch {}
     const answer = await webhooks.handle(request, c);
+    // on @hono/node-server, `c.env.incoming` is Node's request: close the connection as the Node adapters do
+    const incoming = (c.env as { incoming?: NodeRequestLike } | undefined)?.incoming;
+    if (answer.headers.connection === "close" && incoming !== undefined) lingerBeforeClose(incoming);
     return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   };
 }

@@ -1,4 +1,10 @@
-import { type AdapterOptions, adapterWebhooks, matchesPath, type RequestBody } from "@octo-webhooks/core";
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  lingerBeforeClose,
+  matchesPath,
+  type RequestBody,
+} from "@octo-webhooks/core";
 import type { Context, Middleware } from "koa";
 
 export type {
@@ -79,6 +85,7 @@ export function octoWebhooks(options?: OctoKoaOptions): Middleware {
       { method: ctx.method, headers: ctx.headers, body: body as RequestBody },
       ctx,
     );
+    if (answer.headers.connection === "close") lingerBeforeClose(ctx.req);
     ctx.status = answer.status;
     ctx.set(answer.headers);
     ctx.body = answer.body;
