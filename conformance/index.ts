@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allAcceptedBodies, corpusAbsentMessage, realWorldCorpus } from "../fixtures/index.ts";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
+import { testCredentials } from "./credentials.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 
 export * from "./app.ts";
@@ -119,6 +120,7 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
  * ```
  */
 export function testFramework(framework: FrameworkUnderTest): void {
+  testCredentials(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

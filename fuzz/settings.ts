@@ -1,5 +1,5 @@
 /** Bodies per target: a CI-sized batch by default; `pnpm fuzz` sets FUZZ_RUNS=100000. */
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 /** Fixed unless FUZZ_SEED is given, so a failure reproduces; fast-check prints the seed and path. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 /** A request (or reading its answer) that takes longer than this fails the run as a hang. */
