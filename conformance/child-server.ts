@@ -43,6 +43,10 @@ process.on("message", (message: { type: string }) => {
     collect();
     peak = process.memoryUsage.rss();
     send({ type: "settled", rss: peak });
+  } else if (message.type === "measure") {
+    collect();
+    collect();
+    send({ type: "measured", rss: process.memoryUsage.rss() });
   } else if (message.type === "report") {
     sample();
     send({ type: "report", peak, rss: process.memoryUsage.rss(), handled, problems });

@@ -14,6 +14,8 @@ export interface ServerProcess {
   origin: string;
   /** Collects garbage twice, restarts the peak, and returns the resident memory. */
   settle(): Promise<number>;
+  /** Collects garbage twice (in the middle of whatever it serves) and returns the resident memory. */
+  measure(): Promise<number>;
   report(): Promise<ServerReport>;
   stop(): Promise<void>;
 }
@@ -67,6 +69,7 @@ export async function forkServer(
   return {
     origin,
     settle: async () => (await ask<{ rss: number }>("settle", "settled")).rss,
+    measure: async () => (await ask<{ rss: number }>("measure", "measured")).rss,
     report: () => ask<ServerReport>("report", "report"),
     stop: async () => {
       if (child.exitCode !== null) return;

@@ -83,7 +83,11 @@ export function errorText(error: unknown): string {
       if (e instanceof AggregateError) parts.push(...e.errors.map(errorText));
       e = e.cause;
     } else {
-      parts.push(typeof e === "object" ? JSON.stringify(e) : String(e));
+      try {
+        parts.push(typeof e === "object" ? JSON.stringify(e) : String(e));
+      } catch {
+        parts.push(String(e));
+      }
       break;
     }
   }

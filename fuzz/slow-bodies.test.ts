@@ -14,7 +14,7 @@ import { FUZZ_RUNS } from "./settings.ts";
 
 const BODY_TIMEOUT_MS = 500;
 /** How long the clients stream at each server (longer in the long run). */
-const STREAM_MS = FUZZ_RUNS >= 10_000 ? 20_000 : 1_000;
+const STREAM_MS = FUZZ_RUNS >= 10_000 ? 20_000 : 1_500;
 const SLOW_CLIENTS = 40;
 const ENDLESS_CLIENTS = 4;
 const MB = 1024 * 1024;
@@ -70,11 +70,27 @@ describe("every adapter in a process of its own, under slow and endless clients"
         // buffer pools, a young generation grown to its working size) is not counted as growth
         await stream(server.origin, STREAM_MS, SLOW_CLIENTS, ENDLESS_CLIENTS);
         const baseline = await server.settle();
-        const statuses = await stream(server.origin, STREAM_MS, SLOW_CLIENTS, ENDLESS_CLIENTS);
+        // what the server holds while the clients stream: sampled every 250 ms after a full collection
+        // (the peak between collections is garbage not collected yet, which says more about the
+        // machine's load than about the server; it is shown, not asserted)
+        const held: number[] = [];
+        const streaming = stream(server.origin, STREAM_MS, SLOW_CLIENTS, ENDLESS_CLIENTS);
+        let done = false;
+        const sampling = (async () => {
+          while (!done) {
+            await new Promise((resolve) => setTimeout(resolve, 250));
+            if (!done) held.push(await server.measure());
+          }
+        })();
+        const statuses = await streaming.finally(() => {
+          done = true;
+        });
+        await sampling;
         const report = await server.report();
-        const growthMb = (report.peak - baseline) / MB;
+        const heldMb = (Math.max(...held) - baseline) / MB;
         console.log(
-          `${name}: ${JSON.stringify(statuses)} in ${STREAM_MS} ms; resident memory ${(baseline / MB).toFixed(0)} MB, peak +${growthMb.toFixed(1)} MB`,
+          `${name}: ${JSON.stringify(statuses)} in ${STREAM_MS} ms; resident memory ${(baseline / MB).toFixed(0)} MB, ` +
+            `held while streaming ${heldMb >= 0 ? "+" : ""}${heldMb.toFixed(1)} MB (${held.length} samples), peak +${((report.peak - baseline) / MB).toFixed(1)} MB`,
         );
         expect(Object.keys(statuses.slow)).toEqual(["408"]);
         expect(statuses.slow[408]).toBeGreaterThanOrEqual(SLOW_CLIENTS * 2);
@@ -82,7 +98,8 @@ describe("every adapter in a process of its own, under slow and endless clients"
         // busy machine (408); never a reset (see lingerBeforeClose)
         expect(Object.keys(statuses.endless).filter((outcome) => outcome !== "408")).toEqual(["413"]);
         expect(report.problems).toEqual([]);
-        expect(growthMb).toBeLessThan(32);
+        expect(held.length).toBeGreaterThan(1);
+        expect(heldMb).toBeLessThan(32);
 
         expect((await delivery(server.origin)).status).toBe(200);
         expect((await server.report()).handled).toBe(1);
