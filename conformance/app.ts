@@ -47,6 +47,13 @@ export interface ParserTraits {
    * is the parser's to time out (most never do), not `bodyTimeoutMs`'s: see the slow-body tests.
    */
   readsBodyFirst?: boolean;
+  /**
+   * Whether a body whose Content-Encoding does not decode leaves the connection stuck (co-body: the
+   * request is left paused and never drained after zlib's error, so the next request sent on that
+   * keep-alive connection waits for Node's 5 s keep-alive timeout, then gets a reset). A bug of the
+   * parser, before the adapter runs: the fuzz tests send such targets no Content-Encoding.
+   */
+  stallsOnBadContentCoding?: boolean;
 }
 
 export interface FrameworkUnderTest {

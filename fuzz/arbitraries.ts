@@ -348,13 +348,19 @@ export function toRequest(method: string, headers: Record<string, string>, body:
   return request;
 }
 
-/** A whole request: method, content type and coding, credentials (valid ones most of the time) and body. */
-export function fuzzRequest(validAuthorization: string): fc.Arbitrary<FuzzRequest> {
+/**
+ * A whole request: method, content type and coding (unless `contentCodings` is false), credentials
+ * (valid ones most of the time) and body.
+ */
+export function fuzzRequest(
+  validAuthorization: string,
+  { contentCodings = true } = {},
+): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
       method,
       contentType,
-      contentEncoding,
+      contentEncoding: contentCodings ? contentEncoding : fc.constant(undefined),
       authorization: authorization(validAuthorization),
       body: bodyBytes,
     })

@@ -24,6 +24,8 @@ export interface FuzzTarget {
   parserStatuses: readonly number[];
   /** Options beside the probe's (auth, handlers, logger). */
   options?: AdapterOptions<unknown>;
+  /** Leave out Content-Encoding headers (see `ParserTraits.stallsOnBadContentCoding`). */
+  noContentCodings?: boolean;
   start(options: AdapterOptions<unknown>): Promise<Target>;
 }
 
@@ -58,6 +60,7 @@ export function targetsOf(framework: FrameworkUnderTest, parsers: "common" | "al
     .map(([parser, traits]) => ({
       name: parser === "none" ? framework.name : `${framework.name} + ${parser}`,
       parserStatuses: traits.ownStatuses ?? [],
+      noContentCodings: traits.stallsOnBadContentCoding === true,
       start: (options) => framework.start({ options: { ...options, path: PATH }, parser, mount: "app" }),
     }));
 }
@@ -348,7 +351,11 @@ async function send(app: Target, target: FuzzTarget, request: FuzzRequest) {
  */
 export function fuzz(
   target: FuzzTarget,
-  { requests = fuzzRequest(VALID_AUTHORIZATION), runs = FUZZ_RUNS, what = "generated requests" } = {},
+  {
+    requests = fuzzRequest(VALID_AUTHORIZATION, { contentCodings: target.noContentCodings !== true }),
+    runs = FUZZ_RUNS,
+    what = "generated requests",
+  } = {},
 ): void {
   describe(target.name, () => {
     const processErrors = watchProcess();

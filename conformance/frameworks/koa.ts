@@ -22,24 +22,28 @@ const parsers: { none: Parser } & Record<string, Parser> = {
     ownStatuses: CO_BODY_STATUSES,
     common: true,
     readsBodyFirst: true,
+    stallsOnBadContentCoding: true,
   },
   "@koa/bodyparser (json, text)": {
     use: () => [bodyParser({ enableTypes: ["json", "text"] })],
     keepsRawBody: true,
     ownStatuses: CO_BODY_STATUSES,
     readsBodyFirst: true,
+    stallsOnBadContentCoding: true,
   },
   koaBody: {
     use: () => [koaBody()],
     keepsRawBody: false,
     ownStatuses: CO_BODY_STATUSES,
     readsBodyFirst: true,
+    stallsOnBadContentCoding: true,
   },
   "koaBody({ includeUnparsed: true })": {
     use: () => [koaBody({ includeUnparsed: true })],
     keepsRawBody: true,
     ownStatuses: CO_BODY_STATUSES,
     readsBodyFirst: true,
+    stallsOnBadContentCoding: true,
   },
 };
 
