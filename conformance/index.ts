@@ -1,7 +1,5 @@
 // The one conformance suite every adapter runs (test-only, not published). An adapter's own test file
 // describes how to build its app; this suite sends every case over real HTTP (or `app.request`).
-import { createServer, type RequestListener } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   type AdapterOptions,
   createOctoWebhooks,
@@ -12,73 +10,11 @@ import {
 } from "@octo-webhooks/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allAcceptedBodies, corpusAbsentMessage, realWorldCorpus } from "../fixtures/index.ts";
-import { sendEndlessBody } from "./raw-client.ts";
+import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
+import { testCredentials } from "./credentials.ts";
+import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 
-/** The path the receiver answers. */
-export const PATH = "/webhooks/octo";
-/** A path of the app's own, answered `other` (GET) or `other:<body text>` (POST): proof that `next()` ran. */
-export const OTHER_PATH = "/other";
-
-/** A running app. */
-export interface Target {
-  fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** The origin of a real server (`http://127.0.0.1:port`); enables the raw-client cases. */
-  origin?: string;
-  close(): Promise<void>;
-}
-
-/** How one app under test is built. */
-export interface Setup {
-  /** The adapter's options (`path` included for the app-wide mount). */
-  options: AdapterOptions<unknown>;
-  /** A key of `FrameworkUnderTest.parsers`: which body parser runs app-wide before everything. */
-  parser: string;
-  /**
-   * `"app"`: mounted app-wide with `options.path`. `"route"`: mounted on the framework's own
-   * `POST PATH` route, without `path`.
-   */
-  mount: "app" | "route";
-}
-
-export interface ParserTraits {
-  /** Whether handlers still get the exact text (`context.rawBody`) behind this parser. */
-  keepsRawBody: boolean;
-  /** The parser's own body limit in bytes, when it reads JSON bodies with one (express.json(): 100 KB). */
-  limitBytes?: number;
-}
-
-export interface FrameworkUnderTest {
-  name: string;
-  /** `"http"`: `start()` runs a real server (with `origin`), which adds the raw-client cases. */
-  transport: "http" | "app.request";
-  /** The body-parser combinations of this framework; `none` (nothing before the adapter) is required. */
-  parsers: { none: ParserTraits } & Record<string, ParserTraits>;
-  /** Which mounts the framework has (`"app"` always). */
-  mounts: readonly Setup["mount"][];
-  /** Whether a value is what this framework's adapter gives the `auth` resolver (its request or context). */
-  isContext(value: unknown): boolean;
-  /**
-   * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
-   * {@link OTHER_PATH} route.
-   */
-  start(setup: Setup): Promise<Target>;
-}
-
-/** Serves a Node request listener on a free port; `close()` also ends open connections. */
-export async function serve(listener: RequestListener): Promise<Target> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    fetch: (path, init) => fetch(new URL(path, origin), init),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
+export * from "./app.ts";
 
 const USERS = [
   { username: "octo", password: "first-pass-3f9a" },
@@ -184,6 +120,7 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
  * ```
  */
 export function testFramework(framework: FrameworkUnderTest): void {
+  testCredentials(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({
@@ -405,6 +342,30 @@ export function testFramework(framework: FrameworkUnderTest): void {
       expect((await errorOf(response)).code).toBe("BODY_TIMEOUT");
       expect(rec.deliveries).toHaveLength(0);
     });
+
+    if (framework.transport === "http")
+      it.each([
+        ["a few bytes per second, chunked", 4, {}],
+        ["a few bytes per second of a declared Content-Length", 4, { "content-length": "4096" }],
+        ["no byte of a declared Content-Length", 0, { "content-length": "4096" }],
+      ])(
+        "a real client sending %s is cut off after bodyTimeoutMs with 408, and the connection is closed",
+        async (_name, bytesPerTick, headers) => {
+          rec.reset();
+          const answer = await sendSlowBody(target().origin as string, PATH, {
+            headers: { "content-type": "application/json", ...headers },
+            bytesPerTick,
+            tickMs: 100,
+          });
+          expect(answer.status).toBe(408);
+          expect(JSON.parse(answer.body).error.code).toBe("BODY_TIMEOUT");
+          expect(answer.headers.connection).toBe("close");
+          // not before bodyTimeoutMs (300 ms; timers never fire early)
+          expect(answer.elapsedMs).toBeGreaterThanOrEqual(290);
+          await answer.closed;
+          expect(rec.deliveries).toHaveLength(0);
+        },
+      );
   });
 
   describe(`${framework.name}: an existing receiver as \`webhooks\``, () => {

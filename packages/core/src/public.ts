@@ -36,6 +36,7 @@ export {
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
+export { lingerBeforeClose, type NodeRequestLike } from "./linger-before-close.ts";
 export { matchesPath } from "./match-path.ts";
 export { parseInstant } from "./parse-instant.ts";
 export type { RequestBody } from "./read-body.ts";

@@ -5,7 +5,13 @@
  *
  * @packageDocumentation
  */
-import { type AdapterOptions, adapterWebhooks, matchesPath, type OctoWebhooks } from "@octo-webhooks/core";
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  lingerBeforeClose,
+  matchesPath,
+  type OctoWebhooks,
+} from "@octo-webhooks/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
 export type {
@@ -83,6 +89,7 @@ export function octoWebhooks(options?: OctoExpressOptions): OctoExpressMiddlewar
     }
     const body = req.readableEnded ? req.body : req;
     webhooks.handle({ method: req.method, headers: req.headers, body }, req).then((answer) => {
+      if (answer.headers.connection === "close") lingerBeforeClose(req);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     }, next);
   };

@@ -5,8 +5,13 @@
  *
  * @packageDocumentation
  */
-import { type AdapterOptions, adapterWebhooks, type RequestBody } from "@octo-webhooks/core";
-import type { FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from "fastify";
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  lingerBeforeClose,
+  type RequestBody,
+} from "@octo-webhooks/core";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 
 export type {
   AnyOctoEvent,
@@ -84,13 +89,19 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
 
-  const handler: RouteHandlerMethod = async (request, reply) => {
-    const answer = await webhooks.handle(
-      { method: request.method, headers: request.headers, body: request.body as RequestBody },
-      request,
-    );
+  const respond = async (request: FastifyRequest, reply: FastifyReply, body: RequestBody) => {
+    const answer = await webhooks.handle({ method: request.method, headers: request.headers, body }, request);
+    if (answer.headers.connection === "close") lingerBeforeClose(request.raw);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };
+  const handler: RouteHandlerMethod = (request, reply) =>
+    respond(request, reply, request.body as RequestBody);
+  // Fastify answers a Content-Type it cannot parse ("a, b", ";;;") with its own 415 before any parser
+  // runs; the decision (401 first, onError, our message) is core's, so the unread request goes to core
+  fastify.setErrorHandler((error, request, reply) => {
+    if ((error as { code?: unknown }).code !== "FST_ERR_CTP_INVALID_MEDIA_TYPE") throw error;
+    return respond(request, reply, request.raw);
+  });
   const bare = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
   fastify.all(bare, handler);
   if (bare !== "/") {

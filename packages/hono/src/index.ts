@@ -8,7 +8,9 @@
 import {
   type AdapterOptions,
   adapterWebhooks,
+  lingerBeforeClose,
   matchesPath,
+  type NodeRequestLike,
   type OctoRequest,
   type OctoWebhooks,
   type RequestBody,
@@ -94,7 +96,10 @@ async function bodyOf(c: Context): Promise<RequestBody> {
       "[@octo-webhooks/hono] the request body was read from c.req.raw by a middleware before this one; read it with c.req.json() or c.req.text() (Hono caches those), or mount octoWebhooks() first",
     );
   }
-  return c.req.raw.body;
+  // the stream is made only once core reads it: @hono/node-server cannot drain a body whose stream was
+  // made but not read (401, 405, 415...), and closes the connection under the client's next request
+  const raw = c.req.raw;
+  return { getReader: () => (raw.body ?? new Blob([]).stream()).getReader() } as ReadableStream<Uint8Array>;
 }
 
 /**
@@ -140,6 +145,9 @@ export function octoWebhooks<E extends Env = any>(
       },
     };
     const answer = await webhooks.handle(request, c);
+    // on @hono/node-server, `c.env.incoming` is Node's request: close the connection as the Node adapters do
+    const incoming = (c.env as { incoming?: NodeRequestLike } | undefined)?.incoming;
+    if (answer.headers.connection === "close" && incoming !== undefined) lingerBeforeClose(incoming);
     return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   };
   return Object.assign(middleware, { webhooks });

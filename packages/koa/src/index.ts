@@ -8,6 +8,7 @@
 import {
   type AdapterOptions,
   adapterWebhooks,
+  lingerBeforeClose,
   matchesPath,
   type OctoWebhooks,
   type RequestBody,
@@ -95,6 +96,7 @@ export function octoWebhooks(options?: OctoKoaOptions): OctoKoaMiddleware {
       { method: ctx.method, headers: ctx.headers, body: body as RequestBody },
       ctx,
     );
+    if (answer.headers.connection === "close") lingerBeforeClose(ctx.req);
     ctx.status = answer.status;
     ctx.set(answer.headers);
     ctx.body = answer.body;

@@ -1,0 +1,90 @@
+// What an app under test is and how one is served: shared by the conformance suite, the fuzz tests and
+// the child-process servers of the memory tests (so this file imports no test runner).
+import { createServer, type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AdapterOptions } from "@octo-webhooks/core";
+
+/** The path the receiver answers. */
+export const PATH = "/webhooks/octo";
+/** A path of the app's own, answered `other` (GET) or `other:<body text>` (POST): proof that `next()` ran. */
+export const OTHER_PATH = "/other";
+
+/** A running app. */
+export interface Target {
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The origin of a real server (`http://127.0.0.1:port`); enables the raw-client cases. */
+  origin?: string;
+  close(): Promise<void>;
+}
+
+/** How one app under test is built. */
+export interface Setup {
+  /** The adapter's options (`path` included for the app-wide mount). */
+  options: AdapterOptions<unknown>;
+  /** A key of `FrameworkUnderTest.parsers`: which body parser runs app-wide before everything. */
+  parser: string;
+  /**
+   * `"app"`: mounted app-wide with `options.path`. `"route"`: mounted on the framework's own
+   * `POST PATH` route, without `path`.
+   */
+  mount: "app" | "route";
+}
+
+export interface ParserTraits {
+  /** Whether handlers still get the exact text (`context.rawBody`) behind this parser. */
+  keepsRawBody: boolean;
+  /** The parser's own body limit in bytes, when it reads JSON bodies with one (express.json(): 100 KB). */
+  limitBytes?: number;
+  /**
+   * Statuses this parser answers by itself, before the adapter runs (express.json(): 400 for malformed
+   * JSON, 413 over its limit, 415 for a charset it cannot decode). The fuzz tests allow them besides ours.
+   */
+  ownStatuses?: readonly number[];
+  /** The parser most apps of this framework put in front: fuzzed besides `none`. */
+  common?: boolean;
+  /**
+   * Whether it reads a JSON delivery's whole body before the adapter runs. Then a body that never ends
+   * is the parser's to time out (most never do), not `bodyTimeoutMs`'s: see the slow-body tests.
+   */
+  readsBodyFirst?: boolean;
+  /**
+   * Whether a body whose Content-Encoding does not decode leaves the connection stuck (co-body: the
+   * request is left paused and never drained after zlib's error, so the next request sent on that
+   * keep-alive connection waits for Node's 5 s keep-alive timeout, then gets a reset). A bug of the
+   * parser, before the adapter runs: the fuzz tests send such targets no Content-Encoding.
+   */
+  stallsOnBadContentCoding?: boolean;
+}
+
+export interface FrameworkUnderTest {
+  name: string;
+  /** `"http"`: `start()` runs a real server (with `origin`), which adds the raw-client cases. */
+  transport: "http" | "app.request";
+  /** The body-parser combinations of this framework; `none` (nothing before the adapter) is required. */
+  parsers: { none: ParserTraits } & Record<string, ParserTraits>;
+  /** Which mounts the framework has (`"app"` always). */
+  mounts: readonly Setup["mount"][];
+  /** Whether a value is what this framework's adapter gives the `auth` resolver (its request or context). */
+  isContext(value: unknown): boolean;
+  /**
+   * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
+   * {@link OTHER_PATH} route.
+   */
+  start(setup: Setup): Promise<Target>;
+}
+
+/** Serves a Node request listener on a free port; `close()` also ends open connections. */
+export async function serve(listener: RequestListener): Promise<Target> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    fetch: (path, init) => fetch(new URL(path, origin), init),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,58 @@
+// Fastify as the suite and the fuzz tests start it: the app's own parser choice, the plugin, the app's route.
+import { octoWebhooks } from "@octo-webhooks/fastify";
+import Fastify, { type FastifyInstance } from "fastify";
+import { type FrameworkUnderTest, OTHER_PATH, PATH, type Target } from "../app.ts";
+
+// The app's own parser choices, made before the plugin is registered: none of them may reach it (the
+// plugin reads the stream in its own encapsulated scope), so none answers a delivery by itself.
+const appParsers: Record<string, (app: FastifyInstance) => void> = {
+  none: () => {},
+  "the app's JSON parser throws": (app) => {
+    app.removeContentTypeParser("application/json");
+    app.addContentTypeParser("application/json", (_request, _payload, done) => done(new Error("app parser")));
+  },
+  "the app parses everything as a Buffer": (app) => {
+    app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  },
+};
+
+/** Starts a Fastify app (bodyLimit 1 KB for its own routes) with the plugin registered on {@link PATH}. */
+export async function startFastify(
+  parser: string,
+  options: object,
+): Promise<Target & { app: FastifyInstance; origin: string }> {
+  const app = Fastify({ bodyLimit: 1024 });
+  appParsers[parser]?.(app);
+  app.addContentTypeParser("text/plain", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  await app.register(octoWebhooks, { path: PATH, ...options });
+  app.get(OTHER_PATH, async () => "other");
+  app.post(OTHER_PATH, async ({ body }) => `other:${typeof body === "string" ? body : JSON.stringify(body)}`);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  return {
+    app,
+    origin,
+    fetch: (path, init) => fetch(new URL(path, origin), init),
+    close: () => app.close(),
+  };
+}
+
+/** Fastify 5 with the parser choices an app makes before registering the plugin. */
+export const fastifyFrameworks: FrameworkUnderTest[] = [
+  {
+    name: "fastify",
+    transport: "http",
+    parsers: {
+      none: { keepsRawBody: true, common: true },
+      "the app's JSON parser throws": { keepsRawBody: true },
+      "the app parses everything as a Buffer": { keepsRawBody: true, common: true },
+    },
+    mounts: ["app"],
+    isContext: (value) =>
+      typeof value === "object" && value !== null && "raw" in value && "routeOptions" in value,
+    start: async ({ options, parser }) => {
+      const { app: _app, ...target } = await startFastify(parser, options);
+      return target;
+    },
+  },
+];

@@ -1,0 +1,16 @@
+// Every framework adapter as the suite runs it; the fuzz tests start the very same apps.
+import type { FrameworkUnderTest } from "../app.ts";
+import { expressFrameworks } from "./express.ts";
+import { fastifyFrameworks } from "./fastify.ts";
+import { honoFrameworks } from "./hono.ts";
+import { koaFrameworks } from "./koa.ts";
+
+export { expressFrameworks, fastifyFrameworks, honoFrameworks, koaFrameworks };
+
+/** Every framework under test, each major and transport (express, express 4, fastify, hono x2, koa, koa 2). */
+export const frameworks: FrameworkUnderTest[] = [
+  ...expressFrameworks,
+  ...fastifyFrameworks,
+  ...honoFrameworks,
+  ...koaFrameworks,
+];

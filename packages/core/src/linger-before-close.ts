@@ -1,0 +1,43 @@
+/** What {@link lingerBeforeClose} reads of a Node `IncomingMessage` (and its socket). */
+export interface NodeRequestLike {
+  complete?: boolean;
+  httpVersionMajor?: number;
+  socket?: {
+    destroySoon?: () => void;
+    readableEnded?: boolean;
+    end(): unknown;
+    destroy(): unknown;
+    once(event: "end" | "close", listener: () => void): unknown;
+  } | null;
+}
+
+/**
+ * For Node adapters, before writing an answer with `connection: close` (413, 408) to a request whose
+ * body did not end: Node closes the socket as soon as the answer is written, and the bytes the client
+ * is still sending then make the kernel reset the connection, which can destroy the answer before the
+ * client reads it (nodejs/node#12339; an honest 10 MB body got a reset instead of its 413 about half
+ * the time). This closes in stages instead (RFC 9112, section 9.6): the answer and a FIN first, then
+ * the socket once the client closed its side too, or after `ms`. The rest of the body is never read.
+ *
+ * @example
+ * ```ts
+ * const answer = await webhooks.handle({ method: req.method, headers: req.headers, body: req }, req);
+ * if (answer.headers.connection === "close") lingerBeforeClose(req);
+ * res.writeHead(answer.status, answer.headers).end(answer.body);
+ * ```
+ */
+export function lingerBeforeClose(request: NodeRequestLike, ms = 2_000): void {
+  const socket = request.socket;
+  if (request.complete || request.httpVersionMajor !== 1 || typeof socket?.destroySoon !== "function") return;
+  const destroySoon = socket.destroySoon.bind(socket);
+  // what Node's HTTP server calls once an answer with `connection: close` is written
+  socket.destroySoon = () => {
+    if (socket.readableEnded) return destroySoon();
+    socket.end();
+    const destroy = () => void socket.destroy();
+    const timer = setTimeout(destroy, ms);
+    (timer as { unref?: () => void }).unref?.();
+    socket.once("end", destroy);
+    socket.once("close", () => clearTimeout(timer));
+  };
+}
