@@ -1,5 +1,8 @@
 // Throughput of each framework bare vs with octoWebhooks: each server its own process pinned to CPU 0,
-// the load (autocannon) in this process pinned to CPU 1, rounds alternating A/B.
+// the load (autocannon) in this process pinned to CPU 1, rounds alternating A/B. Besides req/s, each
+// server reports the CPU time it spent during the load (over IPC), so the CPU cost per request can be
+// compared even when the load generator, not the server, is the limit (autocannon on one core tops out
+// near the rate of the fastest bare servers).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import autocannon from "autocannon";
@@ -8,6 +11,8 @@ import { FRAMEWORKS, PASS, PATH, USER } from "./constants.ts";
 
 export interface Sample {
   rps: number;
+  /** Server CPU time (user + system) per request answered, in microseconds. */
+  cpuUs: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -28,18 +33,8 @@ export async function startServer(
 ): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(
     "taskset",
-    [
-      "-c",
-      "0",
-      process.execPath,
-      "--conditions=@octo-webhooks/source",
-      "--import",
-      "tsx",
-      serverScript,
-      framework,
-      variant,
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
+    ["-c", "0", process.execPath, "--import", "tsx", serverScript, framework, variant],
+    { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   let output = "";
   for await (const chunk of child.stdout!) {
@@ -56,7 +51,15 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await once(child, "exit");
 }
 
-async function load(port: number, seconds: number): Promise<Sample> {
+/** The server's CPU time so far (user + system, microseconds), asked over IPC. */
+async function serverCpu(child: ChildProcess): Promise<number> {
+  child.send("cpu");
+  const [usage] = (await once(child, "message")) as [{ user: number; system: number }];
+  return usage.user + usage.system;
+}
+
+async function load(port: number, seconds: number, child: ChildProcess): Promise<Sample> {
+  const cpuBefore = await serverCpu(child);
   const body = seedBooking().text;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${PATH}`,
@@ -69,8 +72,11 @@ async function load(port: number, seconds: number): Promise<Sample> {
     },
     body,
   });
+  const cpu = (await serverCpu(child)) - cpuBefore;
+  const answered = result["2xx"] + result.non2xx;
   return {
     rps: result.requests.average,
+    cpuUs: answered > 0 ? cpu / answered : Number.NaN,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -84,7 +90,7 @@ export async function benchFrameworks(options: { quick: boolean; frameworks?: st
   } catch {
     // not Linux: run unpinned
   }
-  const rounds = options.quick ? 1 : 3;
+  const rounds = options.quick ? 1 : 5;
   const seconds = options.quick ? 1 : 5;
   const results: FrameworkResult[] = [];
   for (const framework of options.frameworks ?? FRAMEWORKS) {
@@ -95,8 +101,8 @@ export async function benchFrameworks(options: { quick: boolean; frameworks?: st
       for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
         const { port, child } = await startServer(framework, variant);
         try {
-          await load(port, Math.min(1, seconds)); // warm-up
-          result[variant].push(await load(port, seconds));
+          await load(port, Math.min(1, seconds), child); // warm-up
+          result[variant].push(await load(port, seconds, child));
         } finally {
           await stopServer(child);
         }
@@ -112,18 +118,32 @@ const median = (values: number[]) => {
   return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
 };
 
+/** Round by round, with us over bare (the two ran back to back): the median of those cancels drift. */
+const pairedRatio = (r: FrameworkResult, value: (s: Sample) => number) =>
+  median(r.octo.map((o, i) => value(o) / value(r.bare[i] as Sample)));
+
 export function printFrameworks(results: FrameworkResult[]): void {
-  console.log("\n## Frameworks: bare route vs octoWebhooks (req/s, median of rounds; latency ms)\n");
-  console.log("| framework | bare req/s | bare p50/p99 | with us req/s | with us p50/p99 | with us / bare |");
-  console.log("|---|---|---|---|---|---|");
+  console.log(
+    "\n## Frameworks: bare route vs octoWebhooks (median of rounds; latency ms; server CPU µs per request)\n",
+  );
+  console.log(
+    "| framework | bare req/s | bare p50/p99 | bare CPU/req | with us req/s | with us p50/p99 | with us CPU/req | req/s with us / bare | CPU-bound capacity with us / bare |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const r of results) {
-    const b = median(r.bare.map((s) => s.rps));
-    const o = median(r.octo.map((s) => s.rps));
     const lat = (samples: Sample[]) =>
       samples.length ? `${median(samples.map((s) => s.p50))}/${median(samples.map((s) => s.p99))}` : "-";
+    const cpu = (samples: Sample[]) =>
+      samples.length ? `${median(samples.map((s) => s.cpuUs)).toFixed(1)} µs` : "-";
+    const rps = (samples: Sample[]) =>
+      samples.length ? String(Math.round(median(samples.map((s) => s.rps)))) : "-";
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     const bad = [...r.bare, ...r.octo].reduce((n, s) => n + s.non2xx + s.errors, 0);
+    const ratios = r.octo.length
+      ? `${pct(pairedRatio(r, (s) => s.rps))} | ${pct(1 / pairedRatio(r, (s) => s.cpuUs))}`
+      : "- | -";
     console.log(
-      `| ${r.framework} | ${Math.round(b)} | ${lat(r.bare)} | ${r.octo.length ? Math.round(o) : "-"} | ${lat(r.octo)} | ${r.octo.length ? `${((o / b) * 100).toFixed(1)}%` : "-"}${bad ? ` (${bad} non-2xx/errors!)` : ""} |`,
+      `| ${r.framework} | ${rps(r.bare)} | ${lat(r.bare)} | ${cpu(r.bare)} | ${rps(r.octo)} | ${lat(r.octo)} | ${cpu(r.octo)} | ${ratios}${bad ? ` (${bad} non-2xx/errors!)` : ""} |`,
     );
   }
 }

@@ -73,7 +73,12 @@ async function main() {
 // exit through process.exit so that `--cpu-prof` writes its profile
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
 // the memory benchmark asks for the resident set size over IPC (after a GC when --expose-gc is on)
+// and the frameworks benchmark for the CPU time spent so far
 process.on("message", (message) => {
+  if (message === "cpu") {
+    process.send?.(process.cpuUsage());
+    return;
+  }
   if (message !== "rss") return;
   (globalThis as { gc?: () => void }).gc?.();
   process.send?.(process.memoryUsage().rss);

@@ -103,6 +103,32 @@ async function bodyOf(c: Context): Promise<RequestBody> {
 }
 
 /**
+ * What core gets of a Hono request. A class, so that `waitUntil` is a getter on the prototype: an object
+ * literal with a getter per request made every request's objects outlive the young generation on
+ * @hono/node-server (scavenges took 5-6 ms instead of 0.5 ms, the adapter ran at 36% of bare Hono).
+ */
+class HonoOctoRequest implements OctoRequest {
+  readonly method: string;
+  readonly headers: Headers;
+  constructor(
+    private readonly c: Context,
+    readonly body: RequestBody,
+  ) {
+    this.method = c.req.method;
+    this.headers = c.req.raw.headers;
+  }
+  /** Read by core in ack-first mode only: `c.executionCtx` throws where there is none (Node). */
+  get waitUntil(): ((promise: Promise<unknown>) => void) | undefined {
+    try {
+      const execution = this.c.executionCtx;
+      return (promise: Promise<unknown>) => execution.waitUntil(promise);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
  * A Hono middleware (or handler) that receives OCTO webhooks, on Node (`@hono/node-server`), Cloudflare
  * Workers, Deno and Bun. Mounted with `app.post(path, ...)` it answers what reaches it; with
  * `app.use(octoWebhooks({ path }))` it answers that path (wrong methods get 405) and passes the others to
@@ -129,21 +155,7 @@ export function octoWebhooks<E extends Env = any>(
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
   const middleware: MiddlewareHandler<E> = async (c, next) => {
     if (path !== undefined && !matchesPath(c.req.path, path)) return next();
-    const request: OctoRequest = {
-      method: c.req.method,
-      headers: c.req.raw.headers,
-      body: await bodyOf(c),
-      // read by core in ack-first mode only: `c.executionCtx` throws where there is none (Node), and
-      // building that error on every request cost 5% of a request's time
-      get waitUntil() {
-        try {
-          const execution = c.executionCtx;
-          return (promise: Promise<unknown>) => execution.waitUntil(promise);
-        } catch {
-          return undefined;
-        }
-      },
-    };
+    const request = new HonoOctoRequest(c, await bodyOf(c));
     const answer = await webhooks.handle(request, c);
     // on @hono/node-server, `c.env.incoming` is Node's request: close the connection as the Node adapters do
     const incoming = (c.env as { incoming?: NodeRequestLike } | undefined)?.incoming;
