@@ -2,12 +2,34 @@
 // the child-process servers of the memory tests (so this file imports no test runner).
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AdapterOptions } from "@octo-webhooks/core";
+import {
+  type AdapterOptions,
+  createOctoWebhooks,
+  type OctoRequest,
+  type OctoWebhooksOptions,
+} from "@octo-webhooks/core";
 
 /** The path the receiver answers. */
 export const PATH = "/webhooks/octo";
 /** A path of the app's own, answered `other` (GET) or `other:<body text>` (POST): proof that `next()` ran. */
 export const OTHER_PATH = "/other";
+
+/**
+ * A receiver that counts the requests reaching it (`reached()`), to pass as the adapter's `webhooks`:
+ * shows whether a parser in front answered or held a request before our middleware ran.
+ */
+export function countingReceiver(options: OctoWebhooksOptions) {
+  const receiver = createOctoWebhooks(options);
+  let reached = 0;
+  const webhooks = {
+    ...receiver,
+    handle: (request: OctoRequest, context?: unknown) => {
+      reached++;
+      return receiver.handle(request, context);
+    },
+  };
+  return { webhooks, reached: () => reached };
+}
 
 /** A running app. */
 export interface Target {

@@ -3,9 +3,8 @@
 // `maxBodyBytes`) with its connection closed, nothing is thrown at the process, and its resident memory
 // stays within a loose bound. With a body parser in front, the parser reads the body without a time
 // limit (documented in the adapters' READMEs): the test shows it is the parser that waits, not us.
-import { createOctoWebhooks, type OctoRequest } from "@octo-webhooks/core";
 import { describe, expect, it } from "vitest";
-import { PATH } from "../conformance/app.ts";
+import { countingReceiver, PATH } from "../conformance/app.ts";
 import { forkServer } from "../conformance/fork-server.ts";
 import { frameworks } from "../conformance/frameworks/index.ts";
 import { sendEndlessBody, sendSlowBody } from "../conformance/raw-client.ts";
@@ -122,15 +121,7 @@ describe("a body parser in front reads a slow body without a time limit: the par
   it.each(cases.map((c) => [`${c.framework.name} + ${c.parser}`, c] as const))(
     "%s: held past bodyTimeoutMs before our middleware runs; answered 200 by it once the body ends",
     async (_name, { framework, parser }) => {
-      const receiver = createOctoWebhooks({ bodyTimeoutMs: 300, logger: {} });
-      let reached = 0;
-      const webhooks = {
-        ...receiver,
-        handle: (request: OctoRequest, context?: unknown) => {
-          reached++;
-          return receiver.handle(request, context);
-        },
-      };
+      const { webhooks, reached } = countingReceiver({ bodyTimeoutMs: 300, logger: {} });
       const target = await framework.start({ options: { webhooks, path: PATH }, parser, mount: "app" });
       try {
         let answered = false;
@@ -144,10 +135,10 @@ describe("a body parser in front reads a slow body without a time limit: the par
         });
         await new Promise((resolve) => setTimeout(resolve, 700));
         // past bodyTimeoutMs (300 ms): no answer, and our middleware was never called
-        expect([answered, reached]).toEqual([false, 0]);
+        expect([answered, reached()]).toEqual([false, 0]);
         const { status, body } = await answer;
         expect([status, body]).toEqual([200, '{"ok":true}']);
-        expect(reached).toBe(1);
+        expect(reached()).toBe(1);
       } finally {
         await target.close();
       }
