@@ -19,5 +19,6 @@ if (!only || only.includes("frameworks")) {
 }
 if (!only || only.includes("memory")) {
   const { benchMemory, printMemory } = await import("./memory.ts");
-  printMemory(await benchMemory(undefined, quick ? 20 : 100));
+  const totalMb = quick ? 20 : 100;
+  printMemory(await benchMemory(undefined, totalMb), totalMb);
 }

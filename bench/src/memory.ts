@@ -92,8 +92,8 @@ export async function benchMemory(frameworks = ["express", "fastify", "hono", "k
   return results;
 }
 
-export function printMemory(results: MemoryResult[]): void {
-  console.log("\n## Memory: a 100 MB streamed body (no Content-Length), limit 1 MB\n");
+export function printMemory(results: MemoryResult[], totalMb = 100): void {
+  console.log(`\n## Memory: a ${totalMb} MB streamed body (no Content-Length), limit 1 MB\n`);
   console.log("| framework | answer | MB sent before the answer | server RSS growth | target |");
   console.log("|---|---|---|---|---|");
   for (const r of results) {

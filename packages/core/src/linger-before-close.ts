@@ -1,12 +1,20 @@
 /** What {@link lingerBeforeClose} reads of a Node `IncomingMessage` (and its socket). */
 export interface NodeRequestLike {
+  /** Whether the whole body arrived. */
   complete?: boolean;
+  /** 1 for HTTP/1.x: only those connections are closed in stages. */
   httpVersionMajor?: number;
+  /** The connection. */
   socket?: {
+    /** What Node's HTTP server calls to close the connection once an answer with `connection: close` is written. */
     destroySoon?: () => void;
+    /** Whether the client closed its side. */
     readableEnded?: boolean;
+    /** Sends a FIN (closes our side for writing). */
     end(): unknown;
+    /** Closes the socket at once. */
     destroy(): unknown;
+    /** Listens once for the client's FIN (`end`) or the socket's closing (`close`). */
     once(event: "end" | "close", listener: () => void): unknown;
   } | null;
 }
