@@ -15,6 +15,7 @@ import { testCredentials } from "./credentials.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 
 export * from "./app.ts";
+export * from "./held-handler.ts";
 
 const USERS = [
   { username: "octo", password: "first-pass-3f9a" },

@@ -13,8 +13,8 @@ import { createOctoClient } from "@octo-webhooks/client";
 import { bookingUpdate, type Delivery, startMockSupplier } from "@octo-webhooks/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { localRedis } from "../../packages/bullmq/test/local-redis.ts";
 import { PASS, USER } from "./constants.ts";
-import { benchRedis } from "./scale-redis.ts";
 
 const quick = process.argv.includes("--quick");
 const arg = (name: string, fallback: number) => {
@@ -109,7 +109,7 @@ async function main() {
     `# octo-webhooks scale-out benchmark${quick ? " (quick mode: a smoke run, numbers not meaningful)" : ""}`,
   );
   console.log(`node ${process.version}, ${cpus().length} cores`);
-  const redisServer = await benchRedis();
+  const redisServer = await localRedis();
   const prefix = `octo-bench-${randomBytes(4).toString("hex")}`;
   const name = "scale";
   const redis = new Redis(redisServer.url);

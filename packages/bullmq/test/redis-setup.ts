@@ -1,10 +1,6 @@
-// Finds the Redis the tests run against: OCTO_REDIS_URL (CI starts one in .ci/run), else a redis-server
-// started here on a free loopback port with no persistence, stopped at the end. Without either, the run
-// fails: these tests exist to run against a real Redis.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
-import { Redis } from "ioredis";
+// Vitest global setup: the tests run against a real Redis (see local-redis.ts), given to them as `redisUrl`.
 import type { TestProject } from "vitest/node";
+import { localRedis } from "./local-redis.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -12,76 +8,8 @@ declare module "vitest" {
   }
 }
 
-const HOW_TO_GET_REDIS =
-  "The @octo-webhooks/bullmq tests need a real Redis. Either install redis-server " +
-  "(Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`) and the tests start " +
-  "their own on a free port, or start one yourself and point the tests at it: " +
-  "`redis-server --port 6390 --save '' --appendonly no --daemonize yes` then " +
-  "`OCTO_REDIS_URL=redis://127.0.0.1:6390 pnpm test`.";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function ping(url: string, attempts: number): Promise<string | undefined> {
-  let lastError = "no answer";
-  for (let i = 0; i < attempts; i++) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      await client.ping();
-      return undefined;
-    } catch (error) {
-      lastError = error instanceof Error ? error.message : String(error);
-    } finally {
-      client.disconnect();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return lastError;
-}
-
 export default async function setup(project: TestProject) {
-  const given = process.env.OCTO_REDIS_URL;
-  if (given) {
-    const failure = await ping(given, 10);
-    if (failure !== undefined) {
-      throw new Error(
-        `OCTO_REDIS_URL is set but Redis does not answer there (${failure}). ${HOW_TO_GET_REDIS}`,
-      );
-    }
-    project.provide("redisUrl", given);
-    return;
-  }
-  if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) {
-    throw new Error(`redis-server was not found and OCTO_REDIS_URL is not set. ${HOW_TO_GET_REDIS}`);
-  }
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const failure = await ping(url, 50);
-  if (failure !== undefined) {
-    child.kill();
-    throw new Error(
-      `the redis-server started for the tests did not answer (${failure}). ${HOW_TO_GET_REDIS}`,
-    );
-  }
-  project.provide("redisUrl", url);
-  return async () => {
-    if (child.exitCode !== null) return;
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-  };
+  const redis = await localRedis();
+  project.provide("redisUrl", redis.url);
+  return () => redis.stop();
 }

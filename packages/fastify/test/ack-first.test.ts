@@ -1,18 +1,15 @@
 import Fastify from "fastify";
 import { expect, it } from "vitest";
+import { heldBookingHandler } from "../../../conformance/index.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 it("ack-first: answers before the handler finishes, and app.close() waits for it", async () => {
-  let release: () => void = () => {};
-  const done: string[] = [];
+  const { done, release, onBookingUpdate } = heldBookingHandler();
   const app = Fastify();
   await app.register(octoWebhooks, {
     path: "/webhooks/octo",
     ackFirst: true,
-    onBookingUpdate: async ({ booking }) => {
-      await new Promise<void>((resolve) => (release = resolve));
-      done.push(booking.uuid);
-    },
+    onBookingUpdate,
   });
   const answer = await app.inject({
     method: "POST",

@@ -60,37 +60,29 @@ export {
 // biome-ignore lint/suspicious/noExplicitAny: Hono's own default for an unknown env, so `c.env.X` type-checks
 export type OctoHonoOptions<E extends Env = any> = AdapterOptions<Context<E>>;
 
-interface NodeIncoming {
-  readableDidRead?: unknown;
-  [Symbol.asyncIterator]?: unknown;
+/** Node's request as core and {@link lingerBeforeClose} use it, duck-typed: this package imports nothing from Node. */
+type NodeIncoming = NodeRequestLike & { readableDidRead?: unknown; [Symbol.asyncIterator]?: unknown };
+
+/** On `@hono/node-server`, Node's request (`c.env.incoming`); elsewhere `undefined`. */
+function nodeIncoming(c: Context): NodeIncoming | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return typeof incoming === "object" && incoming !== null ? (incoming as NodeIncoming) : undefined;
 }
 
 /**
- * On `@hono/node-server`, the Node request itself (`c.env.incoming`) while nothing has read it: core
- * reads it directly, about three times faster than through the Web stream node-server builds for
- * `c.req.raw.body` (measured in bench/). Duck-typed: this package imports nothing from Node.
+ * The body as Hono has it: the text or bytes a middleware before us already read (Hono caches them);
+ * else, on `@hono/node-server`, the Node request itself while nothing has read it (core reads it about
+ * three times faster than the Web stream node-server builds for `c.req.raw.body`, measured in bench/);
+ * else the stream.
  */
-function nodeIncoming(c: Context): RequestBody | undefined {
-  const incoming = (c.env as { incoming?: NodeIncoming } | undefined)?.incoming;
-  if (
-    typeof incoming === "object" &&
-    incoming !== null &&
-    typeof incoming[Symbol.asyncIterator] === "function" &&
-    incoming.readableDidRead === false
-  ) {
-    return incoming as AsyncIterable<Uint8Array>;
-  }
-  return undefined;
-}
-
-/** The body as Hono has it: the text or bytes a middleware before us already read (Hono caches them), else the stream. */
-async function bodyOf(c: Context): Promise<RequestBody> {
+async function bodyOf(c: Context, incoming: NodeIncoming | undefined): Promise<RequestBody> {
   const cache = c.req.bodyCache;
   if (cache.arrayBuffer) return new Uint8Array(await cache.arrayBuffer);
   if (cache.text) return cache.text;
   if (Object.keys(cache).length > 0) return c.req.text();
-  const incoming = nodeIncoming(c);
-  if (incoming !== undefined) return incoming;
+  if (typeof incoming?.[Symbol.asyncIterator] === "function" && incoming.readableDidRead === false) {
+    return incoming as AsyncIterable<Uint8Array>;
+  }
   if (c.req.raw.bodyUsed) {
     throw new Error(
       "[@octo-webhooks/hono] the request body was read from c.req.raw by a middleware before this one; read it with c.req.json() or c.req.text() (Hono caches those), or mount octoWebhooks() first",
@@ -155,10 +147,10 @@ export function octoWebhooks<E extends Env = any>(
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
   const middleware: MiddlewareHandler<E> = async (c, next) => {
     if (path !== undefined && !matchesPath(c.req.path, path)) return next();
-    const request = new HonoOctoRequest(c, await bodyOf(c));
+    const incoming = nodeIncoming(c);
+    const request = new HonoOctoRequest(c, await bodyOf(c, incoming));
     const answer = await webhooks.handle(request, c);
-    // on @hono/node-server, `c.env.incoming` is Node's request: close the connection as the Node adapters do
-    const incoming = (c.env as { incoming?: NodeRequestLike } | undefined)?.incoming;
+    // on @hono/node-server, close the connection as the Node adapters do
     if (answer.headers.connection === "close" && incoming !== undefined) lingerBeforeClose(incoming);
     return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   };

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { expect, it } from "vitest";
+import { heldBookingHandler } from "../../../conformance/index.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 const delivery = {
@@ -9,18 +10,14 @@ const delivery = {
 };
 
 it("ack-first on Workers: handlers run through executionCtx.waitUntil, after the answer", async () => {
-  let release: () => void = () => {};
-  const done: string[] = [];
+  const { done, release, onBookingUpdate } = heldBookingHandler();
   const kept: Promise<unknown>[] = [];
   const app = new Hono();
   app.post(
     "/webhooks/octo",
     octoWebhooks({
       ackFirst: true,
-      onBookingUpdate: async ({ booking }) => {
-        await new Promise<void>((resolve) => (release = resolve));
-        done.push(booking.uuid);
-      },
+      onBookingUpdate,
     }),
   );
   const executionCtx = {
@@ -39,14 +36,10 @@ it("ack-first on Workers: handlers run through executionCtx.waitUntil, after the
 });
 
 it("ack-first on Node: in process, and the middleware's receiver drains it", async () => {
-  let release: () => void = () => {};
-  const done: string[] = [];
+  const { done, release, onBookingUpdate } = heldBookingHandler();
   const middleware = octoWebhooks({
     ackFirst: true,
-    onBookingUpdate: async ({ booking }) => {
-      await new Promise<void>((resolve) => (release = resolve));
-      done.push(booking.uuid);
-    },
+    onBookingUpdate,
   });
   const app = new Hono();
   app.post("/webhooks/octo", middleware);

@@ -1,18 +1,14 @@
 import Koa from "koa";
 import { expect, it } from "vitest";
-import { PATH, serve } from "../../../conformance/index.ts";
+import { heldBookingHandler, PATH, serve } from "../../../conformance/index.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 it("ack-first: answers before the handler finishes; the middleware's receiver drains it on shutdown", async () => {
-  let release: () => void = () => {};
-  const done: string[] = [];
+  const { done, release, onBookingUpdate } = heldBookingHandler();
   const middleware = octoWebhooks({
     path: PATH,
     ackFirst: true,
-    onBookingUpdate: async ({ booking }) => {
-      await new Promise<void>((resolve) => (release = resolve));
-      done.push(booking.uuid);
-    },
+    onBookingUpdate,
   });
   const app = new Koa();
   app.use(middleware);
