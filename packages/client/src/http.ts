@@ -1,5 +1,6 @@
 import { codeForStatus, OctoApiError, OctoClientError, PACKAGE_PREFIX } from "./errors.ts";
 import { redactUrl } from "./redact-url.ts";
+import { cut, MAX_ERROR_BODY_BYTES, MAX_ERROR_MESSAGE, MAX_EXCERPT, requestSecrets } from "./scrub.ts";
 
 /** How failed requests are retried: network errors, timeouts and 5xx answers; never 4xx. */
 export interface RetryOptions {
@@ -29,9 +30,14 @@ export interface HttpSettings {
   timeoutMs: number;
   retry: Required<RetryOptions>;
   logger: ClientLogger;
-  /** Replaces secrets in text the supplier sent back (some servers echo request headers). */
-  scrub: (text: string) => string;
+  /**
+   * Replaces secrets in text the supplier sent back (some servers echo request headers): the API key,
+   * the `secrets` of the request being sent, any URL's credentials. Linear in the text's length.
+   */
+  scrub: (text: string, secrets?: readonly string[]) => string;
 }
+
+type Scrub = (text: string) => string;
 
 export interface HttpResult {
   status: number;
@@ -39,11 +45,39 @@ export interface HttpResult {
   body: unknown;
 }
 
-const MAX_EXCERPT = 120;
+/** A short excerpt of a body: scrubbed whole first (a cut could split a secret), then cut. */
+function excerpt(text: string, scrub: Scrub): string {
+  return cut(scrub(scrub(text).replace(/\s+/g, " ")), MAX_EXCERPT);
+}
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_EXCERPT ? `${flat.slice(0, MAX_EXCERPT)}...` : flat;
+/** Scrubbed, then cut to `max` characters. */
+function bounded(text: string, scrub: Scrub, max: number): string {
+  const clean = scrub(text);
+  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+}
+
+/**
+ * Reads at most `max` bytes of a body and drops the rest unread (the connection is closed), so that a
+ * huge or endless error page costs neither memory nor time.
+ */
+async function readCapped(response: Response, max: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return (await response.text()).slice(0, max);
+  const decoder = new TextDecoder();
+  let text = "";
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = value.byteLength > max - size ? value.subarray(0, max - size) : value;
+    size += chunk.byteLength;
+    text += decoder.decode(chunk, { stream: true });
+    if (size >= max) {
+      void reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  return text + decoder.decode();
 }
 
 /** `Retry-After` as ms: delay-seconds or an HTTP date. */
@@ -83,7 +117,7 @@ function describeNetworkError(error: unknown): string {
 }
 
 /** Scrubs every string inside an OCTO error's extra fields (they end up in logs with the error). */
-function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
+function scrubDeep(value: unknown, scrub: Scrub): unknown {
   if (typeof value === "string") return scrub(value);
   if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub));
   if (typeof value === "object" && value !== null) {
@@ -93,7 +127,7 @@ function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
 }
 
 function apiError(
-  settings: HttpSettings,
+  scrub: Scrub,
   response: Response,
   text: string,
   where: { method: string; url: string; attempts: number },
@@ -113,11 +147,11 @@ function apiError(
     if (typeof message === "string" && typeof errorMessage === "string") extra.message = message;
     return new OctoApiError(
       response.status,
-      settings.scrub(code),
-      settings.scrub(detail || "(no errorMessage)"),
+      bounded(code, scrub, 100),
+      bounded(detail || "(no errorMessage)", scrub, MAX_ERROR_MESSAGE),
       {
         ...where,
-        extra: scrubDeep(extra, settings.scrub) as Record<string, unknown>,
+        extra: scrubDeep(extra, scrub) as Record<string, unknown>,
         retryAfterMs,
       },
     );
@@ -126,11 +160,33 @@ function apiError(
   const detail =
     text === ""
       ? `an empty body (${response.statusText || "no status text"})`
-      : `a body that is not an OCTO error (${type}): ${settings.scrub(excerpt(text))}`;
+      : `a body that is not an OCTO error (${type}): ${excerpt(text, scrub)}`;
   return new OctoApiError(response.status, codeForStatus(response.status), detail, {
     ...where,
     retryAfterMs,
   });
+}
+
+/** A 3xx answer: refused, not followed; names where it pointed, redacted. */
+function redirectError(
+  response: Response,
+  from: string,
+  where: { method: string; url: string; attempts: number },
+): OctoApiError {
+  const location = response.headers.get("location");
+  let target = "";
+  if (location !== null) {
+    try {
+      target = ` to ${redactUrl(new URL(location, from))}`;
+    } catch {}
+  }
+  const status = response.status === 0 ? "a redirect" : `a ${response.status} redirect`;
+  return new OctoApiError(
+    response.status,
+    "REDIRECT_REFUSED",
+    `${status}${target}; redirects are refused (following one would send the API key and the webhook's credentials to another URL): set \`baseUrl\` to the supplier's final OCTO endpoint`,
+    where,
+  );
 }
 
 /**
@@ -150,12 +206,15 @@ export async function send(
   if (body !== undefined) headers["content-type"] = "application/json";
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const { retry, logger } = settings;
+  // the webhook's own URL credentials and header values, wherever the supplier echoes them
+  const secrets = requestSecrets(body);
+  const scrub: Scrub = (text) => settings.scrub(text, secrets);
 
   for (let attempt = 1; ; attempt++) {
     const where = { method, url: shown, attempts: attempt };
     const outcome = await attemptOnce(
       settings,
-      { url, init: { method, headers, body: payload }, where },
+      { url, init: { method, headers, body: payload }, where, scrub },
       signal,
     );
     if (!(outcome instanceof OctoClientError)) {
@@ -187,10 +246,11 @@ async function attemptOnce(
     url: string;
     init: { method: string; headers: Record<string, string>; body: string | undefined };
     where: { method: string; url: string; attempts: number };
+    scrub: Scrub;
   },
   signal: AbortSignal | undefined,
 ): Promise<HttpResult | OctoClientError> {
-  const { where } = request;
+  const { where, scrub } = request;
   const { method, url: shown } = where;
   if (signal?.aborted) throw new OctoClientError("ABORTED", `${method} ${shown} was aborted`, where);
   const controller = new AbortController();
@@ -202,23 +262,33 @@ async function attemptOnce(
     controller.abort();
   }, settings.timeoutMs);
   try {
-    const init: RequestInit = { method, headers: request.init.headers, signal: controller.signal };
+    // a redirect would send the key, and the webhook's URL credentials and headers, to another URL
+    const init: RequestInit = {
+      method,
+      headers: request.init.headers,
+      signal: controller.signal,
+      redirect: "manual",
+    };
     if (request.init.body !== undefined) init.body = request.init.body;
     const response = await settings.fetch(request.url, init);
+    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+      void response.body?.cancel().catch(() => {});
+      throw redirectError(response, request.url, where);
+    }
     // the timeout also covers reading the body
-    const text = await response.text();
     if (!response.ok) {
-      const error = apiError(settings, response, text, where);
+      const error = apiError(scrub, response, await readCapped(response, MAX_ERROR_BODY_BYTES), where);
       if (response.status < 500) throw error;
       return error;
     }
+    const text = await response.text();
     if (text.trim() === "") return { status: response.status, body: undefined };
     try {
       return { status: response.status, body: JSON.parse(text) };
     } catch {
       throw new OctoClientError(
         "INVALID_RESPONSE",
-        `${method} ${shown} answered ${response.status} with a body that is not JSON: ${settings.scrub(excerpt(text))}`,
+        `${method} ${shown} answered ${response.status} with a body that is not JSON: ${excerpt(text, scrub)}`,
         where,
       );
     }
@@ -236,7 +306,7 @@ async function attemptOnce(
     }
     return new OctoClientError(
       "NETWORK_ERROR",
-      `${method} ${shown} failed: ${settings.scrub(describeNetworkError(error))}; check \`baseUrl\` and your network`,
+      `${method} ${shown} failed: ${bounded(describeNetworkError(error), scrub, 300)}; check \`baseUrl\` and your network`,
       { ...where, cause: error },
     );
   } finally {
