@@ -76,26 +76,30 @@ export const failFast = (timeoutMs: number): ClientOptions => ({
 /**
  * Resolves at once when `client` has been connected once; before that (the process just started),
  * waits for the first connection, at most `timeoutMs`. Later outages fail fast instead (`failFast`).
+ * However many requests wait, the client gets one `ready` listener: a burst at startup adds none.
  */
 export function firstConnection(client: Redis, timeoutMs: number): () => Promise<void> {
   let connected = client.status === "ready";
+  const waiting = new Set<() => void>();
   if (!connected) {
     client.once("ready", () => {
       connected = true;
+      for (const wake of waiting) wake();
+      waiting.clear();
     });
   }
   return () => {
     if (connected || client.status === "ready") return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const onReady = () => {
+      const wake = () => {
         clearTimeout(timer);
         resolve();
       };
       const timer = setTimeout(() => {
-        client.off("ready", onReady);
+        waiting.delete(wake);
         reject(new Error(`Redis was not reachable within ${timeoutMs} ms`));
       }, timeoutMs);
-      client.once("ready", onReady);
+      waiting.add(wake);
     });
   };
 }

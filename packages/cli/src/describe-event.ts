@@ -1,8 +1,10 @@
 import type { Colors } from "./output.ts";
+import { safeText } from "./safe-text.ts";
 
 type Json = Record<string, unknown>;
+// every value printed comes from the delivery: escaped, so that it cannot drive the terminal
 const str = (value: unknown) =>
-  typeof value === "string" || typeof value === "number" ? String(value) : "?";
+  typeof value === "string" || typeof value === "number" ? safeText(value) : "?";
 
 /**
  * One readable line for a delivery body: what happened to which booking or slot. Reads only what it
@@ -38,5 +40,5 @@ export function describeEvent(event: string, body: Json, c: Colors): string {
         : `${str(slot.vacancies)}/${str(slot.capacity)} left`;
     return `availability ${str(slot.id)} ${c.bold(str(slot.status))}${c.dim(` (${seats}${productId ? `, product ${str(productId)}` : ""})`)}`;
   }
-  return `${event} ${c.dim("(an event this version does not model; accepted)")}`;
+  return `${safeText(event)} ${c.dim("(an event this version does not model; accepted)")}`;
 }

@@ -1,10 +1,11 @@
+import { isHeaderName } from "@octo-webhooks/client";
 import { InvalidArgumentError } from "commander";
 
 /** `--header k=v`, repeatable, into a record. */
 export function collectHeader(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const index = value.indexOf("=");
   const name = index > 0 ? value.slice(0, index).trim() : "";
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+  if (!isHeaderName(name)) {
     throw new InvalidArgumentError('expected name=value, e.g. --header "x-api-key=abc"');
   }
   return { ...previous, [name]: value.slice(index + 1) };

@@ -5,6 +5,7 @@ import { mockSupplierCommand } from "./commands/mock-supplier.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 import { webhooksCommand } from "./commands/webhooks.ts";
 import { CliError, type Io } from "./output.ts";
+import { safeText } from "./safe-text.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -50,8 +51,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     const message = error instanceof Error ? error.message : String(error);
+    // the message may quote a supplier's or receiver's answer: escaped like everything from outside
     const line = message.replace(/^\[@octo-webhooks\/[a-z]+\] /, "").split("\n")[0];
-    io.err(io.e.red(`octo-webhooks: ${line}`));
+    io.err(io.e.red(`octo-webhooks: ${safeText(line)}`));
     if (process.env.OCTO_WEBHOOKS_DEBUG && error instanceof Error && !(error instanceof CliError)) {
       io.err(error.stack ?? "");
     }

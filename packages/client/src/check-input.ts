@@ -1,5 +1,6 @@
 import type { WebhookPatch } from "./create-octo-client.ts";
 import { configError } from "./errors.ts";
+import { isHeaderName } from "./header-name.ts";
 
 /** Catches obvious mistakes before a request is sent (the supplier validates the rest). */
 export function checkInput(input: WebhookPatch, required: boolean): void {
@@ -20,8 +21,7 @@ export function checkInput(input: WebhookPatch, required: boolean): void {
     if (typeof input.headers !== "object" || input.headers === null)
       configError("`headers` must be a record of strings");
     for (const [name, value] of Object.entries(input.headers)) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-        configError(`\`headers\`: "${name}" is not a header name`);
+      if (!isHeaderName(name)) configError(`\`headers\`: "${name}" is not a header name`);
       if (typeof value !== "string" || /[\r\n\0]/.test(value)) {
         configError(`\`headers\`: the value of "${name}" must be a string without line breaks`);
       }

@@ -3,6 +3,7 @@ import { checkInput } from "./check-input.ts";
 import { configError, OctoApiError, OctoClientError } from "./errors.ts";
 import { type ClientLogger, type HttpSettings, type RetryOptions, send } from "./http.ts";
 import { redactUrl } from "./redact-url.ts";
+import { createScrubber } from "./scrub.ts";
 import {
   applySync,
   checkDesired,
@@ -139,8 +140,12 @@ function toWebhook(value: unknown, what: string): RegisteredWebhook {
   return webhook as RegisteredWebhook;
 }
 
+/** `webhooks/<id>`, the id percent-encoded; `.` and `..` would be read as dot-segments, so they are refused. */
 const pathOf = (id: string) => {
   if (typeof id !== "string" || id === "") configError("the webhook id must be a non-empty string");
+  if (id === "." || id === "..") {
+    configError(`the webhook id must not be "${id}" (it would address another path than one webhook)`);
+  }
   return `webhooks/${encodeURIComponent(id)}`;
 };
 
@@ -195,9 +200,8 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
     timeoutMs,
     retry: retrySettings(options.retries),
     logger: options.logger ?? {},
-    // suppliers' messages may echo the key or a webhook URL with its credentials
-    scrub: (text) =>
-      text.replaceAll(apiKey, "***").replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, "$1***@"),
+    // suppliers' messages may echo the key, a webhook URL with its credentials or its headers
+    scrub: createScrubber(apiKey),
   };
   // learnt by the first `sync` that needs an update; saves later syncs a failing PATCH
   const supplier: SupplierTraits = { patchSupported: undefined };
@@ -230,7 +234,8 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
       // some suppliers answer 200 { success: false, message } instead of an error status
       const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
       if (record.success === false) {
-        const message = typeof record.message === "string" ? settings.scrub(record.message) : "(no message)";
+        const message =
+          typeof record.message === "string" ? settings.scrub(record.message).slice(0, 1000) : "(no message)";
         throw new OctoApiError(status, "DELETE_FAILED", message, {
           method: "DELETE",
           url: redactUrl(new URL(pathOf(id), baseUrl)),

@@ -44,7 +44,8 @@ export class OctoClientError extends Error {
 /**
  * The supplier answered with an error status. `code` is the OCTO `error` field (`"UNAUTHORIZED"`,
  * `"BAD_REQUEST"`...) or, for a body that is not an OCTO error, a code derived from the status
- * (`"SERVICE_UNAVAILABLE"`). `extra` holds the other fields of the OCTO error body.
+ * (`"SERVICE_UNAVAILABLE"`). `extra` holds the other fields of the OCTO error body. A redirect (3xx) is
+ * never followed: it is an `OctoApiError` with code `"REDIRECT_REFUSED"`.
  *
  * @example
  * ```ts

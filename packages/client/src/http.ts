@@ -1,5 +1,7 @@
-import { codeForStatus, OctoApiError, OctoClientError, PACKAGE_PREFIX } from "./errors.ts";
+import { apiError, bounded, excerpt, readCapped, redirectError, type Scrub } from "./answers.ts";
+import { OctoApiError, OctoClientError, PACKAGE_PREFIX } from "./errors.ts";
 import { redactUrl } from "./redact-url.ts";
+import { MAX_ERROR_BODY_BYTES, requestSecrets } from "./scrub.ts";
 
 /** How failed requests are retried: network errors, timeouts and 5xx answers; never 4xx. */
 export interface RetryOptions {
@@ -29,29 +31,17 @@ export interface HttpSettings {
   timeoutMs: number;
   retry: Required<RetryOptions>;
   logger: ClientLogger;
-  /** Replaces secrets in text the supplier sent back (some servers echo request headers). */
-  scrub: (text: string) => string;
+  /**
+   * Replaces secrets in text the supplier sent back (some servers echo request headers): the API key,
+   * the `secrets` of the request being sent, any URL's credentials. Linear in the text's length.
+   */
+  scrub: (text: string, secrets?: readonly string[]) => string;
 }
 
 export interface HttpResult {
   status: number;
   /** The parsed JSON body, or `undefined` for an empty one. */
   body: unknown;
-}
-
-const MAX_EXCERPT = 120;
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_EXCERPT ? `${flat.slice(0, MAX_EXCERPT)}...` : flat;
-}
-
-/** `Retry-After` as ms: delay-seconds or an HTTP date. */
-function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function backoff(retry: Required<RetryOptions>, attempt: number): number {
@@ -82,57 +72,6 @@ function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Scrubs every string inside an OCTO error's extra fields (they end up in logs with the error). */
-function scrubDeep(value: unknown, scrub: (text: string) => string): unknown {
-  if (typeof value === "string") return scrub(value);
-  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, scrub));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, scrub)]));
-  }
-  return value;
-}
-
-function apiError(
-  settings: HttpSettings,
-  response: Response,
-  text: string,
-  where: { method: string; url: string; attempts: number },
-): OctoApiError {
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-  let parsed: unknown;
-  try {
-    parsed = text === "" ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
-    const { error, errorMessage, message, ...extra } = parsed as Record<string, unknown>;
-    const detail =
-      typeof errorMessage === "string" ? errorMessage : typeof message === "string" ? message : "";
-    const code = typeof error === "string" && error !== "" ? error : codeForStatus(response.status);
-    if (typeof message === "string" && typeof errorMessage === "string") extra.message = message;
-    return new OctoApiError(
-      response.status,
-      settings.scrub(code),
-      settings.scrub(detail || "(no errorMessage)"),
-      {
-        ...where,
-        extra: scrubDeep(extra, settings.scrub) as Record<string, unknown>,
-        retryAfterMs,
-      },
-    );
-  }
-  const type = response.headers.get("content-type")?.split(";")[0] ?? "no content type";
-  const detail =
-    text === ""
-      ? `an empty body (${response.statusText || "no status text"})`
-      : `a body that is not an OCTO error (${type}): ${settings.scrub(excerpt(text))}`;
-  return new OctoApiError(response.status, codeForStatus(response.status), detail, {
-    ...where,
-    retryAfterMs,
-  });
-}
-
 /**
  * Sends one management request, retrying network errors, timeouts and 5xx answers with exponential
  * backoff and jitter (honouring `Retry-After`); 4xx answers are thrown at once as {@link OctoApiError}.
@@ -150,12 +89,15 @@ export async function send(
   if (body !== undefined) headers["content-type"] = "application/json";
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const { retry, logger } = settings;
+  // the webhook's own URL credentials and header values, wherever the supplier echoes them
+  const secrets = requestSecrets(body);
+  const scrub: Scrub = (text) => settings.scrub(text, secrets);
 
   for (let attempt = 1; ; attempt++) {
     const where = { method, url: shown, attempts: attempt };
     const outcome = await attemptOnce(
       settings,
-      { url, init: { method, headers, body: payload }, where },
+      { url, init: { method, headers, body: payload }, where, scrub },
       signal,
     );
     if (!(outcome instanceof OctoClientError)) {
@@ -187,10 +129,11 @@ async function attemptOnce(
     url: string;
     init: { method: string; headers: Record<string, string>; body: string | undefined };
     where: { method: string; url: string; attempts: number };
+    scrub: Scrub;
   },
   signal: AbortSignal | undefined,
 ): Promise<HttpResult | OctoClientError> {
-  const { where } = request;
+  const { where, scrub } = request;
   const { method, url: shown } = where;
   if (signal?.aborted) throw new OctoClientError("ABORTED", `${method} ${shown} was aborted`, where);
   const controller = new AbortController();
@@ -202,23 +145,33 @@ async function attemptOnce(
     controller.abort();
   }, settings.timeoutMs);
   try {
-    const init: RequestInit = { method, headers: request.init.headers, signal: controller.signal };
+    // a redirect would send the key, and the webhook's URL credentials and headers, to another URL
+    const init: RequestInit = {
+      method,
+      headers: request.init.headers,
+      signal: controller.signal,
+      redirect: "manual",
+    };
     if (request.init.body !== undefined) init.body = request.init.body;
     const response = await settings.fetch(request.url, init);
+    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+      void response.body?.cancel().catch(() => {});
+      throw redirectError(response, request.url, where);
+    }
     // the timeout also covers reading the body
-    const text = await response.text();
     if (!response.ok) {
-      const error = apiError(settings, response, text, where);
+      const error = apiError(scrub, response, await readCapped(response, MAX_ERROR_BODY_BYTES), where);
       if (response.status < 500) throw error;
       return error;
     }
+    const text = await response.text();
     if (text.trim() === "") return { status: response.status, body: undefined };
     try {
       return { status: response.status, body: JSON.parse(text) };
     } catch {
       throw new OctoClientError(
         "INVALID_RESPONSE",
-        `${method} ${shown} answered ${response.status} with a body that is not JSON: ${settings.scrub(excerpt(text))}`,
+        `${method} ${shown} answered ${response.status} with a body that is not JSON: ${excerpt(text, scrub)}`,
         where,
       );
     }
@@ -236,7 +189,7 @@ async function attemptOnce(
     }
     return new OctoClientError(
       "NETWORK_ERROR",
-      `${method} ${shown} failed: ${settings.scrub(describeNetworkError(error))}; check \`baseUrl\` and your network`,
+      `${method} ${shown} failed: ${bounded(describeNetworkError(error), scrub, 300)}; check \`baseUrl\` and your network`,
       { ...where, cause: error },
     );
   } finally {

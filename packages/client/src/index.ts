@@ -17,6 +17,7 @@ export {
   type WebhookPatch,
 } from "./create-octo-client.ts";
 export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./errors.ts";
+export { isHeaderName } from "./header-name.ts";
 export type { ClientLogger, RetryOptions } from "./http.ts";
 export { redactUrl } from "./redact-url.ts";
 export type { PlannedUpdate, SyncedField, SyncOptions, SyncPlan, SyncResult } from "./sync.ts";

@@ -10,6 +10,7 @@ import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { integer } from "../options.ts";
 import { CliError, clock, type Io } from "../output.ts";
+import { safeText } from "../safe-text.ts";
 
 interface ListenOptions {
   port: number;
@@ -52,10 +53,12 @@ export function listenCommand(io: Io): Command {
       const { c } = io;
       const config: OctoWebhooksOptions = {
         validation: options.strict ? "strict" : "lenient",
-        logger: { error: (message) => io.err(io.e.red(message.replace(/^\[@octo-webhooks\/core\] /, ""))) },
+        logger: {
+          error: (message) => io.err(io.e.red(safeText(message.replace(/^\[@octo-webhooks\/core\] /, "")))),
+        },
         onAny: (payload, context) => {
           io.out(
-            `${c.dim(clock())} ${c.green("✓")} ${c.cyan(context.event)}  ${describeEvent(context.event, payload as Record<string, unknown>, c)}`,
+            `${c.dim(clock())} ${c.green("✓")} ${c.cyan(safeText(context.event))}  ${describeEvent(context.event, payload as Record<string, unknown>, c)}`,
           );
         },
         onError: (error) => {
@@ -67,7 +70,7 @@ export function listenCommand(io: Io): Command {
               : "";
           const reason = error.message.replace(/^\[@octo-webhooks\/core\] /, "");
           io.out(
-            `${c.dim(clock())} ${c.red("✗")} refused ${c.red(String(status))} ${error.code}: ${reason}${issues}`,
+            `${c.dim(clock())} ${c.red("✗")} refused ${c.red(String(status))} ${error.code}: ${safeText(reason + issues)}`,
           );
         },
       };

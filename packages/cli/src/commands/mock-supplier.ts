@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { integer, schedule } from "../options.ts";
 import { CliError, clock, type Io } from "../output.ts";
+import { safeText } from "../safe-text.ts";
 import { untilStopped } from "./listen.ts";
 
 interface MockSupplierCliOptions {
@@ -47,16 +48,16 @@ export function mockSupplierCommand(io: Io): Command {
           const status =
             request.status < 400 ? c.green(String(request.status)) : c.red(String(request.status));
           io.out(
-            `${c.dim(clock())} ${request.method} ${request.path} ${status}${request.error ? ` ${request.error}` : ""}`,
+            `${c.dim(clock())} ${safeText(request.method)} ${safeText(request.path)} ${status}${request.error ? ` ${safeText(request.error)}` : ""}`,
           );
         },
         onAttempt: (attempt, delivery) => {
           const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
           const answer =
-            attempt.status !== undefined ? String(attempt.status) : (attempt.error ?? "no answer");
+            attempt.status !== undefined ? String(attempt.status) : safeText(attempt.error ?? "no answer");
           const mark = ok ? c.green("✓") : c.red("✗");
           io.out(
-            `${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(delivery.event)} → ${redactUrl(delivery.url)} ${ok ? c.green(answer) : c.red(answer)}  ${describeEvent(delivery.event, delivery.body, c)}`,
+            `${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${ok ? c.green(answer) : c.red(answer)}  ${describeEvent(delivery.event, delivery.body, c)}`,
           );
         },
       }).catch((error: NodeJS.ErrnoException) => {

@@ -5,6 +5,7 @@ import { Argument, Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { collectHeader, integer } from "../options.ts";
 import { CliError, type Io } from "../output.ts";
+import { safeText } from "../safe-text.ts";
 
 interface TriggerOptions {
   to: string;
@@ -77,7 +78,7 @@ export function triggerCommand(io: Io): Command {
       const ok = answer.status >= 200 && answer.status < 300;
       const status = ok ? io.c.green(String(answer.status)) : io.c.red(String(answer.status));
       io.out(
-        `${io.c.cyan("←")} ${status} ${answer.body.slice(0, 500)} ${io.c.dim(`(${Date.now() - started} ms)`)}`,
+        `${io.c.cyan("←")} ${status} ${safeText(answer.body.slice(0, 500))} ${io.c.dim(`(${Date.now() - started} ms)`)}`,
       );
       if (!ok) throw new CliError(`the receiver answered ${answer.status}`);
     });

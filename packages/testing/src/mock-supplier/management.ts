@@ -1,3 +1,9 @@
+import type { IncomingMessage } from "node:http";
+import { isHeaderName } from "../header-name.ts";
+import { badRequest, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
+
+// The management routes of the mock supplier: `POST/GET /webhooks`, `PATCH/DELETE /webhooks/:id`.
+
 /** A webhook as the mock supplier stores it. */
 export interface MockWebhook {
   id: string;
@@ -13,22 +19,7 @@ export interface MockWebhook {
   env: "test" | "live" | undefined;
 }
 
-/** An OCTO error answer. */
-export class OctoError {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly errorMessage: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {}
-  body(): string {
-    return JSON.stringify({ error: this.error, errorMessage: this.errorMessage, ...this.extra });
-  }
-}
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const bad = (message: string) => new OctoError(400, "BAD_REQUEST", message);
+const bad = badRequest;
 
 /**
  * Checks the fields of a `POST /webhooks` body (all of them) or a `PATCH` body (those present), the way
@@ -71,7 +62,7 @@ export function readWebhookFields(
       throw bad("headers must be an object of header names to string values");
     }
     for (const [name, value] of Object.entries(headers)) {
-      if (!HEADER_NAME.test(name) || typeof value !== "string" || /[\r\n\0]/.test(value)) {
+      if (!isHeaderName(name) || typeof value !== "string" || /[\r\n\0]/.test(value)) {
         throw bad("headers must be an object of header names to string values");
       }
     }
@@ -92,4 +83,85 @@ export function parseCapabilities(header: string | undefined): string[] {
     .split(",")
     .map((c) => c.trim())
     .filter((c) => c !== "");
+}
+
+/** What the management routes work on. */
+export interface ManagementState {
+  readonly store: Map<string, MockWebhook>;
+  readonly events: readonly string[];
+  readonly newId: () => string;
+  readonly supportsPatch: boolean;
+  /** `/octo`, for messages. */
+  readonly basePath: string;
+}
+
+/**
+ * Answers a management request (`path` without the base path), already authorized: the answer's body,
+ * or an {@link OctoErrorBody} thrown.
+ */
+export async function manageWebhooks(
+  state: ManagementState,
+  req: IncomingMessage,
+  path: string,
+  capabilities: string[],
+  env: MockWebhook["env"],
+): Promise<unknown> {
+  if (!capabilities.includes("octo/webhooks")) {
+    throw bad("add octo/webhooks to the Octo-Capabilities header to use webhooks");
+  }
+  const { store, events, basePath } = state;
+  const method = req.method ?? "";
+  if (path === "/webhooks") {
+    if (method === "GET") return [...store.values()].map(publicWebhook);
+    if (method === "POST") {
+      const fields = readWebhookFields(await readJsonBody(req), events, false);
+      const webhook: MockWebhook = {
+        id: state.newId(),
+        event: fields.event as string,
+        url: fields.url as string,
+        retryOnError: fields.retryOnError ?? true,
+        useContactLanguage: fields.useContactLanguage ?? false,
+        headers: fields.headers ?? {},
+        capabilities: capabilities.filter((c) => c !== "octo/webhooks"),
+        env,
+      };
+      store.set(webhook.id, webhook);
+      return publicWebhook(webhook);
+    }
+    throw new OctoErrorBody(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `${method} is not allowed on /webhooks; use GET or POST`,
+    );
+  }
+  const match = /^\/webhooks\/([^/]+)$/.exec(path);
+  if (!match) throw new OctoErrorBody(404, "NOT_FOUND", `no route ${method} ${basePath}${path}`);
+  let id: string;
+  try {
+    id = decodeURIComponent(match[1] as string);
+  } catch {
+    throw bad("the webhook id in the path is not valid percent-encoding");
+  }
+  if (method === "PATCH" && !state.supportsPatch) {
+    throw new OctoErrorBody(404, "NOT_FOUND", `no route PATCH ${basePath}/webhooks/:id`);
+  }
+  if (method !== "PATCH" && method !== "DELETE") {
+    throw new OctoErrorBody(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `${method} is not allowed on /webhooks/:id; use PATCH or DELETE`,
+    );
+  }
+  const webhook = store.get(id);
+  if (webhook === undefined) {
+    throw new OctoErrorBody(404, "INVALID_WEBHOOK_ID", "no webhook has this id", {
+      webhookId: id.slice(0, 100),
+    });
+  }
+  if (method === "DELETE") {
+    store.delete(id);
+    return publicWebhook(webhook);
+  }
+  Object.assign(webhook, readWebhookFields(await readJsonBody(req), events, true));
+  return publicWebhook(webhook);
 }

@@ -1,0 +1,97 @@
+import type { Delivery, DeliveryAttempt } from "../deliver.ts";
+import type { AvailabilityUpdateOptions } from "../factories/availability.ts";
+import type { BookingLifecycleOptions, BookingUpdateOptions } from "../factories/booking.ts";
+import type { Seed } from "../factories/random.ts";
+import type { publicWebhook } from "./management.ts";
+import type { startMockSupplier } from "./start-mock-supplier.ts";
+
+// The public types of the mock supplier (`startMockSupplier` in start-mock-supplier.ts).
+
+/** Options of {@link startMockSupplier}; every one has a default. */
+export interface MockSupplierOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /**
+   * The interface to listen on. Default `127.0.0.1`: loopback, only this machine can reach it. Anything
+   * else exposes the management API and `GET /octo/_mock/deliveries` (every delivery, with the answers
+   * receivers gave) to whoever can reach it with the key; the default key is public.
+   */
+  host?: string;
+  /** The Bearer key(s) the management API accepts (default `"mock-api-key"`). */
+  apiKey?: string | readonly string[];
+  /** Waits before each retry of a failed delivery, in ms (default `[100, 500, 2000]`: 4 attempts). */
+  retrySchedule?: readonly number[];
+  /** How long a receiver may take to answer a delivery, in ms (default 5 000). */
+  deliveryTimeoutMs?: number;
+  /** Whether `PATCH /webhooks/:id` exists (default `true`); `false` answers 404 like an older supplier. */
+  supportsPatch?: boolean;
+  /** Events `POST /webhooks` accepts (default `booking_update`, `availability_update`). */
+  events?: readonly string[];
+  /** Sent as `user-agent` with every delivery. */
+  userAgent?: string;
+  /** Seed of webhook ids and simulated events (default `"mock"`). */
+  seed?: Seed;
+  /** Called after every delivery attempt (to print it, as the CLI does). */
+  onAttempt?: (attempt: DeliveryAttempt, delivery: Delivery) => void;
+  /** Called after every management request. */
+  onRequest?: (request: ManagementRequest) => void;
+}
+
+/** A management API call as the mock supplier saw it (the key is never recorded). */
+export interface ManagementRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** The OCTO error code when it failed. */
+  error: string | undefined;
+  /** `Octo-Capabilities`, split. */
+  capabilities: string[];
+  /** `Octo-Env`. */
+  env: string | undefined;
+}
+
+/** Makes the next management calls fail, to test a client's retries. */
+export interface FailureOptions {
+  /** Default 503. */
+  status?: number;
+  /** Sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+  /** A body to send instead of the OCTO error (sent as `text/html`), e.g. a proxy's error page. */
+  body?: string;
+}
+
+/** A running mock supplier, from {@link startMockSupplier}. */
+export interface MockSupplier {
+  /** The OCTO endpoint to give a client as `baseUrl`: `http://127.0.0.1:<port>/octo`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The first accepted API key. */
+  readonly apiKey: string;
+  /** The registered webhooks (copies), as `GET /webhooks` returns them. */
+  readonly webhooks: ReturnType<typeof publicWebhook>[];
+  /** Every delivery, in creation order, each with every attempt and its answer. */
+  readonly deliveries: readonly Delivery[];
+  /** Every management API call. */
+  readonly requests: readonly ManagementRequest[];
+  /**
+   * Sends events to the registered webhooks of their kind, each with the webhook's capabilities.
+   * Each resolves when its deliveries are finished (delivered, or out of attempts).
+   */
+  readonly simulate: {
+    /** ON_HOLD -> CONFIRMED -> amended -> CANCELLED, in order, to every `booking_update` webhook. */
+    bookingLifecycle(options?: BookingLifecycleOptions): Promise<Delivery[]>;
+    /** One `booking_update` (`bookingUpdate(options)`) to every `booking_update` webhook. */
+    bookingUpdate(options?: BookingUpdateOptions): Promise<Delivery[]>;
+    /** One `availability_update` (`availabilityUpdate(options)`) to every `availability_update` webhook. */
+    availabilityChange(options?: AvailabilityUpdateOptions): Promise<Delivery[]>;
+    /** Any body, to the webhooks of `event`; a `webhook` echo is added unless the body has one. */
+    event(event: string, body: Record<string, unknown>): Promise<Delivery[]>;
+  };
+  /** The next `count` management calls answer `status` (default 503) before anything else is checked. */
+  failNext(count: number, failure?: FailureOptions): void;
+  /** Resolves when no delivery is pending (retries included). */
+  idle(): Promise<void>;
+  /** Stops the server, cancels pending retries and in-flight deliveries; leaves no timer behind. */
+  close(): Promise<void>;
+}
