@@ -73,9 +73,12 @@ function optionObject<T extends object>(
   return value;
 }
 
-function resolveValidator(validation: unknown, strict: OctoValidator | undefined): OctoValidator {
+function resolveValidator(
+  validation: OctoWebhooksOptions["validation"],
+  strict: OctoValidator | undefined,
+): OctoValidator {
   if (validation === undefined || validation === "lenient") return lenientValidation;
-  if (typeof validation === "function") return validation as OctoValidator;
+  if (typeof validation === "function") return validation;
   if (validation !== "strict")
     configError('`validation` must be "lenient", "strict" or a validator function');
   return (
