@@ -90,7 +90,7 @@ export function createReceiver<TContext = unknown>(
   const process = async (delivery: ParsedDelivery, ackFirst?: OctoRequest): Promise<ReceiveResult> => {
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
-    const selected = registry.select({ ...delivery, lifecycle: delivery.context.lifecycle });
+    const selected = registry.select(delivery);
     if (ackFirst === undefined || selected.length === 0) {
       const dispatched = dispatch(delivery, selected);
       if (dispatched !== undefined) await dispatched;

@@ -24,7 +24,8 @@ export interface HandlerSelector {
   event: string;
   /** Whether the event is one this version models (`booking_update`, `availability_update`). */
   known: boolean;
-  lifecycle: string | undefined;
+  /** Its lifecycle event (`booking.cancelled`...), for a `booking_update`. */
+  context: { readonly lifecycle: string | undefined };
 }
 
 /** Handlers by name: add, remove, select those of a delivery, run hooks. */
@@ -74,14 +75,14 @@ export function createHandlerRegistry(
   return {
     add,
     remove,
-    select({ event, known, lifecycle }) {
+    select({ event, known, context }) {
       const selected: AnyHandler[] = [];
       const push = (name: string) => {
         const list = handlers.get(name);
         if (list !== undefined) for (const handler of list) selected.push(handler);
       };
       if (known || !RESERVED.has(event)) push(event);
-      if (lifecycle !== undefined) push(lifecycle);
+      if (context.lifecycle !== undefined) push(context.lifecycle);
       if (!known) push(LISTS.unknown);
       push(LISTS.any);
       return selected;
