@@ -87,7 +87,8 @@ export interface ValidationIssue {
 
 /**
  * A delivery was refused before any handler ran (wrong method, bad credentials, bad body...).
- * `status` is the HTTP status the sender got (`STATUS_BY_CODE[code]`).
+ * `status` is the HTTP status `handle()` answers it with (`STATUS_BY_CODE[code]`); `receive()`
+ * throws it as is.
  *
  * @example
  * ```ts
@@ -97,7 +98,7 @@ export interface ValidationIssue {
  * ```
  */
 export class OctoRequestError extends OctoWebhooksError {
-  /** The HTTP status the sender got for this refusal. */
+  /** The HTTP status of this refusal, as `handle()` answers it. */
   readonly status: number;
   /** The paths of an invalid body and what is wrong with each (empty for other refusals). */
   readonly issues: readonly ValidationIssue[];
