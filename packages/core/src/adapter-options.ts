@@ -1,20 +1,25 @@
-import type { OctoWebhooks, OctoWebhooksOptions } from "./create-receiver.ts";
-import { OctoWebhooksError } from "./errors.ts";
+// What framework adapters build their receiver with. It imports the package by its name, so that the
+// export conditions pick the receiver of the build in use (the edge build's has no zod), and this
+// subpath's bundle does not carry a second copy of the receiver.
+import {
+  type AdapterOptions,
+  createOctoWebhooks,
+  type OctoWebhooks,
+  OctoWebhooksError,
+} from "@octo-webhooks/core";
 
-/** What every framework adapter takes: core's options, plus where to listen and an optional existing receiver. */
-export type AdapterOptions<TContext = unknown> = OctoWebhooksOptions<TContext> & {
-  /** Answer only this path (a trailing slash is tolerated); other paths go to the next middleware. */
-  path?: string;
-  /** An existing receiver to use; handler options given beside it are registered on it. */
-  webhooks?: OctoWebhooks<TContext>;
-};
-
-/** The `createOctoWebhooks` of the build in use (the edge build has its own). */
-export type CreateReceiver = <TContext>(options: OctoWebhooksOptions<TContext>) => OctoWebhooks<TContext>;
-
-/** `adapterWebhooks` with the receiver constructor of one build; see `create-octo-webhooks.ts`. */
-export function adapterWebhooksWith<TContext>(
-  create: CreateReceiver,
+/**
+ * Turns an adapter's options into the receiver it uses and the path it answers (for adapters; users
+ * call the adapter). With `webhooks`, only handler options may be given beside it, and they are
+ * registered on it: the other options configure a receiver when it is created, so they would be ignored.
+ *
+ * @example
+ * ```ts
+ * import { adapterWebhooks } from "@octo-webhooks/core/adapter";
+ * const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/express");
+ * ```
+ */
+export function adapterWebhooks<TContext>(
   options: AdapterOptions<TContext> | undefined,
   adapter: string,
 ): { webhooks: OctoWebhooks<TContext>; path: string | undefined } {
@@ -30,14 +35,16 @@ export function adapterWebhooksWith<TContext>(
   if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
     fail('`path` must start with "/", for example "/webhooks/octo"');
   }
-  if (existing === undefined) return { webhooks: create(rest), path };
+  if (existing === undefined) return { webhooks: createOctoWebhooks(rest), path };
   if (typeof existing !== "object" || existing === null || typeof existing.handle !== "function") {
     fail("`webhooks` must be a receiver made by createOctoWebhooks()");
   }
   // every handler option has a registration method of the same name (`onBookingConfirmed`...)
-  const receiver = existing as unknown as Record<string, unknown>;
-  const isHandlerOption = (key: string) => /^on[A-Z]/.test(key) && typeof receiver[key] === "function";
-  const misplaced = Object.keys(rest).filter((key) => !isHandlerOption(key));
+  const register = (key: string): ((handler: unknown) => unknown) | undefined => {
+    const method: unknown = Reflect.get(existing, key);
+    return /^on[A-Z]/.test(key) && typeof method === "function" ? (handler) => method(handler) : undefined;
+  };
+  const misplaced = Object.keys(rest).filter((key) => register(key) === undefined);
   if (misplaced.length > 0) {
     fail(
       `${misplaced.map((k) => `\`${k}\``).join(", ")} cannot be applied to an existing receiver; pass ${misplaced.length === 1 ? "it" : "them"} to createOctoWebhooks() instead`,
@@ -45,8 +52,7 @@ export function adapterWebhooksWith<TContext>(
   }
   for (const [key, value] of Object.entries(rest)) {
     if (value === undefined) continue;
-    const register = receiver[key] as (handler: unknown) => unknown;
-    for (const handler of Array.isArray(value) ? value : [value]) register(handler);
+    for (const handler of Array.isArray(value) ? value : [value]) register(key)?.(handler);
   }
   return { webhooks: existing, path };
 }

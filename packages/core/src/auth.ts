@@ -56,7 +56,7 @@ export type Authenticator = (request: AuthRequest) => boolean | Promise<boolean>
  * Constant-time equality. The loop runs over `expected` only and reads `supplied` in bounds (wrapping
  * around), so the time depends neither on the supplied value's content nor its length, and the
  * comparison never exits early. (Web Crypto digests would also hide lengths, but `crypto.subtle.digest`
- * costs about 60 µs per call on Node 20, more than a whole fast-framework request.)
+ * costs more per call than a whole fast-framework request; docs/benchmarks.md has the figures.)
  */
 function safeEqual(supplied: string, expected: string): boolean {
   const probe = supplied.length === 0 ? "\0" : supplied;
@@ -172,9 +172,4 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
     for (const check of checks) accepted = (await check(request)) && accepted;
     return accepted;
   };
-}
-
-/** Whether a 401 should offer Basic (so that tools like curl and browsers prompt for it). */
-export function usesBasic(config: AuthConfig): boolean {
-  return config.basic !== undefined;
 }

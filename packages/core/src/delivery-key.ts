@@ -4,8 +4,8 @@
 // are added up, so their order cannot matter. Two 32-bit lanes of MurmurHash3-style mixing give a
 // 64-bit key: not cryptographic (see the README), and ample for telling deliveries apart (a collision
 // among a million keys alive at once has a probability below 1e-7).
-// `crypto.subtle.digest` would be canonical-string + async + ~60 µs per call on Node 20; this is ~6 µs
-// on a 2.7 KB booking, synchronous, and runs unchanged on Workers.
+// `crypto.subtle.digest` would need a canonical string, be async and cost ten times as much (see
+// docs/benchmarks.md); this is synchronous and runs unchanged on Workers.
 
 const MAX_DEPTH = 100;
 

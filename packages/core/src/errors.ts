@@ -1,3 +1,5 @@
+import { STATUS_BY_CODE } from "./status.ts";
+
 /** Stable error codes; `STATUS_BY_CODE` in `status.ts` maps each to its HTTP status. */
 export type OctoErrorCode =
   | "CONFIG_INVALID"
@@ -20,6 +22,44 @@ export type OctoErrorCode =
 
 export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
 
+// Brands, so that an error thrown by one copy of this package (its CommonJS build, an older version
+// bundled by a dependency) is recognised by another: `instanceof` alone compares class identities.
+const BRANDS = {
+  OctoWebhooksError: Symbol.for("@octo-webhooks/core.OctoWebhooksError"),
+  OctoRequestError: Symbol.for("@octo-webhooks/core.OctoRequestError"),
+  OctoHandlerError: Symbol.for("@octo-webhooks/core.OctoHandlerError"),
+  NonRetryableError: Symbol.for("@octo-webhooks/core.NonRetryableError"),
+} as const;
+
+const isBranded = (value: unknown, brand: symbol): boolean =>
+  typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+
+/**
+ * Brands a class's instances, and makes `instanceof` of the class true for anything carrying its
+ * brand. A user's subclass keeps the ordinary prototype check (`x instanceof MySubclass`).
+ */
+function brand(target: { readonly prototype: object }, name: keyof typeof BRANDS): void {
+  const mark = BRANDS[name];
+  Object.defineProperty(target.prototype, mark, { value: true });
+  Object.defineProperty(target, Symbol.hasInstance, {
+    value(this: unknown, value: unknown): boolean {
+      if (this === target) return isBranded(value, mark);
+      return Function.prototype[Symbol.hasInstance].call(this, value);
+    },
+  });
+}
+
+/** Whether `error` is a `NonRetryableError` of any copy of this package (see `BRANDS`). */
+export function isNonRetryableError(error: unknown): error is NonRetryableError {
+  return isBranded(error, BRANDS.NonRetryableError);
+}
+
+/** The 4xx a refusal asks for: a `NonRetryableError` of another copy is trusted only with a 4xx. */
+export function refusalStatus(error: NonRetryableError): number {
+  const status = error.status;
+  return Number.isInteger(status) && status >= 400 && status <= 499 ? status : 422;
+}
+
 /**
  * Base class of every error this package throws. `code` is stable; `message` starts with the package
  * name and says what to do. Messages never contain credentials or request bodies.
@@ -30,6 +70,7 @@ export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
  * ```
  */
 export class OctoWebhooksError extends Error {
+  /** What went wrong, stable across versions; `STATUS_BY_CODE[code]` is its HTTP status. */
   readonly code: OctoErrorCode;
   constructor(code: OctoErrorCode, message: string, options?: { cause?: unknown }) {
     super(`${PACKAGE_PREFIX} ${message}`, options);
@@ -46,14 +87,20 @@ export interface ValidationIssue {
 
 /**
  * A delivery was refused before any handler ran (wrong method, bad credentials, bad body...).
- * `status` is the HTTP status the sender gets.
+ * `status` is the HTTP status `handle()` answers it with (`STATUS_BY_CODE[code]`); `receive()`
+ * throws it as is.
  *
  * @example
  * ```ts
- * webhooks.onError((error) => { if (error instanceof OctoRequestError) metrics.count(error.code); });
+ * webhooks.onError((error) => {
+ *   if (error instanceof OctoRequestError) metrics.count(error.code, { status: error.status });
+ * });
  * ```
  */
 export class OctoRequestError extends OctoWebhooksError {
+  /** The HTTP status of this refusal, as `handle()` answers it. */
+  readonly status: number;
+  /** The paths of an invalid body and what is wrong with each (empty for other refusals). */
   readonly issues: readonly ValidationIssue[];
   constructor(
     code: OctoErrorCode,
@@ -62,6 +109,7 @@ export class OctoRequestError extends OctoWebhooksError {
   ) {
     super(code, message, options);
     this.name = "OctoRequestError";
+    this.status = STATUS_BY_CODE[code];
     this.issues = options?.issues ?? [];
   }
 }
@@ -76,7 +124,9 @@ export class OctoRequestError extends OctoWebhooksError {
  * ```
  */
 export class OctoHandlerError extends OctoWebhooksError {
+  /** What the handlers threw, in registration order. */
   readonly errors: readonly unknown[];
+  /** The event whose handlers failed. */
   readonly event: string;
   constructor(event: string, errors: unknown[]) {
     const first = errors[0];
@@ -104,6 +154,7 @@ export class OctoHandlerError extends OctoWebhooksError {
  * ```
  */
 export class NonRetryableError extends Error {
+  /** The 4xx the sender gets (422 by default). */
   readonly status: number;
   constructor(message: string, options?: { status?: number; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -115,3 +166,8 @@ export class NonRetryableError extends Error {
     this.status = status;
   }
 }
+
+brand(OctoWebhooksError, "OctoWebhooksError");
+brand(OctoRequestError, "OctoRequestError");
+brand(OctoHandlerError, "OctoHandlerError");
+brand(NonRetryableError, "NonRetryableError");

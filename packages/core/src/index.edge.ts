@@ -1,3 +1,3 @@
 // The edge build (`workerd`, `worker`, `edge-light` conditions): everything but zod on the default path.
-export { adapterWebhooks, createOctoWebhooks } from "./create-octo-webhooks.edge.ts";
+export { createOctoWebhooks } from "./create-octo-webhooks.edge.ts";
 export * from "./public.ts";

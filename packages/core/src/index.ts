@@ -7,6 +7,6 @@
  *
  * @packageDocumentation
  */
-export { adapterWebhooks, createOctoWebhooks } from "./create-octo-webhooks.ts";
+export { createOctoWebhooks } from "./create-octo-webhooks.ts";
 export * from "./public.ts";
 export * from "./schemas.ts";

@@ -20,8 +20,8 @@ export interface NodeRequestLike {
 }
 
 /**
- * For Node adapters, before writing an answer with `connection: close` (413, 408) to a request whose
- * body did not end: Node closes the socket as soon as the answer is written, and the bytes the client
+ * For Node adapters, before writing every answer (it does nothing unless needed). When an answer with
+ * `connection: close` (413, 408) goes to a request whose body did not end, Node closes the socket as soon as the answer is written, and the bytes the client
  * is still sending then make the kernel reset the connection, which can destroy the answer before the
  * client reads it (nodejs/node#12339; an honest 10 MB body got a reset instead of its 413 about half
  * the time). This closes in stages instead (RFC 9112, section 9.6): the answer and a FIN first, then
@@ -30,11 +30,16 @@ export interface NodeRequestLike {
  * @example
  * ```ts
  * const answer = await webhooks.handle({ method: req.method, headers: req.headers, body: req }, req);
- * if (answer.headers.connection === "close") lingerBeforeClose(req);
+ * lingerBeforeClose(req, answer);
  * res.writeHead(answer.status, answer.headers).end(answer.body);
  * ```
  */
-export function lingerBeforeClose(request: NodeRequestLike, ms = 2_000): void {
+export function lingerBeforeClose(
+  request: NodeRequestLike | undefined,
+  answer: { readonly headers: Readonly<Record<string, string>> },
+  ms = 2_000,
+): void {
+  if (request === undefined || answer.headers.connection !== "close") return;
   const socket = request.socket;
   if (request.complete || request.httpVersionMajor !== 1 || typeof socket?.destroySoon !== "function") return;
   const destroySoon = socket.destroySoon.bind(socket);

@@ -1,24 +1,9 @@
-// What both builds export, zod-free; the entry points add their `createOctoWebhooks` and `adapterWebhooks`,
-// and the Node build the zod schemas too (on the edge they are at `@octo-webhooks/core/schemas`).
-export type { AdapterOptions } from "./adapter-options.ts";
+// What both builds export, zod-free; the entry points add their `createOctoWebhooks`, and the Node
+// build the zod schemas too (on the edge they are at `@octo-webhooks/core/schemas`). What only
+// adapters use is at `@octo-webhooks/core/adapter` (`adapter.ts`); `AdapterOptions`, the type of every
+// adapter's options, is in both.
 export type { AuthConfig, AuthOption, AuthRequest, BasicCredentials, HeaderCredential } from "./auth.ts";
 export { createMemoryStore, type MemoryStoreOptions } from "./create-memory-store.ts";
-export type {
-  AckFirstOptions,
-  DedupeOptions,
-  DeliveryHookOptions,
-  ExecutionContextLike,
-  LifecycleHandlerMethods,
-  LifecycleHandlerOptions,
-  OctoHandlerOptions,
-  OctoRequest,
-  OctoResponse,
-  OctoWebhooks,
-  OctoWebhooksOptions,
-  ReceiveOptions,
-  ReceiveResult,
-  StaleGuardOptions,
-} from "./create-receiver.ts";
 export { deliveryKey } from "./delivery-key.ts";
 export type { ClaimResult, DeliveryStore } from "./delivery-store.ts";
 export {
@@ -36,10 +21,24 @@ export {
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
-export { lingerBeforeClose, type NodeRequestLike } from "./linger-before-close.ts";
-export { matchesPath } from "./match-path.ts";
 export { parseInstant } from "./parse-instant.ts";
-export type { RequestBody } from "./read-body.ts";
+export type {
+  AckFirstOptions,
+  AdapterOptions,
+  DedupeOptions,
+  DeliveryHookOptions,
+  ExecutionContextLike,
+  LifecycleHandlerMethods,
+  LifecycleHandlerOptions,
+  OctoHandlerOptions,
+  OctoRequest,
+  OctoResponse,
+  OctoWebhooks,
+  OctoWebhooksOptions,
+  ReceiveOptions,
+  ReceiveResult,
+  StaleGuardOptions,
+} from "./receiver-types.ts";
 export {
   AVAILABILITY_STATUSES,
   BOOKING_STATUSES,

@@ -64,8 +64,8 @@ function isNodeReadable(value: object): value is NodeReadable {
 }
 
 /**
- * Reads a Node stream with `data`/`end` listeners: about twice as fast as its async iterator for the
- * one-chunk bodies webhooks are. Over the limit it stops listening and pauses the stream without
+ * Reads a Node stream with `data`/`end` listeners: faster than its async iterator for the one-chunk
+ * bodies webhooks are (docs/benchmarks.md). Over the limit it stops listening and pauses the stream without
  * destroying it (destroying a request destroys its socket, and the 413 still has to be written).
  */
 function readNodeStream(stream: NodeReadable, limit: number, timeoutMs: number): Promise<ReadBody> {
@@ -168,9 +168,10 @@ export function readBodyNow(body: RequestBody, limit: number): ReadBody | undefi
 
 /**
  * Reads a body into text, refusing it with 413 as soon as more than `limit` bytes arrived (the rest is
- * never read) and with 408 when it is not complete within `timeoutMs`. An async iterator is left
- * unfinished rather than closed on purpose: closing a Node request destroys its socket, and the
- * adapter still has to write the 413.
+ * never read) and with 408 when it is not complete within `timeoutMs`. A Node request is read with
+ * listeners and paused over the limit, never destroyed (its socket carries the 413; see
+ * `readNodeStream`). Any other async iterable is left unfinished rather than closed, as its owner may
+ * still need what it wraps.
  */
 export async function readBody(body: RequestBody, limit: number, timeoutMs = Infinity): Promise<ReadBody> {
   const now = readBodyNow(body, limit);

@@ -1,4 +1,4 @@
-type Handler = (payload: never, context: never) => unknown;
+import type { AnyHandler } from "./handler-registry.ts";
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   ((typeof value === "object" && value !== null) || typeof value === "function") &&
@@ -11,10 +11,10 @@ const inOrder = (failures: Array<[number, unknown]>): unknown[] | undefined =>
  * Starts every handler at once, in registration order, and settles when all have: with `undefined`
  * when all succeeded, else with what they threw, in registration order. Answers synchronously when
  * no handler returned a promise, which spares the common synchronous handler several microtasks
- * (`Promise.allSettled` cost a fifth of a delivery).
+ * (`Promise.allSettled` was measurably slower; see docs/benchmarks.md).
  */
 export function runHandlers(
-  handlers: readonly Handler[],
+  handlers: readonly AnyHandler[],
   payload: unknown,
   context: unknown,
 ): unknown[] | undefined | Promise<unknown[] | undefined> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { adapterWebhooks, createOctoWebhooks, OctoWebhooksError } from "../src/index.ts";
+import { adapterWebhooks } from "../src/adapter.ts";
+import { createOctoWebhooks, OctoWebhooksError } from "../src/index.ts";
 import { bookingBody, post } from "./helpers.ts";
 
 describe("adapterWebhooks (what every framework adapter builds its receiver with)", () => {

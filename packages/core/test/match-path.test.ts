@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesPath } from "../src/index.ts";
+import { matchesPath } from "../src/adapter.ts";
 
 describe("matchesPath", () => {
   it.each([

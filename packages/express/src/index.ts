@@ -1,53 +1,20 @@
 /**
  * Receive OCTO webhooks in Express 4 and 5: {@link octoWebhooks} is one middleware over
- * `@octo-webhooks/core`, with or without `express.json()` in front. Core's types, `createOctoWebhooks`
- * and error classes are re-exported.
+ * `@octo-webhooks/core`, with or without `express.json()` in front. Everything `@octo-webhooks/core`
+ * exports is re-exported.
  *
  * @packageDocumentation
  */
+import type { OctoWebhooks } from "@octo-webhooks/core";
 import {
   type AdapterOptions,
   adapterWebhooks,
   lingerBeforeClose,
   matchesPath,
-  type OctoWebhooks,
-} from "@octo-webhooks/core";
+} from "@octo-webhooks/core/adapter";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
-export type {
-  AnyOctoEvent,
-  AuthConfig,
-  AuthOption,
-  AuthRequest,
-  Availability,
-  AvailabilityUpdateEvent,
-  BasicCredentials,
-  Booking,
-  BookingUpdateEvent,
-  Diff,
-  HandlerContext,
-  HeaderCredential,
-  Logger,
-  OctoErrorCode,
-  OctoErrorHandler,
-  OctoEventMap,
-  OctoEventName,
-  OctoHandler,
-  OctoWebhooks,
-  OctoWebhooksOptions,
-  Supplier,
-  UnitItem,
-  UnknownEvent,
-  ValidationIssue,
-  Webhook,
-} from "@octo-webhooks/core";
-export {
-  createOctoWebhooks,
-  NonRetryableError,
-  OctoHandlerError,
-  OctoRequestError,
-  OctoWebhooksError,
-} from "@octo-webhooks/core";
+export * from "@octo-webhooks/core";
 
 /** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
 export type OctoExpressOptions = AdapterOptions<Request>;
@@ -89,7 +56,7 @@ export function octoWebhooks(options?: OctoExpressOptions): OctoExpressMiddlewar
     }
     const body = req.readableEnded ? req.body : req;
     webhooks.handle({ method: req.method, headers: req.headers, body }, req).then((answer) => {
-      if (answer.headers.connection === "close") lingerBeforeClose(req);
+      lingerBeforeClose(req, answer);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     }, next);
   };

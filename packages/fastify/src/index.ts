@@ -1,7 +1,7 @@
 /**
  * Receive OCTO webhooks in Fastify 5: {@link octoWebhooks} is an encapsulated plugin over
- * `@octo-webhooks/core` with its own body handling. Core's types, `createOctoWebhooks` and error classes
- * are re-exported.
+ * `@octo-webhooks/core` with its own body handling. Everything `@octo-webhooks/core` exports
+ * is re-exported.
  *
  * @packageDocumentation
  */
@@ -10,43 +10,10 @@ import {
   adapterWebhooks,
   lingerBeforeClose,
   type RequestBody,
-} from "@octo-webhooks/core";
+} from "@octo-webhooks/core/adapter";
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 
-export type {
-  AnyOctoEvent,
-  AuthConfig,
-  AuthOption,
-  AuthRequest,
-  Availability,
-  AvailabilityUpdateEvent,
-  BasicCredentials,
-  Booking,
-  BookingUpdateEvent,
-  Diff,
-  HandlerContext,
-  HeaderCredential,
-  Logger,
-  OctoErrorCode,
-  OctoErrorHandler,
-  OctoEventMap,
-  OctoEventName,
-  OctoHandler,
-  OctoWebhooks,
-  OctoWebhooksOptions,
-  Supplier,
-  UnitItem,
-  UnknownEvent,
-  ValidationIssue,
-  Webhook,
-} from "@octo-webhooks/core";
-export {
-  createOctoWebhooks,
-  NonRetryableError,
-  OctoHandlerError,
-  OctoRequestError,
-  OctoWebhooksError,
-} from "@octo-webhooks/core";
+export * from "@octo-webhooks/core";
 
 /** Options of {@link octoWebhooks}: core's options, the route's `path`, and optionally an existing receiver as `webhooks`. */
 export type OctoFastifyOptions = AdapterOptions<FastifyRequest> & { path: string };
@@ -91,7 +58,7 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
 
   const respond = async (request: FastifyRequest, reply: FastifyReply, body: RequestBody) => {
     const answer = await webhooks.handle({ method: request.method, headers: request.headers, body }, request);
-    if (answer.headers.connection === "close") lingerBeforeClose(request.raw);
+    lingerBeforeClose(request.raw, answer);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };
   const handler: RouteHandlerMethod = (request, reply) =>

@@ -1,57 +1,23 @@
 /**
  * Receive OCTO webhooks in Hono on Cloudflare Workers, Node, Deno and Bun: {@link octoWebhooks} is a
- * middleware over `@octo-webhooks/core` whose `auth` resolver gets `c` (credentials from `c.env`). Core's
- * types, `createOctoWebhooks` and error classes are re-exported.
+ * middleware over `@octo-webhooks/core` whose `auth` resolver gets `c` (credentials from `c.env`). Everything
+ * `@octo-webhooks/core` exports is re-exported.
  *
  * @packageDocumentation
  */
+import type { OctoRequest, OctoWebhooks } from "@octo-webhooks/core";
 import {
   type AdapterOptions,
   adapterWebhooks,
   lingerBeforeClose,
   matchesPath,
   type NodeRequestLike,
-  type OctoRequest,
-  type OctoWebhooks,
   type RequestBody,
-} from "@octo-webhooks/core";
+} from "@octo-webhooks/core/adapter";
 import type { Context, Env, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export type {
-  AnyOctoEvent,
-  AuthConfig,
-  AuthOption,
-  AuthRequest,
-  Availability,
-  AvailabilityUpdateEvent,
-  BasicCredentials,
-  Booking,
-  BookingUpdateEvent,
-  Diff,
-  HandlerContext,
-  HeaderCredential,
-  Logger,
-  OctoErrorCode,
-  OctoErrorHandler,
-  OctoEventMap,
-  OctoEventName,
-  OctoHandler,
-  OctoWebhooks,
-  OctoWebhooksOptions,
-  Supplier,
-  UnitItem,
-  UnknownEvent,
-  ValidationIssue,
-  Webhook,
-} from "@octo-webhooks/core";
-export {
-  createOctoWebhooks,
-  NonRetryableError,
-  OctoHandlerError,
-  OctoRequestError,
-  OctoWebhooksError,
-} from "@octo-webhooks/core";
+export * from "@octo-webhooks/core";
 
 /**
  * Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`.
@@ -97,7 +63,7 @@ async function bodyOf(c: Context, incoming: NodeIncoming | undefined): Promise<R
 /**
  * What core gets of a Hono request. A class, so that `waitUntil` is a getter on the prototype: an object
  * literal with a getter per request made every request's objects outlive the young generation on
- * @hono/node-server (scavenges took 5-6 ms instead of 0.5 ms, the adapter ran at 36% of bare Hono).
+ * @hono/node-server, which cost the adapter more than half its throughput (docs/benchmarks.md).
  */
 class HonoOctoRequest implements OctoRequest {
   readonly method: string;
@@ -151,7 +117,7 @@ export function octoWebhooks<E extends Env = any>(
     const request = new HonoOctoRequest(c, await bodyOf(c, incoming));
     const answer = await webhooks.handle(request, c);
     // on @hono/node-server, close the connection as the Node adapters do
-    if (answer.headers.connection === "close" && incoming !== undefined) lingerBeforeClose(incoming);
+    lingerBeforeClose(incoming, answer);
     return c.body(answer.body, answer.status as ContentfulStatusCode, answer.headers);
   };
   return Object.assign(middleware, { webhooks });

@@ -1,54 +1,21 @@
 /**
  * Receive OCTO webhooks in Koa 2 and 3: {@link octoWebhooks} is one middleware over
- * `@octo-webhooks/core`, with `@koa/bodyparser`, `koa-body` or nothing in front. Core's types,
- * `createOctoWebhooks` and error classes are re-exported.
+ * `@octo-webhooks/core`, with `@koa/bodyparser`, `koa-body` or nothing in front. Everything
+ * `@octo-webhooks/core` exports is re-exported.
  *
  * @packageDocumentation
  */
+import type { OctoWebhooks } from "@octo-webhooks/core";
 import {
   type AdapterOptions,
   adapterWebhooks,
   lingerBeforeClose,
   matchesPath,
-  type OctoWebhooks,
   type RequestBody,
-} from "@octo-webhooks/core";
+} from "@octo-webhooks/core/adapter";
 import type { Context, Middleware } from "koa";
 
-export type {
-  AnyOctoEvent,
-  AuthConfig,
-  AuthOption,
-  AuthRequest,
-  Availability,
-  AvailabilityUpdateEvent,
-  BasicCredentials,
-  Booking,
-  BookingUpdateEvent,
-  Diff,
-  HandlerContext,
-  HeaderCredential,
-  Logger,
-  OctoErrorCode,
-  OctoErrorHandler,
-  OctoEventMap,
-  OctoEventName,
-  OctoHandler,
-  OctoWebhooks,
-  OctoWebhooksOptions,
-  Supplier,
-  UnitItem,
-  UnknownEvent,
-  ValidationIssue,
-  Webhook,
-} from "@octo-webhooks/core";
-export {
-  createOctoWebhooks,
-  NonRetryableError,
-  OctoHandlerError,
-  OctoRequestError,
-  OctoWebhooksError,
-} from "@octo-webhooks/core";
+export * from "@octo-webhooks/core";
 
 /** Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`. */
 export type OctoKoaOptions = AdapterOptions<Context>;
@@ -96,7 +63,7 @@ export function octoWebhooks(options?: OctoKoaOptions): OctoKoaMiddleware {
       { method: ctx.method, headers: ctx.headers, body: body as RequestBody },
       ctx,
     );
-    if (answer.headers.connection === "close") lingerBeforeClose(ctx.req);
+    lingerBeforeClose(ctx.req, answer);
     ctx.status = answer.status;
     ctx.set(answer.headers);
     ctx.body = answer.body;

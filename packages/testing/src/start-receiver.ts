@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { matchesPath, type OctoWebhooks } from "@octo-webhooks/core";
+import type { OctoWebhooks } from "@octo-webhooks/core";
+import { matchesPath } from "@octo-webhooks/core/adapter";
 import { listen, shutdown } from "./serve.ts";
 
 /** Options of {@link startReceiver}. */

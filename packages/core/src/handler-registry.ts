@@ -1,0 +1,103 @@
+// The handlers of a receiver, by event name, and the hooks (`onError`, `onDuplicate`, `onStale`).
+import { PACKAGE_PREFIX } from "./errors.ts";
+import { BOOKING_LIFECYCLE_EVENTS } from "./lifecycle.ts";
+import type { OctoWebhooksOptions } from "./receiver-types.ts";
+import type { Logger } from "./types.ts";
+
+/** Any handler or hook, as the registry keeps it (each is called with what its list is for). */
+export type AnyHandler = (...args: never[]) => unknown;
+
+/** The names of the lists that are not event names. */
+export const LISTS = {
+  any: "*",
+  unknown: "unknown",
+  error: "error",
+  duplicate: "duplicate",
+  stale: "stale",
+} as const;
+
+/** Names of the internal lists and lifecycle events, which an unknown event of that name must never reach. */
+const RESERVED = new Set<string>([...Object.values(LISTS), ...Object.keys(BOOKING_LIFECYCLE_EVENTS)]);
+
+/** What selects the handlers of a delivery. */
+export interface HandlerSelector {
+  event: string;
+  /** Whether the event is one this version models (`booking_update`, `availability_update`). */
+  known: boolean;
+  /** Its lifecycle event (`booking.cancelled`...), for a `booking_update`. */
+  context: { readonly lifecycle: string | undefined };
+}
+
+/** Handlers by name: add, remove, select those of a delivery, run hooks. */
+export interface HandlerRegistry {
+  /** Registers `handler` (checked to be a function) under `name`; returns its remover. */
+  add(name: string, handler: unknown): () => void;
+  remove(name: string, handler: AnyHandler): void;
+  /** The handlers a delivery runs: its event's, its lifecycle event's, `onUnknownEvent`'s, `onAny`'s. */
+  select(delivery: HandlerSelector): AnyHandler[];
+  /** Runs the hooks of `name` one after the other; a hook that throws is logged and changes nothing. */
+  runHooks(name: string, ...args: unknown[]): Promise<void>;
+}
+
+/** A registry holding the handlers given in `options`; `fail` throws the error of a non-function. */
+export function createHandlerRegistry(
+  options: OctoWebhooksOptions<never>,
+  logger: Logger,
+  fail: (message: string) => never,
+): HandlerRegistry {
+  const handlers = new Map<string, AnyHandler[]>();
+  const remove = (name: string, handler: AnyHandler) => {
+    const list = handlers.get(name);
+    const index = list?.indexOf(handler) ?? -1;
+    if (list && index >= 0) list.splice(index, 1);
+  };
+  const isHandler = (value: unknown): value is AnyHandler => typeof value === "function";
+  const add = (name: string, handler: unknown): (() => void) => {
+    if (!isHandler(handler)) fail(`the handler for "${name}" must be a function`);
+    const list = handlers.get(name) ?? [];
+    list.push(handler);
+    handlers.set(name, list);
+    return () => remove(name, handler);
+  };
+  const addAll = (name: string, value: unknown) => {
+    if (value === undefined) return;
+    for (const handler of Array.isArray(value) ? value : [value]) add(name, handler);
+  };
+  addAll("booking_update", options.onBookingUpdate);
+  addAll("availability_update", options.onAvailabilityUpdate);
+  for (const [event, option] of Object.entries(BOOKING_LIFECYCLE_EVENTS)) addAll(event, options[option]);
+  addAll(LISTS.any, options.onAny);
+  addAll(LISTS.unknown, options.onUnknownEvent);
+  addAll(LISTS.error, options.onError);
+  addAll(LISTS.duplicate, options.onDuplicate);
+  addAll(LISTS.stale, options.onStale);
+
+  return {
+    add,
+    remove,
+    select({ event, known, context }) {
+      const selected: AnyHandler[] = [];
+      const push = (name: string) => {
+        const list = handlers.get(name);
+        if (list !== undefined) for (const handler of list) selected.push(handler);
+      };
+      if (known || !RESERVED.has(event)) push(event);
+      if (context.lifecycle !== undefined) push(context.lifecycle);
+      if (!known) push(LISTS.unknown);
+      push(LISTS.any);
+      return selected;
+    },
+    async runHooks(name, ...args) {
+      for (const hook of handlers.get(name) ?? []) {
+        try {
+          await (hook as (...a: unknown[]) => unknown)(...args);
+        } catch (hookError) {
+          logger.error?.(
+            `${PACKAGE_PREFIX} an on${name[0]?.toUpperCase()}${name.slice(1)} handler threw`,
+            hookError,
+          );
+        }
+      }
+    },
+  };
+}

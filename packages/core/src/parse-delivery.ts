@@ -1,0 +1,93 @@
+// From a body (text, or a value a body parser made) to a validated delivery with its handler context.
+import { DeliveryContext } from "./delivery-context.ts";
+import { OctoRequestError } from "./errors.ts";
+import type { HeaderLookup } from "./headers.ts";
+import { bookingLifecycleEvent } from "./lifecycle.ts";
+import type { ReadBody } from "./read-body.ts";
+import { resolveEvent } from "./resolve-event.ts";
+import type { ReceiverSettings } from "./resolve-options.ts";
+import type { AnyOctoEvent, BookingUpdateEvent } from "./types.ts";
+
+/** A body that parsed and passed validation: what admission and the handlers work on. */
+export interface ParsedDelivery {
+  /** The event it is dispatched as. */
+  event: string;
+  /** Whether this version models the event (`booking_update`, `availability_update`). */
+  known: boolean;
+  /** The parsed body. */
+  body: Record<string, unknown>;
+  /** What its handlers get second. */
+  context: DeliveryContext;
+}
+
+/** Whether a `content-type` is JSON (`application/json`, `application/*+json`, or none at all). */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === "application/json" || value === "application/json; charset=utf-8") return true;
+  if (value === undefined || value.trim() === "") return true;
+  const type = (value.split(";", 1)[0] ?? "").trim().toLowerCase();
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function parseText(text: string): unknown {
+  if (/^\s*$/.test(text))
+    throw new OctoRequestError("EMPTY_BODY", "the body is empty; expected a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new OctoRequestError("MALFORMED_JSON", "the body is not valid JSON");
+  }
+}
+
+/**
+ * Parses and validates a body; throws `OctoRequestError` (400, or 422 for an unknown event with
+ * `unknownEvents: "reject"`). `key` is a delivery key the caller already has.
+ */
+export function parseDelivery(
+  input: ReadBody,
+  headers: HeaderLookup | undefined,
+  key: string | undefined,
+  settings: Pick<ReceiverSettings<unknown>, "validator" | "strict" | "unknownEvents">,
+): ParsedDelivery {
+  const rawBody = input.text;
+  const body = rawBody === undefined ? input.parsed : parseText(rawBody);
+  if (!isObject(body)) throw new OctoRequestError("INVALID_BODY", "the body must be a JSON object");
+  const { event, webhookEvent } = resolveEvent(body);
+  const known = event === "booking_update" || event === "availability_update";
+  if (!known && settings.unknownEvents === "reject") {
+    throw new OctoRequestError(
+      "UNKNOWN_EVENT",
+      `"${event.slice(0, 100)}" is not an event this receiver handles (unknownEvents: "reject")`,
+    );
+  }
+  const issues = settings.validator(event, body);
+  if (issues.length > 0) {
+    throw new OctoRequestError(
+      "INVALID_BODY",
+      `the ${event} body is invalid at ${issues.map((i) => i.path).join(", ")}` +
+        (settings.strict ? ' (validation: "strict")' : ""),
+      { issues: [...issues] },
+    );
+  }
+  // validated: a booking_update body has a booking with a uuid and a status
+  const lifecycle =
+    event === "booking_update" ? bookingLifecycleEvent(body as BookingUpdateEvent) : undefined;
+  const context = new DeliveryContext(event, webhookEvent, rawBody, lifecycle, body, headers, key);
+  return { event, known, body, context };
+}
+
+/** What handlers get first: the body, with `productId` and `optionId` at the top of an `availability_update`. */
+export function toPayload({ event, body }: Pick<ParsedDelivery, "event" | "body">): AnyOctoEvent {
+  // validated: the body has the shape of its event
+  if (event !== "availability_update") return body as AnyOctoEvent;
+  const availability = isObject(body.availability) ? body.availability : {};
+  const pick = (key: "productId" | "optionId") => {
+    const top = body[key];
+    if (typeof top === "string") return top;
+    const inner = availability[key];
+    return typeof inner === "string" ? inner : undefined;
+  };
+  return { ...body, productId: pick("productId"), optionId: pick("optionId") } as AnyOctoEvent;
+}
