@@ -55,8 +55,11 @@ export type OctoLambdaResult = APIGatewayProxyResult | APIGatewayProxyStructured
  * @example
  * ```ts
  * import { octoWebhooksHandler, type OctoLambdaInvocation } from "@octo-webhooks/aws-lambda";
+ * // one password per alias of the function (`...:function:octo-webhooks:live`)
  * export const handler = octoWebhooksHandler({
- *   auth: ({ event }: OctoLambdaInvocation) => ({ header: { name: "x-api-key", value: stageKey(event) } }),
+ *   auth: ({ context }: OctoLambdaInvocation) => ({
+ *     basic: { username: "octo", password: process.env[`OCTO_HOOK_PASS_${context.invokedFunctionArn.split(":")[7]}`]! },
+ *   }),
  * });
  * ```
  */
@@ -115,7 +118,9 @@ function headersOf(event: OctoLambdaEvent, kind: Kind): Record<string, string> {
     for (const [name, values] of Object.entries(multi)) {
       if (values === undefined || values.length === 0) continue;
       const key = name.toLowerCase();
-      headers[key] = headers[key] === undefined ? values.join(", ") : `${headers[key]}, ${values.join(", ")}`;
+      const separator = key === "cookie" ? "; " : ", ";
+      const joined = values.join(separator);
+      headers[key] = headers[key] === undefined ? joined : `${headers[key]}${separator}${joined}`;
     }
   }
   for (const [name, value] of Object.entries(event.headers ?? {})) {

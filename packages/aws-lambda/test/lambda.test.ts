@@ -124,6 +124,17 @@ describe("recorded events of each source", () => {
     expect(seen[0]?.context.headers.get("x-octo-trace")).toBe("first, second");
   });
 
+  it("repeated headers of v1 and ALB multi-value events: comma-joined, Cookie joined with '; ', any case", async () => {
+    const { handler, seen } = receiver();
+    const v1 = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    v1.headers.Cookie = "b=2";
+    v1.multiValueHeaders.Cookie = ["a=1", "b=2"];
+    v1.multiValueHeaders["x-octo-trace"] = ["third"];
+    expect(((await handler(v1, lambdaContext())) as APIGatewayProxyResult).statusCode).toBe(200);
+    expect(seen[0]?.context.headers.get("cookie")).toBe("a=1; b=2");
+    expect(seen[0]?.context.headers.get("X-Octo-Trace")).toBe("first, second, third");
+  });
+
   it("core's decisions reach each shape: 401 with WWW-Authenticate, 405 with Allow, ALB's statusDescription", async () => {
     const { handler, seen } = receiver();
     const v1 = recorded<APIGatewayProxyEvent>("api-gateway-v1");
