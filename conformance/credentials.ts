@@ -162,6 +162,7 @@ export function testCredentials(framework: FrameworkUnderTest): void {
     });
 
     it("400, 405, 413, 415 and 408 with valid credentials", async () => {
+      const stalls = framework.parsers.none.readsBodyFirst !== true;
       const stalled = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(new TextEncoder().encode('{"booking":'));
@@ -172,11 +173,17 @@ export function testCredentials(framework: FrameworkUnderTest): void {
         await send("static", { headers: VALID, method: "GET" }),
         await send("static", { headers: VALID, body: booking("x".repeat(2048)) }),
         await send("static", { headers: { ...VALID, "content-type": "text/plain" }, body: booking("b-2") }),
-        await send("static", { headers: VALID, body: stalled, duplex: "half" } as RequestInit & {
-          headers: Record<string, string>;
-        }),
+        // behind a front door that reads the whole body before the adapter runs (Lambda), a stalled
+        // body never reaches it
+        ...(stalls
+          ? [
+              await send("static", { headers: VALID, body: stalled, duplex: "half" } as RequestInit & {
+                headers: Record<string, string>;
+              }),
+            ]
+          : []),
       ];
-      expect(answers.map((a) => a.status)).toEqual([400, 405, 413, 415, 408]);
+      expect(answers.map((a) => a.status)).toEqual([400, 405, 413, 415, ...(stalls ? [408] : [])]);
       expectNoSecret(answers);
     });
 

@@ -327,22 +327,43 @@ export function testFramework(framework: FrameworkUnderTest): void {
       mount: "app",
     }));
 
-    it("gets 408 once bodyTimeoutMs has passed; nothing hangs", async () => {
-      rec.reset();
-      const stalled = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode('{"booking":'));
-        },
+    // behind a front door that reads the whole body before invoking the adapter (Lambda), a body that
+    // stops arriving never reaches it: there is nothing for bodyTimeoutMs to time
+    if (framework.parsers.none.readsBodyFirst !== true)
+      it("gets 408 once bodyTimeoutMs has passed; nothing hangs", async () => {
+        rec.reset();
+        const stalled = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"booking":'));
+          },
+        });
+        const response = await target().fetch(PATH, {
+          ...post(""),
+          body: stalled,
+          duplex: "half",
+        } as RequestInit);
+        expect(response.status).toBe(408);
+        expect((await errorOf(response)).code).toBe("BODY_TIMEOUT");
+        expect(rec.deliveries).toHaveLength(0);
       });
-      const response = await target().fetch(PATH, {
-        ...post(""),
-        body: stalled,
-        duplex: "half",
-      } as RequestInit);
-      expect(response.status).toBe(408);
-      expect((await errorOf(response)).code).toBe("BODY_TIMEOUT");
-      expect(rec.deliveries).toHaveLength(0);
-    });
+    else
+      it("never reaches the adapter: the front door waits for the whole body, and no 408 comes from us", async () => {
+        rec.reset();
+        const stalled = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"booking":'));
+          },
+        });
+        const response = target().fetch(PATH, {
+          ...post(""),
+          body: stalled,
+          duplex: "half",
+          signal: AbortSignal.timeout(1_000),
+        } as RequestInit);
+        // past bodyTimeoutMs (300 ms) with no answer; the client gives up
+        await expect(response).rejects.toThrow();
+        expect([rec.deliveries, rec.errors]).toEqual([[], []]);
+      });
 
     if (framework.transport === "http")
       it.each([
@@ -398,7 +419,7 @@ export function testFramework(framework: FrameworkUnderTest): void {
         mount: "app",
       };
       await expect((async () => framework.start(setup))()).rejects.toThrow(
-        /^\[@octo-webhooks\/[a-z]+\] `maxBodyBytes` cannot be applied to an existing receiver; pass it to createOctoWebhooks\(\)/,
+        /^\[@octo-webhooks\/[a-z-]+\] `maxBodyBytes` cannot be applied to an existing receiver; pass it to createOctoWebhooks\(\)/,
       );
     });
   });

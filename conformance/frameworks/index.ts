@@ -4,13 +4,15 @@ import { expressFrameworks } from "./express.ts";
 import { fastifyFrameworks } from "./fastify.ts";
 import { honoFrameworks } from "./hono.ts";
 import { koaFrameworks } from "./koa.ts";
+import { lambdaFrameworks } from "./lambda.ts";
 
-export { expressFrameworks, fastifyFrameworks, honoFrameworks, koaFrameworks };
+export { expressFrameworks, fastifyFrameworks, honoFrameworks, koaFrameworks, lambdaFrameworks };
 
-/** Every framework under test, each major and transport (express, express 4, fastify, hono x2, koa, koa 2). */
+/** Every framework under test, each major and transport (express, express 4, fastify, hono x2, koa, koa 2, lambda x5). */
 export const frameworks: FrameworkUnderTest[] = [
   ...expressFrameworks,
   ...fastifyFrameworks,
   ...honoFrameworks,
   ...koaFrameworks,
+  ...lambdaFrameworks,
 ];

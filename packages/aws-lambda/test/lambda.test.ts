@@ -1,0 +1,195 @@
+import { readFileSync } from "node:fs";
+import type {
+  ALBEvent,
+  ALBResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
+import { describe, expect, it } from "vitest";
+import { lambdaContext, lambdaFrameworks } from "../../../conformance/frameworks/lambda.ts";
+import { testFramework } from "../../../conformance/index.ts";
+import {
+  type HandlerContext,
+  type OctoLambdaEvent,
+  OctoWebhooksError,
+  octoWebhooksHandler,
+} from "../src/index.ts";
+
+for (const framework of lambdaFrameworks) testFramework(framework);
+
+/** A recorded event of each source (test/events/*.json, in the formats AWS documents), a fresh copy. */
+function recorded<T extends OctoLambdaEvent>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`events/${name}.json`, import.meta.url), "utf8")) as T;
+}
+
+/** A receiver with Basic auth (octo:s3cret, as in the recorded events) that keeps what its handlers saw. */
+function receiver(path = "/webhooks/octo") {
+  const seen: { id: string; context: HandlerContext }[] = [];
+  const handler = octoWebhooksHandler({
+    path,
+    logger: {},
+    auth: { basic: { username: "octo", password: "s3cret" } },
+    onBookingUpdate: ({ booking }, context) =>
+      void seen.push({ id: `${booking.uuid} ${booking.status}`, context }),
+    onAvailabilityUpdate: ({ availability, productId }, context) =>
+      void seen.push({ id: `${productId} ${availability.status}`, context }),
+  });
+  return { handler, seen };
+}
+
+describe("recorded events of each source", () => {
+  it("API Gateway v1 event with isBase64Encoded: true: decoded, handled, answered in the v1 shape", async () => {
+    const { handler, seen } = receiver();
+    const event = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    expect(event.isBase64Encoded).toBe(true);
+    const result = (await handler(event, lambdaContext())) as APIGatewayProxyResult;
+    expect(result).toEqual({
+      statusCode: 200,
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      multiValueHeaders: {
+        "content-type": ["application/json; charset=utf-8"],
+        "cache-control": ["no-store"],
+      },
+      body: '{"ok":true}',
+      isBase64Encoded: false,
+    });
+    expect(seen.map((s) => s.id)).toEqual(["b-base64 CONFIRMED"]);
+    // the exact text, multi-byte characters intact; repeated headers from multiValueHeaders, comma-joined
+    expect(seen[0]?.context.rawBody).toBe(
+      '{"booking":{"uuid":"b-base64","status":"CONFIRMED","notes":"Zürich, 3 € tip"}}',
+    );
+    expect(seen[0]?.context.headers.get("x-octo-trace")).toBe("first, second");
+    expect(seen[0]?.context.headers.get("AUTHORIZATION")).toBe("Basic b2N0bzpzM2NyZXQ=");
+  });
+
+  it("v2 event with cookies and comma-joined headers (HTTP API on a named stage): handled, answered in the v2 shape", async () => {
+    const { handler, seen } = receiver();
+    const event = recorded<APIGatewayProxyEventV2>("api-gateway-v2");
+    expect(event.rawPath).toBe("/live/webhooks/octo");
+    const result = (await handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
+    expect(result).toEqual({
+      statusCode: 200,
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      body: '{"ok":true}',
+      isBase64Encoded: false,
+    });
+    expect(seen.map((s) => s.id)).toEqual(["b-v2 CONFIRMED"]);
+    expect(seen[0]?.context.headers.get("cookie")).toBe("session=abc123; theme=dark");
+    expect(seen[0]?.context.headers.get("x-octo-trace")).toBe("first,second");
+  });
+
+  it("Function URL event: handled, answered in the v2 shape", async () => {
+    const { handler, seen } = receiver();
+    const result = (await handler(
+      recorded("function-url"),
+      lambdaContext(),
+    )) as APIGatewayProxyStructuredResultV2;
+    expect([result.statusCode, result.body, "multiValueHeaders" in result]).toEqual([
+      200,
+      '{"ok":true}',
+      false,
+    ]);
+    expect(seen.map((s) => s.id)).toEqual(["p-1 SOLD_OUT"]);
+  });
+
+  it('ALB event: answered with statusDescription "200 OK" and single-value headers', async () => {
+    const { handler, seen } = receiver();
+    const result = (await handler(recorded("alb"), lambdaContext())) as ALBResult;
+    expect(result).toEqual({
+      statusCode: 200,
+      statusDescription: "200 OK",
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      body: '{"ok":true}',
+      isBase64Encoded: false,
+    });
+    expect(seen.map((s) => s.id)).toEqual(["b-alb CANCELLED"]);
+  });
+
+  it("ALB event in multi-value headers mode, base64 body: answered with multiValueHeaders only", async () => {
+    const { handler, seen } = receiver();
+    const result = (await handler(recorded("alb-multi-value"), lambdaContext())) as ALBResult;
+    expect(result).toEqual({
+      statusCode: 200,
+      statusDescription: "200 OK",
+      multiValueHeaders: {
+        "content-type": ["application/json; charset=utf-8"],
+        "cache-control": ["no-store"],
+      },
+      body: '{"ok":true}',
+      isBase64Encoded: false,
+    });
+    expect(seen.map((s) => s.id)).toEqual(["b-alb-mv CONFIRMED"]);
+    expect(seen[0]?.context.headers.get("x-octo-trace")).toBe("first, second");
+  });
+
+  it("repeated headers of v1 and ALB multi-value events: comma-joined, Cookie joined with '; ', any case", async () => {
+    const { handler, seen } = receiver();
+    const v1 = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    v1.headers.Cookie = "b=2";
+    v1.multiValueHeaders.Cookie = ["a=1", "b=2"];
+    v1.multiValueHeaders["x-octo-trace"] = ["third"];
+    expect(((await handler(v1, lambdaContext())) as APIGatewayProxyResult).statusCode).toBe(200);
+    expect(seen[0]?.context.headers.get("cookie")).toBe("a=1; b=2");
+    expect(seen[0]?.context.headers.get("X-Octo-Trace")).toBe("first, second, third");
+  });
+
+  it("core's decisions reach each shape: 401 with WWW-Authenticate, 405 with Allow, ALB's statusDescription", async () => {
+    const { handler, seen } = receiver();
+    const v1 = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    v1.headers.Authorization = "Basic d3Jvbmc6d3Jvbmc=";
+    v1.multiValueHeaders.Authorization = ["Basic d3Jvbmc6d3Jvbmc="];
+    const refused = (await handler(v1, lambdaContext())) as APIGatewayProxyResult;
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers?.["www-authenticate"]).toMatch(/^Basic realm="/);
+    expect(refused.multiValueHeaders?.["www-authenticate"]).toEqual([refused.headers?.["www-authenticate"]]);
+    const alb = recorded<ALBEvent>("alb");
+    alb.httpMethod = "GET";
+    const wrongMethod = (await handler(alb, lambdaContext())) as ALBResult;
+    expect([wrongMethod.statusCode, wrongMethod.statusDescription, wrongMethod.headers?.allow]).toEqual([
+      405,
+      "405 Method Not Allowed",
+      "POST",
+    ]);
+    expect(seen).toEqual([]);
+  });
+
+  it("another path gets 404 in the source's shape (there is no next() on Lambda); no handler runs", async () => {
+    const { handler, seen } = receiver("/hooks");
+    const v2 = (await handler(
+      recorded("api-gateway-v2"),
+      lambdaContext(),
+    )) as APIGatewayProxyStructuredResultV2;
+    const alb = (await handler(recorded("alb-multi-value"), lambdaContext())) as ALBResult;
+    expect([v2.statusCode, JSON.parse(v2.body as string).error.code]).toEqual([404, "NOT_FOUND"]);
+    expect([alb.statusCode, alb.statusDescription, alb.headers]).toEqual([404, "404 Not Found", undefined]);
+    expect(seen).toEqual([]);
+  });
+
+  it("an event no supported source sends is an error that names the package", async () => {
+    const { handler } = receiver();
+    await expect(handler({ Records: [] } as unknown as OctoLambdaEvent, lambdaContext())).rejects.toThrow(
+      /^\[@octo-webhooks\/aws-lambda\] not an API Gateway, Function URL or ALB event/,
+    );
+  });
+});
+
+describe("ack-first", () => {
+  it("ack-first without waitUntil is refused at construction: Lambda freezes after the answer", () => {
+    for (const ackFirst of [true, { concurrency: 2 }] as const) {
+      let error: unknown;
+      try {
+        octoWebhooksHandler({ ackFirst, onBookingUpdate: () => {} });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(OctoWebhooksError);
+      expect((error as OctoWebhooksError).code).toBe("CONFIG_INVALID");
+      expect((error as Error).message).toMatch(
+        /^\[@octo-webhooks\/aws-lambda\] `ackFirst` cannot work on AWS Lambda: the function is frozen once the answer is returned/,
+      );
+    }
+    expect(typeof octoWebhooksHandler({ ackFirst: false })).toBe("function");
+  });
+});
