@@ -11,12 +11,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  lingerBeforeClose,
-  type OctoLambdaEvent,
-  type OctoLambdaResult,
-  octoWebhooksHandler,
-} from "@octo-webhooks/aws-lambda";
+import { type OctoLambdaEvent, type OctoLambdaResult, octoWebhooksHandler } from "@octo-webhooks/aws-lambda";
+import { lingerBeforeClose } from "@octo-webhooks/core/adapter";
 import type { ALBEvent, APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "../app.ts";
 
@@ -287,8 +283,9 @@ export async function serveLambda(
     if (body === null) return;
     if (body === undefined) {
       // the front door's own answer; it stops reading and closes
-      lingerBeforeClose(req);
-      res.writeHead(413, { "content-type": "application/json", connection: "close" });
+      const headers = { "content-type": "application/json", connection: "close" };
+      lingerBeforeClose(req, { headers });
+      res.writeHead(413, headers);
       res.end('{"message":"Request Entity Too Large"}');
       return;
     }

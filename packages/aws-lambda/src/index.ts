@@ -8,6 +8,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { type OctoResponse, type OctoWebhooks, OctoWebhooksError } from "@octo-webhooks/core";
+import { type AdapterOptions, adapterWebhooks, matchesPath } from "@octo-webhooks/core/adapter";
 import type {
   ALBEvent,
   ALBResult,
@@ -17,7 +18,6 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { type AdapterOptions, adapterWebhooks, matchesPath } from "./core-adapter.ts";
 
 export * from "@octo-webhooks/core";
 
