@@ -2,14 +2,14 @@ import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
 import { octoWebhooks } from "@octo-webhooks/express";
 import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import express from "express";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createOctoQueue, createOctoWorker, jobIdOf } from "../src/index.ts";
-import { capturingLogger, redisProxy, redisUrl, waitFor } from "./helpers.ts";
+import { capturingLogger, describeWithRedis, redisProxy, redisUrl, waitFor } from "./helpers.ts";
 import { auth, credentials, queueTests } from "./setup.ts";
 
 const t = queueTests();
 
-describe("createOctoQueue() + createOctoWorker()", () => {
+describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
   it("answers 200 only once the job is in Redis, and the worker runs each delivery exactly once", async () => {
     const queue = t.queue();
     const receiver = await t.receiver(queue);
@@ -290,7 +290,7 @@ describe("createOctoQueue() + createOctoWorker()", () => {
   });
 });
 
-describe("a Redis outage", () => {
+describeWithRedis("a Redis outage", () => {
   it("answers 503 + Retry-After, and the supplier's retry is enqueued once Redis is back", async () => {
     const proxy = await redisProxy();
     t.closeLater(() => proxy.close());
