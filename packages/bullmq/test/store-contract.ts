@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function deliveryStoreContract(
   label: string,
   makeStore: () => DeliveryStore,
-  suite: typeof describe = describe,
+  suite: (name: string, body: () => void) => void = describe,
 ) {
   suite(`DeliveryStore contract: ${label}`, () => {
     // a fresh key per test, so that stores shared between tests never see each other's state
