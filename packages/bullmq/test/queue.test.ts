@@ -1,5 +1,7 @@
+import { createServer } from "node:http";
 import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
 import { octoWebhooks } from "@octo-webhooks/express";
+import { closeServer, listen } from "@octo-webhooks/test-helpers";
 import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import express from "express";
 import { expect, it } from "vitest";
@@ -267,10 +269,9 @@ describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
     const queue = t.queue();
     const app = express();
     app.use(octoWebhooks({ path: "/webhooks/octo", webhooks: queue.receiver({ auth }) }));
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    t.closeLater(() => new Promise((resolve) => server.close(() => resolve())));
-    const { port } = server.address() as { port: number };
+    const server = createServer(app);
+    const port = await listen(server);
+    t.closeLater(() => closeServer(server));
     const body = bookingUpdate({ seed: "express" });
     const answer = await sendWebhook(`http://127.0.0.1:${port}/webhooks/octo`, body, credentials);
     expect(answer.status).toBe(200);
