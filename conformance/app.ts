@@ -1,7 +1,5 @@
 // What an app under test is and how one is served: shared by the conformance suite, the fuzz tests and
 // the child-process servers of the memory tests (so this file imports no test runner).
-import { createServer, type RequestListener } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   type AdapterOptions,
   createOctoWebhooks,
@@ -37,6 +35,15 @@ export interface Target {
   /** The origin of a real server (`http://127.0.0.1:port`); enables the raw-client cases. */
   origin?: string;
   close(): Promise<void>;
+}
+
+/** A running app under test. */
+export interface Started extends Target {
+  /**
+   * What this app does on shutdown for its receiver: resolves once every handler still running after an
+   * ack-first answer has finished (the middleware's `webhooks.drain()`, Fastify's `app.close()`).
+   */
+  drain(): Promise<void>;
 }
 
 /** How one app under test is built. */
@@ -90,23 +97,10 @@ export interface FrameworkUnderTest {
   isContext(value: unknown): boolean;
   /**
    * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
-   * {@link OTHER_PATH} route.
+   * {@link OTHER_PATH} route; with the app's way to {@link Started.drain | drain} its receiver.
    */
-  start(setup: Setup): Promise<Target>;
+  start(setup: Setup): Promise<Started>;
 }
 
 /** Serves a Node request listener on a free port; `close()` also ends open connections. */
-export async function serve(listener: RequestListener): Promise<Target> {
-  const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    fetch: (path, init) => fetch(new URL(path, origin), init),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
+export { serve } from "@octo-webhooks/test-helpers";

@@ -8,6 +8,7 @@ import {
   type Logger,
   type OctoWebhooks,
 } from "@octo-webhooks/core";
+import { basic } from "@octo-webhooks/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FrameworkUnderTest, PATH, type Target } from "./app.ts";
 
@@ -17,7 +18,6 @@ const USERS = [
 ];
 const KEYS = ["sweep-key-9a4f", "sweep-key-rotated-e2c8"];
 const RESOLVED_PASSWORD = "sweep-resolved-pass-77aa";
-const basic = (user: string, pass: string) => `Basic ${btoa(`${user}:${pass}`)}`;
 const VALID = { authorization: basic(USERS[0]!.username, USERS[0]!.password), "x-api-key": KEYS[0]! };
 
 /** Every text an Error carries: message, stack, causes. */

@@ -4,14 +4,15 @@ import {
   type AdapterOptions,
   createOctoWebhooks,
   type HandlerContext,
-  type Logger,
   NonRetryableError,
   type OctoWebhooksError,
 } from "@octo-webhooks/core";
+import { basic, capturingLogger } from "@octo-webhooks/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allAcceptedBodies, corpusAbsentMessage, realWorldCorpus } from "../fixtures/index.ts";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
 import { testCredentials } from "./credentials.ts";
+import { heldBookingHandler } from "./held-handler.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 
 export * from "./app.ts";
@@ -22,7 +23,6 @@ const USERS = [
   { username: "octo-rotated", password: "second-pass-71bc" },
 ];
 const SECRET = "database password is hunter2";
-const basic = (user: string, pass: string) => `Basic ${btoa(`${user}:${pass}`)}`;
 const AUTHORIZATION = basic(USERS[0]!.username, USERS[0]!.password);
 
 const booking = (extra: Record<string, unknown> = {}) => ({
@@ -62,10 +62,8 @@ interface Delivery {
 function recorder(extra: AdapterOptions<unknown> = {}) {
   const deliveries: Delivery[] = [];
   const errors: OctoWebhooksError[] = [];
-  const lines: string[] = [];
-  const keep = (message: string, error?: unknown) =>
-    void lines.push(`${message} ${error instanceof Error ? `${error.message} ${error.stack}` : ""}`);
-  const logger: Logger = { debug: keep, info: keep, warn: keep, error: keep };
+  const logger = capturingLogger();
+  const lines = logger.lines;
   const record = (payload: unknown, context: HandlerContext, id: string | undefined) =>
     void deliveries.push({ event: context.event, id, payload, context });
   const options: AdapterOptions<unknown> = {
@@ -576,6 +574,34 @@ export function testFramework(framework: FrameworkUnderTest): void {
       });
     }
   }
+
+  describe(`${framework.name}: ack-first`, () => {
+    it("answers 200 before the handler finishes; the app's shutdown (drain) waits for it", async () => {
+      const held = heldBookingHandler();
+      const target = await framework.start({
+        options: { path: PATH, ackFirst: true, onBookingUpdate: held.onBookingUpdate },
+        parser: "none",
+        mount: "app",
+      });
+      try {
+        const answer = await target.fetch(PATH, post(json(booking())));
+        expect(answer.status).toBe(200);
+        expect(await answer.json()).toEqual({ ok: true });
+        expect(held.done).toEqual([]);
+        let drained = false;
+        const draining = target.drain().then(() => (drained = true));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(drained).toBe(false);
+        expect(held.done).toEqual([]);
+        held.release();
+        await draining;
+        expect(held.done).toEqual(["b-1"]);
+      } finally {
+        held.release();
+        await target.close();
+      }
+    });
+  });
 
   describe(`${framework.name}: every accepted body, one by one`, () => {
     it("reads the real-world corpus in place, or says clearly that it is absent", () => {

@@ -1,5 +1,7 @@
 // One fuzz run against one app: sends generated requests over its real transport and checks every
 // answer, every handler call, every onError call and every log line.
+
+import { type FrameworkUnderTest, PATH, type Target } from "@octo-webhooks/conformance";
 import {
   type AdapterOptions,
   createOctoWebhooks,
@@ -9,7 +11,6 @@ import {
 } from "@octo-webhooks/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FrameworkUnderTest, PATH, type Target } from "../conformance/index.ts";
 import { seedFixtures } from "../fixtures/index.ts";
 import { type FuzzRequest, fuzzRequest } from "./arbitraries.ts";
 import { FUZZ_RUNS, FUZZ_SEED, PASS, REQUEST_TIMEOUT_MS, USER, VALID_AUTHORIZATION } from "./settings.ts";

@@ -1,8 +1,9 @@
 // What a body parser in front does by itself, before our middleware runs, where the fuzz tests found it
 // does something wrong: documented beside the parser (`ParserTraits`), shown here to be the parser's.
+
+import { countingReceiver, PATH } from "@octo-webhooks/conformance/app";
+import { frameworks } from "@octo-webhooks/conformance/frameworks";
 import { expect, it } from "vitest";
-import { countingReceiver, PATH } from "../conformance/app.ts";
-import { frameworks } from "../conformance/frameworks/index.ts";
 
 const cases = frameworks.flatMap((framework) =>
   Object.entries(framework.parsers)

@@ -4,7 +4,7 @@
 // built-in prototype changed (the servers run in this process) and each delivery that a handler got
 // is exactly what was sent: the same own keys at every depth, `Object.prototype`/`Array.prototype` as
 // prototypes, nothing inherited that `for...in` would show.
-import { frameworks } from "../conformance/frameworks/index.ts";
+import { frameworks } from "@octo-webhooks/conformance/frameworks";
 import { pollutedRequest } from "./arbitraries.ts";
 import { fuzz, targetsOf, webTarget } from "./harness.ts";
 import { POLLUTION_RUNS, VALID_AUTHORIZATION } from "./settings.ts";

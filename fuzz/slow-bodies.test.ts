@@ -3,11 +3,12 @@
 // `maxBodyBytes`) with its connection closed, nothing is thrown at the process, and its resident memory
 // stays within a loose bound. With a body parser in front, the parser reads the body without a time
 // limit (documented in the adapters' READMEs): the test shows it is the parser that waits, not us.
+
+import { countingReceiver, PATH } from "@octo-webhooks/conformance/app";
+import { forkServer } from "@octo-webhooks/conformance/fork-server";
+import { frameworks } from "@octo-webhooks/conformance/frameworks";
+import { sendEndlessBody, sendSlowBody } from "@octo-webhooks/conformance/raw-client";
 import { describe, expect, it } from "vitest";
-import { countingReceiver, PATH } from "../conformance/app.ts";
-import { forkServer } from "../conformance/fork-server.ts";
-import { frameworks } from "../conformance/frameworks/index.ts";
-import { sendEndlessBody, sendSlowBody } from "../conformance/raw-client.ts";
 import { seedFixtures } from "../fixtures/index.ts";
 import { FUZZ_RUNS } from "./settings.ts";
 

@@ -156,6 +156,30 @@ describe("@octo-webhooks/core", () => {
     },
   );
 
+  it("the edge build leaves zod out, says what to do for strict validation, and takes strictValidation", () => {
+    const code = `const { createOctoWebhooks } = await import("@octo-webhooks/core");
+const out = {};
+try { createOctoWebhooks({ validation: "strict" }); out.strict = "no error"; } catch (e) { out.strict = e.message; }
+const { strictValidation } = await import("@octo-webhooks/core/schemas");
+const answer = await createOctoWebhooks({ validation: strictValidation }).handle({ method: "POST", body: '{"booking":{"uuid":"u"}}' });
+out.status = answer.status;
+out.message = JSON.parse(answer.body).error.message;
+console.log(JSON.stringify(out));`;
+    const edge = join(project, "node_modules", "@octo-webhooks", "core", "dist", "index.edge.js");
+    const source = readFileSync(edge, "utf8");
+    expect(source).not.toMatch(/from ["']zod/);
+    expect(source).not.toContain("$ZodType");
+    const out = JSON.parse(
+      execFileSync(process.execPath, ["--conditions=workerd", "--input-type=module", "-e", code], {
+        cwd: project,
+        encoding: "utf8",
+      }),
+    );
+    expect(out.strict).toMatch(/@octo-webhooks\/core\/schemas/);
+    expect(out.status).toBe(400);
+    expect(out.message).toContain("booking.id");
+  });
+
   it("ships its JSON Schema files, loadable with require() and import()", () => {
     const dir = join(project, "node_modules", "@octo-webhooks", "core", "schemas");
     const files = readdirSync(dir).filter((file) => file.endsWith(".json"));

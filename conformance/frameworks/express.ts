@@ -47,15 +47,16 @@ function expressApp(name: string, express: typeof express5): FrameworkUnderTest 
     start: ({ options, parser, mount }) => {
       const app = express();
       for (const parse of parsers[parser]?.use ?? []) app.use(parse);
-      if (mount === "app") app.use(octoWebhooks(options));
-      else app.post(PATH, octoWebhooks(options));
+      const middleware = octoWebhooks(options);
+      if (mount === "app") app.use(middleware);
+      else app.post(PATH, middleware);
       app.get(OTHER_PATH, (_req, res) => void res.send("other"));
       app.post(OTHER_PATH, async (req, res) => {
         let text = typeof req.body === "string" ? req.body : "";
         if (!req.readableEnded) for await (const chunk of req) text += chunk;
         res.send(`other:${text}`);
       });
-      return serve(app);
+      return serve(app).then((target) => ({ ...target, drain: () => middleware.webhooks.drain() }));
     },
   };
 }

@@ -1,7 +1,7 @@
 // Fastify as the suite and the fuzz tests start it: the app's own parser choice, the plugin, the app's route.
 import { octoWebhooks } from "@octo-webhooks/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
-import { type FrameworkUnderTest, OTHER_PATH, PATH, type Target } from "../app.ts";
+import { type FrameworkUnderTest, OTHER_PATH, PATH, type Started } from "../app.ts";
 
 // The app's own parser choices, made before the plugin is registered: none of them may reach it (the
 // plugin reads the stream in its own encapsulated scope), so none answers a delivery by itself.
@@ -16,11 +16,15 @@ const appParsers: Record<string, (app: FastifyInstance) => void> = {
   },
 };
 
-/** Starts a Fastify app (bodyLimit 1 KB for its own routes) with the plugin registered on {@link PATH}. */
+/**
+ * Starts a Fastify app (bodyLimit 1 KB for its own routes) with the plugin registered on {@link PATH}.
+ * `drain()` is `app.close()`, which waits for the ack-first handlers still running (and `close()` after
+ * it does nothing more).
+ */
 export async function startFastify(
   parser: string,
   options: object,
-): Promise<Target & { app: FastifyInstance; origin: string }> {
+): Promise<Started & { app: FastifyInstance; origin: string }> {
   const app = Fastify({ bodyLimit: 1024 });
   appParsers[parser]?.(app);
   app.addContentTypeParser("text/plain", { parseAs: "string" }, (_request, body, done) => done(null, body));
@@ -29,12 +33,9 @@ export async function startFastify(
   app.post(OTHER_PATH, async ({ body }) => `other:${typeof body === "string" ? body : JSON.stringify(body)}`);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  return {
-    app,
-    origin,
-    fetch: (path, init) => fetch(new URL(path, origin), init),
-    close: () => app.close(),
-  };
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= app.close().then(() => {}));
+  return { app, origin, fetch: (path, init) => fetch(new URL(path, origin), init), close, drain: close };
 }
 
 /** Fastify 5 with the parser choices an app makes before registering the plugin. */

@@ -17,11 +17,12 @@ function build({ options, parser, mount }: Setup) {
       await (parser === "c.req.text()" ? c.req.text() : c.req.arrayBuffer());
       await next();
     });
-  if (mount === "app") app.use(octoWebhooks(options));
-  else app.post(PATH, octoWebhooks(options));
+  const middleware = octoWebhooks(options);
+  if (mount === "app") app.use(middleware);
+  else app.post(PATH, middleware);
   app.get(OTHER_PATH, (c) => c.text("other"));
   app.post(OTHER_PATH, async (c) => c.text(`other:${await c.req.text()}`));
-  return app;
+  return { app, drain: () => middleware.webhooks.drain() };
 }
 
 // Hono has no body-parser middleware: apps read the body with c.req.json() (validators do), Hono
@@ -44,8 +45,8 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     mounts: ["app", "route"],
     isContext,
     start: async (setup) => {
-      const app = build(setup);
-      return { fetch: async (path, init) => app.request(path, init), close: async () => {} };
+      const { app, drain } = build(setup);
+      return { fetch: async (path, init) => app.request(path, init), close: async () => {}, drain };
     },
   },
   {
@@ -54,6 +55,9 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     parsers,
     mounts: ["app", "route"],
     isContext,
-    start: (setup) => serve(getRequestListener(build(setup).fetch)),
+    start: async (setup) => {
+      const { app, drain } = build(setup);
+      return { ...(await serve(getRequestListener(app.fetch))), drain };
+    },
   },
 ];

@@ -58,7 +58,8 @@ function koaApp(name: string, App: typeof Koa): FrameworkUnderTest {
       const app = new App();
       app.silent = true; // the parsers' own 400/413 answers are expected here
       for (const parse of parsers[parser]?.use() ?? []) app.use(parse);
-      app.use(octoWebhooks(options));
+      const middleware = octoWebhooks(options);
+      app.use(middleware);
       app.use(async (ctx) => {
         if (ctx.path !== OTHER_PATH) return;
         const request = ctx.request as typeof ctx.request & { body?: unknown };
@@ -66,7 +67,10 @@ function koaApp(name: string, App: typeof Koa): FrameworkUnderTest {
         if (!ctx.req.readableEnded) for await (const chunk of ctx.req) text += chunk;
         ctx.body = ctx.method === "POST" ? `other:${text}` : "other";
       });
-      return serve(app.callback());
+      return serve(app.callback()).then((target) => ({
+        ...target,
+        drain: () => middleware.webhooks.drain(),
+      }));
     },
   };
 }

@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
-import { describe, expect, it } from "vitest";
-import { redisUrl, waitFor } from "./helpers.ts";
+import { expect, it } from "vitest";
+import { describeWithRedis, redisUrl, waitFor } from "./helpers.ts";
 import { credentials, queueTests } from "./setup.ts";
 
 const t = queueTests();
 const root = join(import.meta.dirname, "../../..");
 
-describe("close()", () => {
+describeWithRedis("close()", () => {
   it("leaves no open handle: a process that used queue, receiver, worker and store exits on its own", async () => {
     const child = spawn(
       process.execPath,

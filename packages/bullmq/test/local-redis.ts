@@ -2,7 +2,7 @@
 // redis-server started here on a free loopback port with no persistence. Without either it throws, saying
 // how to get one: the bullmq tests and `pnpm bench:scale` exist to run against a real Redis.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "@octo-webhooks/test-helpers";
 import { Redis } from "ioredis";
 
 export const HOW_TO_GET_REDIS =
@@ -10,17 +10,6 @@ export const HOW_TO_GET_REDIS =
   "and one is started on a free port, or start one yourself and point at it: " +
   "`redis-server --port 6390 --save '' --appendonly no --daemonize yes` then " +
   "`OCTO_REDIS_URL=redis://127.0.0.1:6390`.";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Pings `url` up to `attempts` times, 100 ms apart: `undefined` once it answers, else the last error. */
 async function ping(url: string, attempts: number): Promise<string | undefined> {

@@ -1,15 +1,17 @@
+import { createServer } from "node:http";
 import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
 import { octoWebhooks } from "@octo-webhooks/express";
+import { closeServer, listen } from "@octo-webhooks/test-helpers";
 import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import express from "express";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { createOctoQueue, createOctoWorker, jobIdOf } from "../src/index.ts";
-import { capturingLogger, redisProxy, redisUrl, waitFor } from "./helpers.ts";
+import { capturingLogger, describeWithRedis, redisProxy, redisUrl, waitFor } from "./helpers.ts";
 import { auth, credentials, queueTests } from "./setup.ts";
 
 const t = queueTests();
 
-describe("createOctoQueue() + createOctoWorker()", () => {
+describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
   it("answers 200 only once the job is in Redis, and the worker runs each delivery exactly once", async () => {
     const queue = t.queue();
     const receiver = await t.receiver(queue);
@@ -267,10 +269,9 @@ describe("createOctoQueue() + createOctoWorker()", () => {
     const queue = t.queue();
     const app = express();
     app.use(octoWebhooks({ path: "/webhooks/octo", webhooks: queue.receiver({ auth }) }));
-    const server = app.listen(0, "127.0.0.1");
-    await new Promise((resolve) => server.once("listening", resolve));
-    t.closeLater(() => new Promise((resolve) => server.close(() => resolve())));
-    const { port } = server.address() as { port: number };
+    const server = createServer(app);
+    const port = await listen(server);
+    t.closeLater(() => closeServer(server));
     const body = bookingUpdate({ seed: "express" });
     const answer = await sendWebhook(`http://127.0.0.1:${port}/webhooks/octo`, body, credentials);
     expect(answer.status).toBe(200);
@@ -290,7 +291,7 @@ describe("createOctoQueue() + createOctoWorker()", () => {
   });
 });
 
-describe("a Redis outage", () => {
+describeWithRedis("a Redis outage", () => {
   it("answers 503 + Retry-After, and the supplier's retry is enqueued once Redis is back", async () => {
     const proxy = await redisProxy();
     t.closeLater(() => proxy.close());

@@ -1,7 +1,8 @@
 // What every queue test needs: a namespace in Redis, receivers, queues and workers closed after each test.
 import { createOctoClient } from "@octo-webhooks/client";
+import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
 import { startMockSupplier, startReceiver } from "@octo-webhooks/testing";
-import { afterAll, afterEach } from "vitest";
+import { afterAll } from "vitest";
 import {
   createOctoQueue,
   createOctoWorker,
@@ -19,11 +20,8 @@ export const auth = { basic: credentials };
 
 export function queueTests() {
   const ns = namespace();
-  const closers: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    // receivers first, then workers and queues: the order of a real shutdown
-    for (const close of closers.splice(0).reverse()) await close();
-  });
+  // receivers first, then workers and queues: the order of a real shutdown
+  const closeLater = closeAfterEach();
   afterAll(() => ns.cleanup());
 
   const logger = capturingLogger();
@@ -41,7 +39,7 @@ export function queueTests() {
     /** A queue on a fresh name, closed after the test. */
     queue(options: Partial<OctoQueueOptions> = {}): OctoQueue {
       const queue = createOctoQueue({ ...queueOptions(ns.name()), ...options });
-      closers.push(() => queue.close());
+      closeLater(() => queue.close());
       return queue;
     },
     /** A worker on `queue`'s name, closed after the test. */
@@ -53,19 +51,19 @@ export function queueTests() {
         logger,
         ...options,
       });
-      closers.push(() => worker.close());
+      closeLater(() => worker.close());
       return worker;
     },
     /** A real HTTP server answering with `queue.receiver({ auth })`. */
     async receiver(queue: OctoQueue, options: Parameters<OctoQueue["receiver"]>[0] = { auth }) {
       const receiver = await startReceiver(queue.receiver(options));
-      closers.push(() => receiver.close());
+      closeLater(() => receiver.close());
       return receiver;
     },
     /** A mock supplier with one booking_update webhook pointing at `url` (with our credentials). */
     async supplier(url: string, retrySchedule: number[]) {
       const supplier = await startMockSupplier({ retrySchedule, deliveryTimeoutMs: 5000 });
-      closers.push(() => supplier.close());
+      closeLater(() => supplier.close());
       const client = createOctoClient({ baseUrl: supplier.url, apiKey: supplier.apiKey });
       const target = new URL(url);
       target.username = USER;
@@ -73,8 +71,6 @@ export function queueTests() {
       await client.webhooks.create({ event: "booking_update", url: target.href });
       return supplier;
     },
-    closeLater(close: () => Promise<void>) {
-      closers.push(close);
-    },
+    closeLater,
   };
 }

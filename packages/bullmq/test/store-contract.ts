@@ -6,8 +6,12 @@ import { describe, expect, it } from "vitest";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function deliveryStoreContract(label: string, makeStore: () => DeliveryStore) {
-  describe(`DeliveryStore contract: ${label}`, () => {
+export function deliveryStoreContract(
+  label: string,
+  makeStore: () => DeliveryStore,
+  suite: (name: string, body: () => void) => void = describe,
+) {
+  suite(`DeliveryStore contract: ${label}`, () => {
     // a fresh key per test, so that stores shared between tests never see each other's state
     const key = () => `k-${randomBytes(6).toString("hex")}`;
 

@@ -1,9 +1,9 @@
 import { type BookingUpdateEvent, createMemoryStore, createOctoWebhooks } from "@octo-webhooks/core";
 import { bookingUpdate } from "@octo-webhooks/testing";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, expect, it } from "vitest";
 import { createRedisStore, type RedisStore } from "../src/index.ts";
-import { capturingLogger, namespace, redisProxy, redisUrl } from "./helpers.ts";
+import { capturingLogger, describeWithRedis, namespace, redisProxy, redisUrl } from "./helpers.ts";
 import { deliveryStoreContract } from "./store-contract.ts";
 
 const ns = namespace();
@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 deliveryStoreContract("createMemoryStore()", () => createMemoryStore());
-deliveryStoreContract("createRedisStore()", () => redisStore());
+deliveryStoreContract("createRedisStore()", () => redisStore(), describeWithRedis);
 
-describe("createRedisStore()", () => {
+describeWithRedis("createRedisStore()", () => {
   it("is shared: two instances (two connections) see one state, and only one claims", async () => {
     const [a, b] = [redisStore(), redisStore()];
     const results = await Promise.all(

@@ -1,19 +1,16 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, expect } from "vitest";
+import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
+import { expect } from "vitest";
+
+export { closedPort } from "@octo-webhooks/test-helpers";
 
 /** The built binary, run with plain `node` as a user would after `pnpm build`. */
 export const CLI = join(import.meta.dirname, "..", "dist", "cli.js");
 
-const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
-
-export function onCleanup(close: () => Promise<unknown>): void {
-  cleanup.push(close);
-}
+/** Registers `close` to run after the test (last registered, first run). */
+export const onCleanup = closeAfterEach();
 
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
@@ -91,7 +88,7 @@ export function start(args: string[], env: Record<string, string | undefined> = 
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     return exited;
   };
-  cleanup.push(stop);
+  onCleanup(stop);
   return {
     child,
     get stdout() {
@@ -131,14 +128,4 @@ export function start(args: string[], env: Record<string, string | undefined> = 
 /** What a user must never see: a stack trace. */
 export function expectNoStack(text: string): void {
   expect(text).not.toMatch(/\n\s+at /);
-}
-
-/** A port nothing listens on (opened, then closed). */
-export async function closedPort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -1,20 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeServer, listen } from "@octo-webhooks/test-helpers";
+import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
 import { type MockSupplier, type MockSupplierOptions, startMockSupplier } from "@octo-webhooks/testing";
-import { afterEach } from "vitest";
 import { type ClientLogger, createOctoClient, type OctoClientOptions } from "../src/index.ts";
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+export { closedPort } from "@octo-webhooks/test-helpers";
+
+/** Registers `close` to run after the test. */
+export const onCleanup = closeAfterEach();
 
 export const API_KEY = "sk_test_5f2b9c0e7d";
 
 /** A mock supplier closed after the test. */
 export async function supplier(options: MockSupplierOptions = {}): Promise<MockSupplier> {
   const started = await startMockSupplier({ apiKey: API_KEY, retrySchedule: [5, 5], ...options });
-  cleanup.push(() => started.close());
+  onCleanup(() => started.close());
   return started;
 }
 
@@ -41,31 +41,12 @@ export async function rawServer(handler: (req: IncomingMessage, res: ServerRespo
     req.resume();
     handler(req, res, count);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  cleanup.push(close);
+  const port = await listen(server);
+  onCleanup(() => closeServer(server));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/octo`,
+    url: `http://127.0.0.1:${port}/octo`,
     get count() {
       return count;
     },
   };
-}
-
-/** A port nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Registers `close` to run after the test. */
-export function onCleanup(close: () => Promise<void>): void {
-  cleanup.push(close);
 }

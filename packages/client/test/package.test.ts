@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -17,26 +16,5 @@ describe("the package", () => {
       ),
     );
     expect(offenders).toEqual([]);
-  });
-
-  it("the build imports in Node both as ESM and as CJS", () => {
-    expect(existsSync(join(root, "dist/index.js")), "run the build first (pnpm build)").toBe(true);
-    const probe = "typeof m.createOctoClient, typeof m.webhookUrl, typeof m.OctoApiError";
-    const esm = execFileSync(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `import * as m from ${JSON.stringify(join(root, "dist/index.js"))}; console.log(${probe})`,
-      ],
-      { encoding: "utf8" },
-    );
-    const cjs = execFileSync(
-      process.execPath,
-      ["-e", `const m = require(${JSON.stringify(join(root, "dist/index.cjs"))}); console.log(${probe})`],
-      { encoding: "utf8" },
-    );
-    expect(esm.trim()).toBe("function function function");
-    expect(cjs.trim()).toBe("function function function");
   });
 });

@@ -1,6 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { serve as serveListener } from "@octo-webhooks/test-helpers";
+import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createOctoWebhooks, NonRetryableError, OctoHandlerError, type OctoWebhooks } from "../src/index.ts";
 import { bookingBody, capturingLogger, post } from "./helpers.ts";
 
@@ -12,20 +12,16 @@ function gate() {
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
-});
+const onCleanup = closeAfterEach();
 
 /** A real node:http server that hands every request to `handle()`. */
 async function serve(webhooks: OctoWebhooks): Promise<string> {
-  const server = createServer(async (req, res) => {
+  const server = await serveListener(async (req, res) => {
     const answer = await webhooks.handle({ method: req.method ?? "", headers: req.headers, body: req });
     res.writeHead(answer.status, answer.headers).end(answer.body);
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  onCleanup(server.close);
+  return `${server.origin}/`;
 }
 
 describe("ackFirst", () => {

@@ -1,5 +1,3 @@
-import type { Logger } from "../src/index.ts";
-
 export const json = (body: unknown) => JSON.stringify(body);
 
 export const post = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -8,26 +6,12 @@ export const post = (body: unknown, headers: Record<string, string> = {}) => ({
   body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
 });
 
-export const basic = (user: string, pass: string) =>
-  `Basic ${Buffer.from(`${user}:${pass}`, "utf8").toString("base64")}`;
+export { basic, capturingLogger } from "@octo-webhooks/test-helpers";
 
 export const bookingBody = (booking: Record<string, unknown> = {}) => ({
   webhook: { id: "wh-1", event: "booking_update", url: "https://example.test/hook" },
   booking: { uuid: "b-1", status: "CONFIRMED", ...booking },
 });
-
-/** A logger that keeps every line, to assert that secrets never reach it. */
-export function capturingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const keep =
-    (level: string) =>
-    (message: string, error?: unknown): void => {
-      lines.push(
-        `${level} ${message} ${error instanceof Error ? `${error.message} ${error.stack}` : String(error ?? "")}`,
-      );
-    };
-  return { lines, debug: keep("debug"), info: keep("info"), warn: keep("warn"), error: keep("error") };
-}
 
 /** A stream that yields `chunk` forever and counts how much of it was pulled. */
 export function endlessStream(chunk: Uint8Array) {

@@ -2,7 +2,7 @@
 // retries every non-2xx (as OCTO senders do with retryOnError), duplicate sends, failing handlers and
 // late out-of-order updates. Every booking's effect must be applied exactly once and none lost.
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeServer, listen } from "@octo-webhooks/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOctoWebhooks } from "../src/index.ts";
 
@@ -78,13 +78,9 @@ describe("reliability: 2,000 deliveries at concurrency 50 through a real HTTP se
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
     server.keepAliveTimeout = 10_000;
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/octo`;
+    url = `http://127.0.0.1:${await listen(server)}/webhooks/octo`;
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => closeServer(server));
 
   /** The sender: POSTs until a 2xx, like an OCTO sender with retryOnError; answers what it saw. */
   async function send(body: string): Promise<number[]> {

@@ -1,9 +1,8 @@
+import { PATH, testFramework } from "@octo-webhooks/conformance";
+import { honoFrameworks } from "@octo-webhooks/conformance/frameworks/hono";
 import { createOctoWebhooks, type OctoRequest } from "@octo-webhooks/core";
 import { Hono } from "hono";
 import { expect, it } from "vitest";
-import { honoFrameworks } from "../../../conformance/frameworks/hono.ts";
-import { PATH, testFramework } from "../../../conformance/index.ts";
-import { testPackage } from "../../../conformance/package.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 for (const framework of honoFrameworks) testFramework(framework);
@@ -38,5 +37,3 @@ it("hono: c.executionCtx.waitUntil reaches handle() where there is one (Workers)
   expect(given).toHaveLength(2);
   expect(given[1]).toBeUndefined();
 });
-
-testPackage(new URL("..", import.meta.url).pathname);

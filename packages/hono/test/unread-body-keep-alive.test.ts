@@ -3,9 +3,9 @@
 // a body whose stream exists unread, and closed the connection 500 ms later, under whatever request
 // the client had sent next on it ("other side closed" for a valid delivery).
 import { getRequestListener } from "@hono/node-server";
+import { PATH, serve, type Target } from "@octo-webhooks/conformance";
 import { Hono } from "hono";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { PATH, serve, type Target } from "../../../conformance/index.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 const authorization = `Basic ${btoa("octo:unread-body-pass")}`;

@@ -1,7 +1,4 @@
-import { koaFrameworks } from "../../../conformance/frameworks/koa.ts";
-import { testFramework } from "../../../conformance/index.ts";
-import { testPackage } from "../../../conformance/package.ts";
+import { testFramework } from "@octo-webhooks/conformance";
+import { koaFrameworks } from "@octo-webhooks/conformance/frameworks/koa";
 
 for (const framework of koaFrameworks) testFramework(framework);
-
-testPackage(new URL("..", import.meta.url).pathname);

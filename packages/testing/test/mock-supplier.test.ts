@@ -1,23 +1,21 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { closeServer, listen } from "@octo-webhooks/test-helpers";
+import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
+import { describe, expect, it } from "vitest";
 import { type MockSupplier, type MockSupplierOptions, startMockSupplier } from "../src/index.ts";
 import { closedPort, recordingServer } from "./helpers.ts";
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const onCleanup = closeAfterEach();
 
 async function supplier(options: MockSupplierOptions = {}): Promise<MockSupplier> {
   const started = await startMockSupplier({ apiKey: "k-123", retrySchedule: [5, 5], ...options });
-  cleanup.push(() => started.close());
+  onCleanup(() => started.close());
   return started;
 }
 
 async function recorder(statuses?: number[]) {
   const server = await recordingServer(statuses);
-  cleanup.push(server.close);
+  onCleanup(server.close);
   return server;
 }
 
@@ -269,20 +267,14 @@ describe("deliveries", () => {
     const s = await supplier({ retrySchedule: [5], deliveryTimeoutMs: 100 });
     const port = await closedPort();
     const silent = createServer(() => undefined); // accepts, never answers
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    cleanup.push(
-      () =>
-        new Promise((resolve) => {
-          silent.close(() => resolve());
-          silent.closeAllConnections();
-        }),
-    );
+    const silentPort = await listen(silent);
+    onCleanup(() => closeServer(silent));
     await call(s, "POST", "/webhooks", {
       url: `http://127.0.0.1:${port}/down`,
       event: "availability_update",
     });
     await call(s, "POST", "/webhooks", {
-      url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/slow`,
+      url: `http://127.0.0.1:${silentPort}/slow`,
       event: "availability_update",
     });
     const deliveries = await s.simulate.availabilityChange({ vacancies: 0 });

@@ -1,12 +1,10 @@
 import { createOctoWebhooks } from "@octo-webhooks/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
+import { describe, expect, it } from "vitest";
 import { availabilityUpdate, bookingUpdate, sendWebhook, startReceiver } from "../src/index.ts";
 import { closedPort, recordingServer } from "./helpers.ts";
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const onCleanup = closeAfterEach();
 
 async function receiver(options: Parameters<typeof createOctoWebhooks>[0] = {}) {
   const seen: string[] = [];
@@ -17,7 +15,7 @@ async function receiver(options: Parameters<typeof createOctoWebhooks>[0] = {}) 
     ...options,
   });
   const started = await startReceiver(webhooks);
-  cleanup.push(started.close);
+  onCleanup(started.close);
   return { ...started, seen };
 }
 
@@ -58,7 +56,7 @@ describe("sendWebhook + startReceiver", () => {
 
   it("sends what a supplier sends and nothing surprising", async () => {
     const target = await recordingServer();
-    cleanup.push(target.close);
+    onCleanup(target.close);
     await sendWebhook(`${target.url}/in`, { a: 1 }, { username: "u", password: "p" });
     expect(target.requests[0]).toMatchObject({
       method: "POST",
@@ -94,7 +92,7 @@ describe("sendWebhook + startReceiver", () => {
         throw new Error("broken");
       },
     });
-    cleanup.push(broken.close);
+    onCleanup(broken.close);
     expect((await sendWebhook(broken.url, bookingUpdate())).status).toBe(500);
   });
 
