@@ -96,6 +96,11 @@ export interface FrameworkUnderTest {
   /** Whether a value is what this framework's adapter gives the `auth` resolver (its request or context). */
   isContext(value: unknown): boolean;
   /**
+   * `false` where the runtime freezes after the answer (AWS Lambda), so the adapter refuses `ackFirst`
+   * at construction: the ack-first case then checks that refusal instead.
+   */
+  ackFirst?: boolean;
+  /**
    * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
    * {@link OTHER_PATH} route; with the app's way to {@link Started.drain | drain} its receiver.
    */

@@ -576,6 +576,15 @@ export function testFramework(framework: FrameworkUnderTest): void {
   }
 
   describe(`${framework.name}: ack-first`, () => {
+    if (framework.ackFirst === false) {
+      it("refuses ackFirst when the app is built", async () => {
+        await expect(
+          framework.start({ options: { path: PATH, ackFirst: true }, parser: "none", mount: "app" }),
+        ).rejects.toThrow(/ackFirst/);
+      });
+
+      return;
+    }
     it("answers 200 before the handler finishes; the app's shutdown (drain) waits for it", async () => {
       const held = heldBookingHandler();
       const target = await framework.start({

@@ -335,13 +335,16 @@ function lambdaFramework(name: string, source: Source): FrameworkUnderTest {
       "event" in value &&
       "context" in value &&
       typeof (value as { context: Context }).context.getRemainingTimeInMillis === "function",
+    ackFirst: false,
     start: async ({ options, mount }: Setup) => {
       const handler = octoWebhooksHandler(options);
-      return serveLambda(source, handler, (method, path) => {
+      const target = await serveLambda(source, handler, (method, path) => {
         if (path === OTHER_PATH) return "other";
         if (mount === "app") return "function";
         return method === "POST" && path === PATH ? "function" : "none";
       });
+      // nothing runs after a Lambda's answer (ackFirst is refused), so there is nothing to drain
+      return { ...target, drain: async () => {} };
     },
   };
 }

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { testFramework } from "@octo-webhooks/conformance";
+import { lambdaContext, lambdaFrameworks } from "@octo-webhooks/conformance/frameworks/lambda";
 import type {
   ALBEvent,
   ALBResult,
@@ -8,8 +10,6 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import { lambdaContext, lambdaFrameworks } from "../../../conformance/frameworks/lambda.ts";
-import { testFramework } from "../../../conformance/index.ts";
 import {
   type HandlerContext,
   type OctoLambdaEvent,
