@@ -75,7 +75,7 @@ export function Send({ kinds }: { kinds: Kind[] }) {
             Reset the body
           </button>
         </div>
-        <label for="body">
+        <label for="body" class="block">
           Body of the <code>{event}</code> (JSON, editable)
         </label>
         <textarea
