@@ -206,7 +206,11 @@ export function Deliveries({ deliveries }: { deliveries: DeliveryView[] }) {
           </table>
         )}
       </section>
-      {current ? <Detail key={current.id} d={current} /> : <p class="detail empty">Select a delivery to see it.</p>}
+      {current ? (
+        <Detail key={current.id} d={current} />
+      ) : (
+        <p class="detail empty">Select a delivery to see it.</p>
+      )}
     </div>
   );
 }
