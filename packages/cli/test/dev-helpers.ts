@@ -9,6 +9,8 @@ export interface FlakyReceiver {
   readonly received: Array<{ authorization: string | undefined; body: unknown; status: number }>;
   /** The next `count` deliveries are answered 500. */
   failNext(count: number): void;
+  /** Answers 200 again from now on. */
+  recover(): void;
 }
 
 export async function startFlakyReceiver(username: string, password: string): Promise<FlakyReceiver> {
@@ -46,6 +48,9 @@ export async function startFlakyReceiver(username: string, password: string): Pr
     received,
     failNext(count) {
       failures += count;
+    },
+    recover() {
+      failures = 0;
     },
   };
 }
