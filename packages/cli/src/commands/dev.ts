@@ -1,6 +1,7 @@
 import { createOctoClient, redactUrl, webhookUrl } from "@octo-webhooks/client";
 import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
+import { SEND_KINDS } from "../inspector/kinds.ts";
 import { startInspector } from "../inspector/server.ts";
 import { integer, schedule } from "../options.ts";
 import { CliError, clock, type Io } from "../output.ts";
@@ -17,7 +18,8 @@ interface DevCliOptions {
   retrySchedule: number[];
 }
 
-const EVENTS = ["booking_update", "availability_update"] as const;
+/** The events `--to` subscribes to: those of the Send form's kinds (a new kind adds its event). */
+const EVENTS = [...new Set(SEND_KINDS.map((kind) => kind.event))];
 
 /** `--to` with `--user`/`--pass` (or OCTO_HOOK_PASS) in it, checked. */
 function targetOf(options: DevCliOptions): string | undefined {
@@ -47,7 +49,7 @@ export function devCommand(io: Io): Command {
     )
     .option("--port <port>", "port of the page and the supplier (0: any free port)", integer, 4010)
     .option("--host <host>", "interface to listen on", "127.0.0.1")
-    .option("--to <url>", "register booking_update and availability_update webhooks to this URL at start")
+    .option("--to <url>", `register ${EVENTS.join(" and ")} webhooks to this URL at start`)
     .option("--user <username>", "HTTP Basic credentials sent to --to: username")
     .option("--pass <password>", "... and password (or OCTO_HOOK_PASS)")
     .option("--api-key <key>", "the Bearer key the supplier accepts (default mock-api-key)")

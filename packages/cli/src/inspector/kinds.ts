@@ -1,7 +1,8 @@
 import { availabilityUpdate, bookingLifecycle, bookingUpdate } from "@octo-webhooks/testing";
 
 // What the inspector's Send form offers: one row per kind of event, built on the factories of
-// @octo-webhooks/testing. Adding a kind (an order or a product update) is adding a row.
+// @octo-webhooks/testing. Adding a kind (an order or a product update) is adding a row; `dev --to`
+// subscribes to the events of these rows.
 
 /** One choice of the Send form. */
 export interface SendKind {
