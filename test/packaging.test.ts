@@ -226,6 +226,12 @@ describe("@octo-webhooks/cli", () => {
       encoding: "utf8",
       env: { ...process.env, NO_COLOR: "1" },
     });
-    for (const command of ["trigger", "listen", "webhooks", "mock-supplier"]) expect(help).toContain(command);
+    for (const command of ["trigger", "listen", "webhooks", "mock-supplier", "dev"])
+      expect(help).toContain(command);
+  });
+
+  it("ships the dev inspector's page, built into dist/inspector", () => {
+    const dir = join(project, "node_modules", "@octo-webhooks", "cli", "dist", "inspector");
+    expect(readdirSync(dir).sort()).toEqual(["inspector.css", "inspector.js"]);
   });
 });

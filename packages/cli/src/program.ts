@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { devCommand } from "./commands/dev.ts";
 import { listenCommand } from "./commands/listen.ts";
 import { mockSupplierCommand } from "./commands/mock-supplier.ts";
 import { triggerCommand } from "./commands/trigger.ts";
@@ -32,6 +33,7 @@ export function createProgram(io: Io): Command {
     .addCommand(listenCommand(io))
     .addCommand(webhooksCommand(io))
     .addCommand(mockSupplierCommand(io))
+    .addCommand(devCommand(io))
     .addHelpText(
       "after",
       "\nThe whole loop, no account needed:\n  octo-webhooks mock-supplier            # terminal 1: a supplier on :4010\n  octo-webhooks listen --port 3000       # terminal 2: a receiver that prints events\n  OCTO_BASE_URL=http://127.0.0.1:4010/octo OCTO_API_KEY=mock-api-key \\\n    octo-webhooks webhooks create --event booking_update --url http://127.0.0.1:3000/webhooks/octo\n  curl -X POST -H 'Authorization: Bearer mock-api-key' http://127.0.0.1:4010/octo/_mock/simulate/booking-lifecycle",

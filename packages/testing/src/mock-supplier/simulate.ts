@@ -17,6 +17,8 @@ export interface SimulationState {
   readonly pending: Set<Promise<unknown>>;
   readonly policy: DeliveryPolicy;
   readonly seed: Seed;
+  /** Called when a delivery is created, before its first attempt. */
+  readonly onDelivery?: ((delivery: Delivery) => void) | undefined;
 }
 
 /** The factory options that make a body look like it came from this webhook. */
@@ -73,6 +75,7 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
       const queued = bodiesFor(webhook).map((body) => {
         const delivery = createDelivery(`d${deliveries.length + 1}`, target, body, policy.userAgent);
         deliveries.push(delivery);
+        state.onDelivery?.(delivery);
         return delivery;
       });
       const chain = (async () => {

@@ -5,6 +5,7 @@ import { listen, shutdown } from "../serve.ts";
 import { controlMock } from "./control-routes.ts";
 import { type MockWebhook, manageWebhooks, parseCapabilities, publicWebhook } from "./management.ts";
 import { OctoErrorBody } from "./octo-error-body.ts";
+import { createReplay } from "./replay.ts";
 import { createSimulator } from "./simulate.ts";
 import type { FailureOptions, ManagementRequest, MockSupplier, MockSupplierOptions } from "./types.ts";
 
@@ -62,11 +63,12 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     supportsPatch: options.supportsPatch !== false,
     basePath: BASE_PATH,
   };
-  const simulate = createSimulator({
+  const simulation = {
     store,
     deliveries,
     pending,
     seed,
+    onDelivery: options.onDelivery,
     policy: {
       retrySchedule,
       timeoutMs: options.deliveryTimeoutMs ?? 5000,
@@ -74,7 +76,8 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
       signal: lifetime.signal,
       onAttempt: options.onAttempt,
     },
-  });
+  };
+  const simulate = createSimulator(simulation);
 
   const authorized = (header: string | undefined) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
@@ -177,6 +180,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     deliveries,
     requests,
     simulate,
+    replay: createReplay(simulation),
     failNext(count, failure = {}) {
       if (!Number.isInteger(count) || count < 0)
         throw new TypeError("[@octo-webhooks/testing] `count` must be a non-negative integer");

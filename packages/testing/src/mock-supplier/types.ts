@@ -33,6 +33,8 @@ export interface MockSupplierOptions {
   seed?: Seed;
   /** Called after every delivery attempt (to print it, as the CLI does). */
   onAttempt?: (attempt: DeliveryAttempt, delivery: Delivery) => void;
+  /** Called when a delivery is created (simulated or replayed), before its first attempt. */
+  onDelivery?: (delivery: Delivery) => void;
   /** Called after every management request. */
   onRequest?: (request: ManagementRequest) => void;
 }
@@ -88,6 +90,12 @@ export interface MockSupplier {
     /** Any body, to the webhooks of `event`; a `webhook` echo is added unless the body has one. */
     event(event: string, body: Record<string, unknown>): Promise<Delivery[]>;
   };
+  /**
+   * Sends the body of delivery `deliveryId` again, as a new delivery (with its own attempts and retries),
+   * to the webhook it was sent for, with that webhook's current URL and headers. Resolves when it is
+   * finished; rejects when there is no such delivery or its webhook was deleted.
+   */
+  replay(deliveryId: string): Promise<Delivery>;
   /** The next `count` management calls answer `status` (default 503) before anything else is checked. */
   failNext(count: number, failure?: FailureOptions): void;
   /** Resolves when no delivery is pending (retries included). */

@@ -1,0 +1,65 @@
+// The page's calls to the inspector's JSON API (same origin), and the types it answers with.
+
+export interface Attempt {
+  attempt: number;
+  at: string;
+  status: number | undefined;
+  answer: string | undefined;
+  error: string | undefined;
+  durationMs: number;
+}
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string | undefined;
+  event: string;
+  subject: string | undefined;
+  url: string;
+  state: "pending" | "delivered" | "failed" | "cancelled";
+  status: number | undefined;
+  attempts: Attempt[];
+  latencyMs: number | undefined;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  diff: unknown;
+  nextRetries: string[];
+}
+
+export interface Kind {
+  id: string;
+  label: string;
+  event: string;
+}
+
+export interface State {
+  supplierUrl: string;
+  apiKey: string;
+  retrySchedule: number[];
+  kinds: Kind[];
+}
+
+export interface Subscription {
+  id: string;
+  event: string;
+  url: string;
+  retryOnError: boolean | undefined;
+  headers: Record<string, string>;
+}
+
+/** Calls the API; rejects with its `error` message when it answers an error. */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(path, {
+    method: init.method ?? "GET",
+    headers: init.body === undefined ? {} : { "content-type": "application/json" },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const value = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new Error(value.error ?? `HTTP ${response.status}`);
+  return value;
+}
+
+/** `12:03:04.123` of an ISO time, local. */
+export function timeOf(iso: string): string {
+  const date = new Date(iso);
+  return `${date.toTimeString().slice(0, 8)}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+}

@@ -1,0 +1,39 @@
+import { createDelivery, type Delivery, runDelivery } from "../deliver.ts";
+import type { SimulationState } from "./simulate.ts";
+
+// The mock supplier's replay: a delivery's body sent again to its webhook, as a new delivery (the "resend"
+// button of a supplier's dashboard).
+
+/** `supplier.replay`: creates the new delivery at once (or throws) and resolves when it is finished. */
+export function createReplay(state: SimulationState): (deliveryId: string) => Promise<Delivery> {
+  const { store, deliveries, pending, policy } = state;
+  return (deliveryId) => {
+    const original = deliveries.find((d) => d.id === deliveryId);
+    if (original === undefined) {
+      return Promise.reject(new Error("[@octo-webhooks/testing] no delivery has this id"));
+    }
+    const webhook = original.webhookId === undefined ? undefined : store.get(original.webhookId);
+    if (webhook === undefined) {
+      return Promise.reject(new Error("[@octo-webhooks/testing] the webhook of this delivery was deleted"));
+    }
+    const target = {
+      webhookId: webhook.id,
+      event: original.event,
+      url: webhook.url,
+      headers: webhook.headers,
+      retryOnError: webhook.retryOnError,
+    };
+    const delivery = createDelivery(
+      `d${deliveries.length + 1}`,
+      target,
+      structuredClone(original.body),
+      policy.userAgent,
+    );
+    deliveries.push(delivery);
+    state.onDelivery?.(delivery);
+    const run = runDelivery(delivery, target, policy);
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
+    return run;
+  };
+}
