@@ -83,5 +83,5 @@ describe("reliability with the mock supplier's delivery engine", () => {
     // the failures really happened and were retried
     expect(failed.size).toBe(DELIVERIES / 20);
     expect(deliveries.some((d) => d.attempts.length > 1)).toBe(true);
-  });
+  }, 120_000); // 2,100 real HTTP deliveries: a busy machine needs more than the default 20 s
 });
