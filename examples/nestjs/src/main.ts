@@ -23,8 +23,8 @@ export class Journal {
 
 @Injectable()
 export class OctoEvents {
-  // explicit tokens: this example runs through tsx (esbuild), which emits no decorator metadata
-  constructor(@Inject(Journal) private readonly journal: Journal) {}
+  // an explicit token: this example runs through tsx (esbuild), which emits no decorator metadata
+  @Inject(Journal) private readonly journal!: Journal;
 
   @OnOctoEvent("booking_update")
   booking({ booking, diff }: BookingUpdateEvent) {
@@ -51,7 +51,9 @@ export function appModule(env: NodeJS.ProcessEnv = process.env) {
   if (!username || !password)
     throw new Error("Set OCTO_HOOK_USER and OCTO_HOOK_PASS (the webhook URL's user:pass)");
   @Module({
-    imports: [OctoWebhooksModule.forRoot({ path: "/webhooks/octo", auth: { basic: { username, password } } })],
+    imports: [
+      OctoWebhooksModule.forRoot({ path: "/webhooks/octo", auth: { basic: { username, password } } }),
+    ],
     providers: [Journal, OctoEvents],
   })
   class AppModule {}
