@@ -21,7 +21,7 @@ export type OctoEventName = keyof OctoHandlerEventMap | (string & {});
  *   constructor(private readonly seats: SeatsService) {}
  *
  *   @OnOctoEvent("booking.cancelled")
- *   async release({ booking }: BookingUpdate) {
+ *   async release({ booking }: BookingUpdateEvent) {
  *     await this.seats.release(booking.uuid);
  *   }
  * }
