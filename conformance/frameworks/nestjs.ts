@@ -22,7 +22,9 @@ const settings: Record<string, { bodyParser?: boolean; rawBody?: boolean }> = {
 const parsers: { none: ParserTraits } & Record<string, ParserTraits> = {
   // `bodyParser: false`
   none: { keepsRawBody: true },
-  "default body parser": { keepsRawBody: true, common: true },
+  // not `common` (fuzzed): the receiver runs before Nest's parser, so the fuzz tests would send the
+  // same requests through the same code again
+  "default body parser": { keepsRawBody: true },
   "rawBody: true": { keepsRawBody: true },
 };
 
