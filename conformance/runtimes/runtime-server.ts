@@ -73,7 +73,8 @@ const revivers: Revivers = {
   },
 };
 
-// functions made here and handed to the suite (none today but what a resolver returns through): kept by id
+// a function of this process inside a value sent to the suite (a method of a plain object): it travels as
+// a negative id, which the suite never calls (it has no way back); the suite's own stubs keep their ids
 const local = new Map<number, (...args: unknown[]) => unknown>();
 const register = (_kind: "$fn" | "$receiver", target: unknown) => {
   const known = stubIds.get(target as object);
