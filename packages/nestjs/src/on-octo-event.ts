@@ -41,7 +41,25 @@ export function registerDecoratedHandlers(
   let count = 0;
   for (const wrapper of discovery.getProviders()) {
     const instance: unknown = wrapper.instance;
-    if (typeof instance !== "object" || instance === null || !wrapper.isDependencyTreeStatic()) continue;
+    if (!wrapper.isDependencyTreeStatic()) {
+      // request-scoped (or depending on one): there is no instance to call when a delivery arrives
+      const prototype = (wrapper.metatype as { prototype?: object } | null)?.prototype;
+      const decorated = prototype
+        ? scanner.getAllMethodNames(prototype).find((name) => {
+            const method = (prototype as Record<string, unknown>)[name];
+            return (
+              typeof method === "function" && reflector.get(EVENTS, method as () => unknown) !== undefined
+            );
+          })
+        : undefined;
+      if (decorated !== undefined) {
+        throw new Error(
+          `[@octo-webhooks/nestjs] ${String(wrapper.name)}.${decorated} has @OnOctoEvent, but its provider is request-scoped (or depends on one); make it a singleton (the default scope) and inject what varies per call`,
+        );
+      }
+      continue;
+    }
+    if (typeof instance !== "object" || instance === null) continue;
     const prototype = Object.getPrototypeOf(instance) as object;
     for (const name of scanner.getAllMethodNames(prototype)) {
       const method = (instance as Record<string, unknown>)[name];

@@ -2,7 +2,7 @@
 // options from ConfigService, Nest's logger, exactly-once delivery under each body-parsing setting.
 import "reflect-metadata";
 import type { AddressInfo } from "node:net";
-import { type INestApplication, Inject, Injectable, type LoggerService, Module } from "@nestjs/common";
+import { type INestApplication, Inject, Injectable, type LoggerService, Module, Scope } from "@nestjs/common";
 import { ConfigModule, ConfigService } from "@nestjs/config";
 import { NestFactory } from "@nestjs/core";
 import { ExpressAdapter } from "@nestjs/platform-express";
@@ -152,4 +152,21 @@ it("refuses options without a path, naming the package", async () => {
       abortOnError: false,
     }),
   ).rejects.toThrow(/^\[@octo-webhooks\/nestjs\] give the `path`/);
+});
+
+it("refuses an @OnOctoEvent method on a request-scoped provider, naming it", async () => {
+  class PerRequest {
+    handle() {}
+  }
+  Injectable({ scope: Scope.REQUEST })(PerRequest);
+  OnOctoEvent("booking_update")(
+    PerRequest.prototype,
+    "handle",
+    Object.getOwnPropertyDescriptor(PerRequest.prototype, "handle")!,
+  );
+  class Root {}
+  Module({ imports: [OctoWebhooksModule.forRoot({ path: PATH })], providers: [PerRequest] })(Root);
+  await expect(start(Root, "express")).rejects.toThrow(
+    /^\[@octo-webhooks\/nestjs\] PerRequest\.handle has @OnOctoEvent, but its provider is request-scoped/,
+  );
 });
