@@ -93,6 +93,12 @@ export interface FrameworkUnderTest {
   parsers: { none: ParserTraits } & Record<string, ParserTraits>;
   /** Which mounts the framework has (`"app"` always). */
   mounts: readonly Setup["mount"][];
+  /**
+   * Why this server resets a connection whose body it stopped reading (Bun after a 413 to a body still
+   * arriving): then the streamed and endless over-limit cases accept a reset in place of the 413, and
+   * still require that the body was not read to its end and that no handler ran.
+   */
+  resetsUnreadBody?: string;
   /** Whether a value is what this framework's adapter gives the `auth` resolver (its request or context). */
   isContext(value: unknown): boolean;
   /**

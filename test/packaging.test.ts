@@ -80,7 +80,10 @@ let required: Loaded;
 let imported: Loaded;
 
 /** Peers imported at run time, not only as types. */
-const RUNTIME_PEERS: Record<string, string[]> = { "@octo-webhooks/bullmq": ["bullmq", "ioredis"] };
+const RUNTIME_PEERS: Record<string, string[]> = {
+  "@octo-webhooks/bullmq": ["bullmq", "ioredis"],
+  "@octo-webhooks/nestjs": ["@nestjs/common", "@nestjs/core", "reflect-metadata", "rxjs"],
+};
 
 function runtimePeers(): string[] {
   return Object.entries(RUNTIME_PEERS).flatMap(([name, peers]) => {

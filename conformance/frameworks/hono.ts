@@ -5,7 +5,8 @@ import { octoWebhooks } from "@octo-webhooks/hono";
 import { Hono } from "hono";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, type Setup, serve } from "../app.ts";
 
-function build({ options, parser, mount }: Setup) {
+/** Hono's app under test: the parser, the adapter (mounted as asked), the app's own routes. Bun and Deno serve it too (runtimes/). */
+export function buildHonoApp({ options, parser, mount }: Setup) {
   const app = new Hono();
   if (parser === "c.req.json()")
     app.use(async (c, next) => {
@@ -45,7 +46,7 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     mounts: ["app", "route"],
     isContext,
     start: async (setup) => {
-      const { app, drain } = build(setup);
+      const { app, drain } = buildHonoApp(setup);
       return { fetch: async (path, init) => app.request(path, init), close: async () => {}, drain };
     },
   },
@@ -56,7 +57,7 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     mounts: ["app", "route"],
     isContext,
     start: async (setup) => {
-      const { app, drain } = build(setup);
+      const { app, drain } = buildHonoApp(setup);
       return { ...(await serve(getRequestListener(app.fetch))), drain };
     },
   },
