@@ -105,6 +105,16 @@ function isNodeReadable(value: object): value is NodeReadable {
 }
 
 /**
+ * Whether `body` is a Node request whose body has not all arrived and that nobody read: refusing it
+ * without closing the connection makes Node read (and discard) the rest, however large, until its
+ * request timeout.
+ */
+export function isUnfinishedNodeRequest(body: RequestBody): boolean {
+  if (typeof body !== "object" || body === null || !isNodeReadable(body)) return false;
+  return !body.readableEnded && (body as { complete?: unknown }).complete === false;
+}
+
+/**
  * Reads a Node stream with `data`/`end` listeners: faster than its async iterator for the one-chunk
  * bodies webhooks are (docs/benchmarks.md). Over the limit it stops listening and pauses the stream without
  * destroying it (destroying a request destroys its socket, and the 413 still has to be written).
