@@ -17,6 +17,8 @@ export interface RawAnswer {
 
 export interface RawSend {
   headers: Record<string, string>;
+  /** The request method (default POST). */
+  method?: string;
   /** Give up (and fail) when no answer arrived within this time. */
   answerWithinMs?: number;
   closeWithinMs?: number;
@@ -49,7 +51,7 @@ function rawPost(
       host: url.hostname,
       port: url.port,
       path: url.pathname,
-      method: "POST",
+      method: send.method ?? "POST",
       agent: false,
       headers: send.headers,
     });

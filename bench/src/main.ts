@@ -21,4 +21,6 @@ if (!only || only.includes("memory")) {
   const { benchMemory, printMemory } = await import("./memory.ts");
   const totalMb = quick ? 20 : 100;
   printMemory(await benchMemory(undefined, totalMb), totalMb);
+  const { benchTinyChunks, printTinyChunks } = await import("./memory-chunks.ts");
+  printTinyChunks(await benchTinyChunks());
 }

@@ -79,6 +79,13 @@ process.on("message", (message) => {
     process.send?.(process.cpuUsage());
     return;
   }
+  if (message === "heap") {
+    // what the heap and array buffers hold (after a GC): a request in progress keeps its body there
+    (globalThis as { gc?: () => void }).gc?.();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    process.send?.(heapUsed + arrayBuffers);
+    return;
+  }
   if (message !== "rss") return;
   (globalThis as { gc?: () => void }).gc?.();
   process.send?.(process.memoryUsage().rss);

@@ -12,6 +12,7 @@ import {
 import { Queue } from "bullmq";
 import { redisStoreOn } from "./create-redis-store.ts";
 import { bullmqError, configError, positiveInteger } from "./errors.ts";
+import { createHeaderForwarding } from "./forward-headers.ts";
 import {
   DEFAULT_QUEUE_NAME,
   type DeadLetter,
@@ -58,7 +59,10 @@ export interface OctoQueueOptions {
   dedupe?: boolean | { ttlMs?: number; leaseMs?: number };
   /**
    * Request headers to carry to the worker (`context.headers` there), e.g. `["x-supplier-id"]`.
-   * Credentials (`authorization`, `cookie`...) are refused: they would be stored in Redis.
+   * Credentials (`authorization`, `cookie`...) are refused: they would be stored in Redis. So are the
+   * headers a receiver's `auth.header` checks: `receiver()` refuses them when its `auth` is fixed, and
+   * a per-request resolver's header names are never forwarded. (`enqueue` used in a receiver of your
+   * own cannot know them: leave your auth headers out of this list.)
    */
   forwardHeaders?: readonly string[];
   /** Where connection errors are reported (default: `console`); also the receivers' default logger. */
@@ -113,7 +117,6 @@ const RECEIVER_OPTIONS = new Set([
   "onError",
   "onDuplicate",
 ]);
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -164,14 +167,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
           leaseMs: 2 * timeoutMs + 1000,
           ...(typeof options.dedupe === "object" ? options.dedupe : {}),
         };
-  const forwardHeaders = (options.forwardHeaders ?? []).map((header) => {
-    if (typeof header !== "string" || header === "") configError("`forwardHeaders` must list header names");
-    const lower = header.toLowerCase();
-    if (SECRET_HEADERS.has(lower)) {
-      configError(`\`forwardHeaders\` cannot carry ${lower}: credentials must not be stored in Redis`);
-    }
-    return lower;
-  });
+  const forwarding = createHeaderForwarding(options.forwardHeaders);
   const logger = options.logger ?? defaultLogger;
   const prefix = options.prefix ?? "bull";
 
@@ -195,14 +191,8 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const enqueue = async (payload: AnyOctoEvent, context: HandlerContext): Promise<void> => {
     const key = context.deliveryKey;
     const data: OctoJobData = { body: context.rawBody ?? JSON.stringify(payload), key };
-    if (forwardHeaders.length > 0) {
-      const headers: Record<string, string> = {};
-      for (const header of forwardHeaders) {
-        const value = context.headers.get(header);
-        if (value !== null) headers[header] = value;
-      }
-      data.headers = headers;
-    }
+    const headers = forwarding.pick(context.headers);
+    if (headers !== undefined) data.headers = headers;
     try {
       await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key) }), timeoutMs);
     } catch (error) {
@@ -231,9 +221,11 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
             "`dedupe` to createOctoQueue(), and the answer waits for Redis (no `ackFirst`)",
         );
       }
+      const auth = forwarding.guardAuth<TContext>(receiverOptions.auth);
       return createOctoWebhooks<TContext>({
         logger,
         ...receiverOptions,
+        ...(auth === undefined ? {} : { auth }),
         ...(dedupe === undefined || store === undefined ? {} : { dedupe, store }),
         onAny: enqueue,
       });

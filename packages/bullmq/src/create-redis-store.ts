@@ -12,23 +12,40 @@ import {
 } from "./open-redis.ts";
 
 // Each script touches one key, so it runs atomically and also on Redis Cluster.
+// A claim in progress is `processing:<token>` (`processing` alone: a caller without a token, or a
+// claim stored by a version before tokens); a completed one is `done`.
 const CLAIM = `
 local state = redis.call('GET', KEYS[1])
-if state then return state end
-redis.call('SET', KEYS[1], 'processing', 'PX', ARGV[1])
+if state == 'done' then return 'done' end
+if state then return 'processing' end
+redis.call('SET', KEYS[1], 'processing:' .. ARGV[2], 'PX', ARGV[1])
 return 'claimed'`;
 
-// only a claim still in progress is forgotten: a late release never undoes a completion
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == 'processing' then return redis.call('DEL', KEYS[1]) end
+// whether KEYS[1] is a claim in progress of a token other than ARGV[n] (tokenless callers own every claim)
+const OWNED_BY_ANOTHER = `
+local function ownedByAnother(state, token)
+  if not state or state == 'done' or state == 'processing' or state == 'processing:' or token == '' then return false end
+  return state ~= 'processing:' .. token
+end`;
+
+// a run that outlived its lease cannot complete the claim of the run after it
+const COMPLETE = `${OWNED_BY_ANOTHER}
+if ownedByAnother(redis.call('GET', KEYS[1]), ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], 'done', 'PX', ARGV[1])
+return 1`;
+
+// only this token's claim in progress is forgotten: a late release never undoes a completion, nor
+// frees the claim of the run after it
+const RELEASE = `${OWNED_BY_ANOTHER}
+local state = redis.call('GET', KEYS[1])
+if state and state ~= 'done' and not ownedByAnother(state, ARGV[1]) then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// the TTL starts when an instant is stored: an older or equal one does not renew it
 const RECORD_NEWEST = `
 local previous = redis.call('GET', KEYS[1])
 local known = previous and tonumber(previous)
-if known and known >= tonumber(ARGV[1]) then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-else
+if not (known and known >= tonumber(ARGV[1])) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
 return previous`;
@@ -52,9 +69,9 @@ export interface RedisStoreOptions {
 
 /** A {@link DeliveryStore} in Redis that also closes its connection. */
 export interface RedisStore extends DeliveryStore {
-  claim(key: string, leaseMs: number): Promise<ClaimResult>;
-  complete(key: string, ttlMs: number): Promise<void>;
-  release(key: string): Promise<void>;
+  claim(key: string, leaseMs: number, token?: string): Promise<ClaimResult>;
+  complete(key: string, ttlMs: number, token?: string): Promise<void>;
+  release(key: string, token?: string): Promise<void>;
   recordNewest(key: string, instant: number, ttlMs: number): Promise<number | undefined>;
   /** Closes its Redis connection (when it opened one). */
   close(): Promise<void>;
@@ -70,21 +87,22 @@ export function redisStoreOn(client: Redis, prefix: string, ready: () => Promise
     return (client as unknown as Record<string, Script>)[command]!.bind(client);
   };
   const claimScript = define("Claim", CLAIM);
+  const completeScript = define("Complete", COMPLETE);
   const releaseScript = define("Release", RELEASE);
   const recordNewestScript = define("RecordNewest", RECORD_NEWEST);
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
   return {
-    async claim(key, leaseMs) {
+    async claim(key, leaseMs, token = "") {
       await ready();
-      return (await claimScript(`${prefix}:claim:${key}`, ms(leaseMs))) as ClaimResult;
+      return (await claimScript(`${prefix}:claim:${key}`, ms(leaseMs), token)) as ClaimResult;
     },
-    async complete(key, ttlMs) {
+    async complete(key, ttlMs, token = "") {
       await ready();
-      await client.set(`${prefix}:claim:${key}`, "done", "PX", Number(ms(ttlMs)));
+      await completeScript(`${prefix}:claim:${key}`, ms(ttlMs), token);
     },
-    async release(key) {
+    async release(key, token = "") {
       await ready();
-      await releaseScript(`${prefix}:claim:${key}`);
+      await releaseScript(`${prefix}:claim:${key}`, token);
     },
     async recordNewest(key, instant, ttlMs) {
       await ready();

@@ -265,6 +265,24 @@ describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
     );
   });
 
+  it("bullmq: forwardHeaders in the queue never stores the header credentials auth.header checks", async () => {
+    const queue = t.queue({ forwardHeaders: ["X-Api-Key", "x-supplier-id"] });
+    expect(() => queue.receiver({ auth: { header: { name: "x-api-key", value: "key-1" } } })).toThrow(
+      /^\[@octo-webhooks\/bullmq\] `forwardHeaders` cannot carry x-api-key: `auth.header` checks it/,
+    );
+    const receiver = await t.receiver(queue, {
+      auth: () => ({ header: [{ name: "X-API-KEY", value: "resolved-key-7f3e" }] }),
+    });
+    const body = bookingUpdate({ seed: "auth-headers" });
+    const answer = await sendWebhook(receiver.url, body, {
+      headers: { "x-api-key": "resolved-key-7f3e", "x-supplier-id": "ventrata-7" },
+    });
+    expect(answer.status).toBe(200);
+    const job = await queue.queue.getJob(jobIdOf(deliveryKey(body)));
+    expect(job?.data.headers).toEqual({ "x-supplier-id": "ventrata-7" });
+    expect(JSON.stringify(job?.data)).not.toContain("resolved-key-7f3e");
+  });
+
   it("plugs into a framework adapter as its `webhooks` (Express)", async () => {
     const queue = t.queue();
     const app = express();

@@ -75,6 +75,33 @@ export function deliveryStoreContract(
       expect(await store.recordNewest(b2, 5, 10_000)).toBeUndefined();
     });
 
+    it("claims without an owner: complete and release act only for the token that holds the claim", async () => {
+      const store = makeStore();
+      const k = key();
+      expect(await store.claim(k, 150, "run-1")).toBe("claimed");
+      await sleep(250); // run-1 outlived its lease: the retry claims the delivery
+      expect(await store.claim(k, 10_000, "run-2")).toBe("claimed");
+      await store.release(k, "run-1"); // run-1 failed late
+      expect(await store.claim(k, 10_000, "run-3")).toBe("processing");
+      await store.complete(k, 10_000, "run-1"); // or succeeded late
+      expect(await store.claim(k, 10_000, "run-3")).toBe("processing");
+      await store.release(k, "run-2");
+      expect(await store.claim(k, 10_000, "run-3")).toBe("claimed");
+      await store.complete(k, 10_000, "run-3");
+      await store.release(k, "run-3"); // a completion stays
+      expect(await store.claim(k, 10_000, "run-4")).toBe("done");
+    });
+
+    it("one far-future timestamp blinds the stale guard: an older instant does not renew the TTL", async () => {
+      const store = makeStore();
+      const b = key();
+      await store.recordNewest(b, 10, 400);
+      await sleep(250);
+      expect(await store.recordNewest(b, 5, 400)).toBe(10); // stale: kept, its TTL not renewed
+      await sleep(250);
+      expect(await store.recordNewest(b, 5, 400)).toBeUndefined();
+    });
+
     it("recordNewest forgets after ttlMs", async () => {
       const store = makeStore();
       const b = key();

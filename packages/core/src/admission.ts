@@ -1,5 +1,6 @@
 // Whether a parsed delivery's handlers run: its claim (`dedupe`) and its freshness (`staleGuard`),
 // both kept in the user's DeliveryStore, and the end of the claim once the handlers are done.
+import { deliveryKey } from "./delivery-key.ts";
 import { OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
 import { LISTS } from "./handler-registry.ts";
 import { type ParsedDelivery, toPayload } from "./parse-delivery.ts";
@@ -26,6 +27,15 @@ export interface DeliveryAdmission {
 const MAX_INSTANT = 8.64e15; // the largest a Date can hold
 const toIso = (instant: number) => new Date(instant).toISOString();
 
+/** The longest identifier kept as it is in a store key; longer ones are hashed (a 1 MB uuid cost 1 MB per key). */
+export const MAX_KEY_ID_LENGTH = 200;
+/** `prefix` and `id` as a store key of at most `MAX_KEY_ID_LENGTH` + 24 characters. */
+export const storeKey = (prefix: string, id: string) =>
+  id.length <= MAX_KEY_ID_LENGTH ? `${prefix}:${id}` : `${prefix}-hash:${deliveryKey(id)}`;
+
+/** A token unique to one claim, so that only its run can end it. */
+const claimToken = (): string => globalThis.crypto.randomUUID();
+
 /**
  * The admission of `settings` (`undefined` when neither `dedupe` nor `staleGuard` is on, so that
  * every delivery runs). `runHooks` runs the `onDuplicate` and `onStale` hooks.
@@ -46,11 +56,17 @@ export function createAdmission(
     });
   };
 
-  const endClaim = async ({ context }: ParsedDelivery, end: ClaimEnd) => {
+  // the token of each admitted delivery's claim, until its end
+  const tokens = new WeakMap<ParsedDelivery, string>();
+
+  const endClaim = async (delivery: ParsedDelivery, end: ClaimEnd) => {
     if (dedupe === undefined) return;
+    const token = tokens.get(delivery);
+    tokens.delete(delivery);
+    const key = claimKey(delivery);
     try {
-      if (end === "complete") await dedupe.store.complete(context.deliveryKey, dedupe.ttlMs);
-      else await dedupe.store.release(context.deliveryKey);
+      if (end === "complete") await dedupe.store.complete(key, dedupe.ttlMs, token);
+      else await dedupe.store.release(key, token);
     } catch (error) {
       logger.error?.(
         `${PACKAGE_PREFIX} the delivery store failed to ${end} a claim; ` +
@@ -62,16 +78,25 @@ export function createAdmission(
     }
   };
 
+  const claimKey = ({ context }: ParsedDelivery) =>
+    context.deliveryKey.length <= MAX_KEY_ID_LENGTH
+      ? context.deliveryKey
+      : storeKey("key", context.deliveryKey);
+
   /** Claims the key; `"duplicate"` when it was claimed before (after `onDuplicate`). */
   const claim = async (delivery: ParsedDelivery, settings: NonNullable<typeof dedupe>) => {
     const { context, event } = delivery;
     let state: Awaited<ReturnType<typeof settings.store.claim>>;
+    const token = claimToken();
     try {
-      state = await settings.store.claim(context.deliveryKey, settings.leaseMs);
+      state = await settings.store.claim(claimKey(delivery), settings.leaseMs, token);
     } catch (error) {
       throw storeFailed("claim", error);
     }
-    if (state === "claimed") return "run";
+    if (state === "claimed") {
+      tokens.set(delivery, token);
+      return "run";
+    }
     if (state === "processing") {
       logger.warn?.(
         `${PACKAGE_PREFIX} a duplicate ${event} arrived while the original was still being processed ` +
@@ -103,13 +128,24 @@ export function createAdmission(
       }
       return "run";
     }
+    // an instant past the allowed skew is not trusted for ordering: recorded, it would make every
+    // later real update (a CANCELLED included) stale
+    const latest = Date.now() + settings.maxFutureSkewMs;
+    if (instant > latest) {
+      logger.warn?.(
+        `${PACKAGE_PREFIX} booking_update with utcUpdatedAt ${toIso(instant)}, more than staleGuard.maxFutureSkewMs ahead of this clock: ` +
+          "dispatched, not used for ordering",
+      );
+      return "run";
+    }
     let newest: number | undefined;
     try {
-      // a store may answer with a string (Redis); anything that is not an instant means "none known"
+      // a store may answer with a string (Redis); anything that is not an instant means "none known",
+      // and so does an instant in the future that an older version stored
       const answer = Number(
-        await settings.store.recordNewest(`booking:${booking.uuid}`, instant, settings.ttlMs),
+        await settings.store.recordNewest(storeKey("booking", booking.uuid), instant, settings.ttlMs),
       );
-      newest = answer > 0 && answer < MAX_INSTANT ? answer : undefined;
+      newest = answer > 0 && answer <= Math.min(latest, MAX_INSTANT) ? answer : undefined;
     } catch (error) {
       await endClaim(delivery, "release");
       throw storeFailed("recordNewest", error);

@@ -9,6 +9,12 @@ export interface MemoryStoreOptions {
   now?: () => number;
 }
 
+const DONE = Symbol("done");
+
+/** Whether `state` is a claim in progress of a token other than `token` (tokenless callers own every claim). */
+const ownedByAnother = (state: string | typeof DONE | undefined, token: string | undefined) =>
+  typeof state === "string" && state !== "" && token !== undefined && token !== "" && state !== token;
+
 interface Entry<T> {
   value: T;
   expiresAt: number;
@@ -51,7 +57,8 @@ class LruTtlMap<T> {
 
 /**
  * The default {@link DeliveryStore}: in memory, for one process. Bounded (LRU, `maxEntries` per kind)
- * and with TTLs, checked on use: it starts no timer, so it never keeps a process alive. Forgetting a
+ * and with TTLs, checked on use: it starts no timer, so it never keeps a process alive. Claims keep
+ * their token: a late `complete`/`release` of an expired claim leaves the next run's claim alone. Forgetting a
  * key early can only let a duplicate through, never lose a delivery. Several instances behind a load
  * balancer each have their own: give them a shared store instead.
  *
@@ -71,24 +78,28 @@ export function createMemoryStore(
     );
   }
   const now = options.now ?? Date.now;
-  const claims = new LruTtlMap<"processing" | "done">(maxEntries, now);
+  // a claim in progress is its token ("" from a caller without tokens); a completed one is `DONE`
+  const claims = new LruTtlMap<string | typeof DONE>(maxEntries, now);
   const newest = new LruTtlMap<number>(maxEntries, now);
   return {
-    claim(key, leaseMs): ClaimResult {
+    claim(key, leaseMs, token = ""): ClaimResult {
       const state = claims.get(key);
-      if (state !== undefined) return state;
-      claims.set(key, "processing", leaseMs);
+      if (state !== undefined) return state === DONE ? "done" : "processing";
+      claims.set(key, token, leaseMs);
       return "claimed";
     },
-    complete(key, ttlMs) {
-      claims.set(key, "done", ttlMs);
+    complete(key, ttlMs, token) {
+      if (ownedByAnother(claims.get(key), token)) return;
+      claims.set(key, DONE, ttlMs);
     },
-    release(key) {
-      claims.delete(key);
+    release(key, token) {
+      const state = claims.get(key);
+      if (state !== undefined && state !== DONE && !ownedByAnother(state, token)) claims.delete(key);
     },
     recordNewest(key, instant, ttlMs) {
       const previous = newest.get(key);
-      newest.set(key, previous === undefined || instant > previous ? instant : previous, ttlMs);
+      // only a newer instant is stored, and only then does its TTL start again
+      if (previous === undefined || instant > previous) newest.set(key, instant, ttlMs);
       return previous;
     },
     /** How many keys it holds now (claims and bookings). */

@@ -6,7 +6,7 @@ import { type AnyHandler, createHandlerRegistry, LISTS } from "./handler-registr
 import { toHeaderGetter } from "./headers.ts";
 import { BOOKING_LIFECYCLE_EVENTS } from "./lifecycle.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
-import { readBody, readBodyNow } from "./read-body.ts";
+import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
   LifecycleHandlerMethods,
   OctoRequest,
@@ -106,6 +106,7 @@ export function createReceiver<TContext = unknown>(
 
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
     const header = toHeaderGetter(request.headers);
+    let reading = false;
     try {
       const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
       if (method !== "POST") {
@@ -124,6 +125,7 @@ export function createReceiver<TContext = unknown>(
           `the body is larger than ${maxBodyBytes} bytes; raise \`maxBodyBytes\` if your supplier sends larger payloads`,
         );
       }
+      reading = true;
       const input =
         readBodyNow(request.body, maxBodyBytes) ??
         (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
@@ -137,7 +139,11 @@ export function createReceiver<TContext = unknown>(
       } else if (!(error instanceof OctoHandlerError)) {
         logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);
       }
-      return errorAnswer(error, challenge);
+      const answer = errorAnswer(error, challenge);
+      // refused before its body was read (405, 401, 415, a Content-Length over the limit): close the
+      // connection (adapters linger: lingerBeforeClose) rather than let Node read the rest
+      if (!reading && isUnfinishedNodeRequest(request.body)) answer.headers.connection = "close";
+      return answer;
     }
   };
 

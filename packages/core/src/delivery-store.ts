@@ -10,6 +10,11 @@ export type ClaimResult = "claimed" | "processing" | "done";
  * method must be atomic on its own (`SET NX PX`, a Lua script...). The default is
  * `createMemoryStore()`: one process, bounded, no timers.
  *
+ * Each claim carries a `token`, unique to it: a store keeps it with the claim and completes or releases
+ * a key only while it holds that token (or nothing), so that a run which outlived its lease cannot end
+ * the claim of the run after it. A store written before tokens (it ignores the third argument) keeps
+ * working, without that protection. Keys are at most 200 characters: core hashes longer identifiers.
+ *
  * @example
  * ```ts
  * // the shape of a Redis implementation (node-redis 4); recordNewest is a small Lua script
@@ -28,15 +33,23 @@ export interface DeliveryStore {
   /**
    * Claims `key` unless it is already claimed or done. A claim lasts `leaseMs` at most (so a crashed
    * process cannot block the sender's retries forever), until {@link complete} or {@link release}.
+   * `token` (core always gives one) identifies this claim.
    */
-  claim(key: string, leaseMs: number): ClaimResult | Promise<ClaimResult>;
-  /** Marks a claimed `key` as processed; later claims within `ttlMs` get `"done"`. */
-  complete(key: string, ttlMs: number): void | Promise<void>;
-  /** Forgets a claim (its handlers failed), so that the sender's retry is processed. */
-  release(key: string): void | Promise<void>;
+  claim(key: string, leaseMs: number, token?: string): ClaimResult | Promise<ClaimResult>;
   /**
-   * Keeps the largest `instant` seen for `key` (for `ttlMs`) and returns the largest one seen before
-   * this call, or `undefined` when none is known.
+   * Marks a claimed `key` as processed; later claims within `ttlMs` get `"done"`. Does nothing while
+   * `key` is claimed with another `token` (a newer run, after this one's lease ended).
+   */
+  complete(key: string, ttlMs: number, token?: string): void | Promise<void>;
+  /**
+   * Forgets the claim of `token` (its handlers failed), so that the sender's retry is processed; a
+   * completion or another token's claim stays.
+   */
+  release(key: string, token?: string): void | Promise<void>;
+  /**
+   * Keeps the largest `instant` seen for `key` and returns the largest one seen before this call, or
+   * `undefined` when none is known. The TTL (`ttlMs`) starts when an instant is stored, and is not
+   * renewed by an older or equal one (otherwise a steady flow of stale updates keeps a bad instant).
    */
   recordNewest(key: string, instant: number, ttlMs: number): number | undefined | Promise<number | undefined>;
 }

@@ -21,7 +21,8 @@ export interface NodeRequestLike {
 
 /**
  * For Node adapters, before writing every answer (it does nothing unless needed). When an answer with
- * `connection: close` (413, 408) goes to a request whose body did not end, Node closes the socket as soon as the answer is written, and the bytes the client
+ * `connection: close` (413, 408, and a 401/405/415 refusing a body that was not read) goes to a request
+ * whose body did not end, Node closes the socket as soon as the answer is written, and the bytes the client
  * is still sending then make the kernel reset the connection, which can destroy the answer before the
  * client reads it (nodejs/node#12339; an honest 10 MB body got a reset instead of its 413 about half
  * the time). This closes in stages instead (RFC 9112, section 9.6): the answer and a FIN first, then

@@ -34,6 +34,14 @@ export function parseInstant(value: unknown): number | undefined {
     offsetMinutes = (sign === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   const ms = Number(fraction.slice(0, 3).padEnd(3, "0"));
-  const utc = Date.UTC(Number(y), month - 1, day, hour, minute, Math.min(second, 59), ms);
+  const year = Number(y);
+  let utc = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), ms);
+  if (year < 100) {
+    // Date.UTC reads years 0-99 as 1900-1999
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, Math.min(second, 59), ms);
+    utc = date.getTime();
+  }
   return utc - offsetMinutes * 60_000;
 }

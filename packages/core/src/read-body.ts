@@ -45,6 +45,47 @@ function utf8Length(text: string): number {
 
 const encoder = new TextEncoder();
 
+/**
+ * The bytes of a body as they arrive, in one buffer that doubles as needed (never past `limit`), so a
+ * body costs O(its size) however it is cut: a 1 MB body in 1-byte chunks kept as a million Buffers cost
+ * ~200 MB of heap. A body in one chunk is kept as it came, without a copy.
+ */
+class BodyBytes {
+  /** The first chunk as it came, until a second one arrives. */
+  #first: Uint8Array | undefined;
+  /** Our own copy, from the second chunk on. */
+  #buffer: Uint8Array | undefined;
+  #length = 0;
+  constructor(private readonly limit: number) {}
+  /** Adds a chunk; `false` (and nothing kept) once the body would pass the limit. */
+  push(chunk: Uint8Array | string): boolean {
+    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    const length = this.#length + bytes.byteLength;
+    if (length > this.limit) return false;
+    if (this.#buffer === undefined && this.#first === undefined) {
+      this.#first = bytes;
+    } else {
+      if (this.#buffer === undefined || length > this.#buffer.byteLength) {
+        const size = Math.min(this.limit, Math.max(length, 2 * (this.#buffer?.byteLength ?? length), 4096));
+        const grown = new Uint8Array(size);
+        grown.set(
+          this.#buffer === undefined ? (this.#first as Uint8Array) : this.#buffer.subarray(0, this.#length),
+        );
+        this.#buffer = grown;
+        this.#first = undefined;
+      }
+      this.#buffer.set(bytes, this.#length);
+    }
+    this.#length = length;
+    return true;
+  }
+  /** The text of the bytes so far; throws `INVALID_ENCODING` when they are not UTF-8. */
+  text(): string {
+    if (this.#buffer !== undefined) return decode(this.#buffer.subarray(0, this.#length));
+    return this.#first === undefined ? "" : decode(this.#first);
+  }
+}
+
 /** What core uses of a Node `Readable` (an `IncomingMessage`), duck-typed: core imports nothing from Node. */
 interface NodeReadable {
   on(event: string, listener: (...args: never[]) => void): unknown;
@@ -64,14 +105,23 @@ function isNodeReadable(value: object): value is NodeReadable {
 }
 
 /**
+ * Whether `body` is a Node request whose body has not all arrived and that nobody read: refusing it
+ * without closing the connection makes Node read (and discard) the rest, however large, until its
+ * request timeout.
+ */
+export function isUnfinishedNodeRequest(body: RequestBody): boolean {
+  if (typeof body !== "object" || body === null || !isNodeReadable(body)) return false;
+  return !body.readableEnded && (body as { complete?: unknown }).complete === false;
+}
+
+/**
  * Reads a Node stream with `data`/`end` listeners: faster than its async iterator for the one-chunk
  * bodies webhooks are (docs/benchmarks.md). Over the limit it stops listening and pauses the stream without
  * destroying it (destroying a request destroys its socket, and the 413 still has to be written).
  */
 function readNodeStream(stream: NodeReadable, limit: number, timeoutMs: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let received = 0;
+    const bytes = new BodyBytes(limit);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = () => {
       clearTimeout(timer);
@@ -86,15 +136,12 @@ function readNodeStream(stream: NodeReadable, limit: number, timeoutMs: number):
       reject(error);
     };
     const onData = (chunk: Uint8Array | string) => {
-      const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
-      received += bytes.byteLength;
-      if (received > limit) return fail(tooLarge(limit));
-      chunks.push(bytes);
+      if (!bytes.push(chunk)) fail(tooLarge(limit));
     };
     const onEnd = () => {
       stop();
       try {
-        resolve({ text: decode(chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, received)) });
+        resolve({ text: bytes.text() });
       } catch (error) {
         reject(error);
       }
@@ -115,36 +162,33 @@ function readNodeStream(stream: NodeReadable, limit: number, timeoutMs: number):
   });
 }
 
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
 function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array | string> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
 }
 
 /**
  * One timer for the whole body (not one per chunk): `race(read)` fails with 408 once `timeoutMs` has
- * passed since the reading began, after calling `onTimeout` (which cancels a Web stream).
+ * passed since the reading began, after calling `onTimeout` (which cancels a Web stream). Only the
+ * pending read is ever attached to the timer: a `Promise.race` with one shared promise would keep a
+ * reaction per chunk alive until the end (~450 bytes per chunk: 235 MB for 512 KB in 1-byte chunks).
  */
 function bodyDeadline(timeoutMs: number, onTimeout: () => void) {
   if (!Number.isFinite(timeoutMs)) return { race: <T>(read: Promise<T>) => read, clear: () => {} };
-  let expire: (error: Error) => void = () => {};
-  const expired = new Promise<never>((_, reject) => {
-    expire = reject;
-  });
-  expired.catch(() => {}); // handled by whichever read races it; none may be pending when it fires
+  let expired: Error | undefined;
+  let rejectPending: ((error: Error) => void) | undefined;
   const timer = setTimeout(() => {
-    expire(new OctoRequestError("BODY_TIMEOUT", "the body did not arrive in time"));
+    expired = new OctoRequestError("BODY_TIMEOUT", "the body did not arrive in time");
+    rejectPending?.(expired);
     onTimeout();
   }, timeoutMs);
-  return { race: <T>(read: Promise<T>) => Promise.race([read, expired]), clear: () => clearTimeout(timer) };
+  const race = <T>(read: Promise<T>): Promise<T> => {
+    if (expired !== undefined) return Promise.reject(expired);
+    return new Promise<T>((resolve, reject) => {
+      rejectPending = reject;
+      read.then(resolve, reject);
+    });
+  };
+  return { race, clear: () => clearTimeout(timer) };
 }
 
 /**
@@ -177,27 +221,9 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
   const now = readBodyNow(body, limit);
   if (now !== undefined) return now;
 
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let received = 0;
-  let text = "";
-  const append = (chunk: Uint8Array | string): boolean => {
-    const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
-    received += bytes.byteLength;
-    if (received > limit) return false;
-    try {
-      text += decoder.decode(bytes, { stream: true });
-    } catch {
-      throw notUtf8();
-    }
-    return true;
-  };
-  const finish = (): ReadBody => {
-    try {
-      return { text: text + decoder.decode() };
-    } catch {
-      throw notUtf8();
-    }
-  };
+  const bytes = new BodyBytes(limit);
+  const append = (chunk: Uint8Array | string): boolean => bytes.push(chunk);
+  const finish = (): ReadBody => ({ text: bytes.text() });
 
   if (typeof (body as ReadableStream).getReader === "function") {
     const reader = (body as ReadableStream<Uint8Array>).getReader();

@@ -70,8 +70,17 @@ export interface DedupeOptions {
 
 /** Stale-update guard settings. */
 export interface StaleGuardOptions {
-  /** How long the newest `utcUpdatedAt` of each booking is remembered, in ms (default 7 days). */
+  /**
+   * How long the newest `utcUpdatedAt` of each booking is remembered, in ms (default 7 days), from
+   * the time it was stored (stale deliveries do not renew it).
+   */
   ttlMs?: number;
+  /**
+   * How far ahead of this server's clock a `utcUpdatedAt` may be and still order updates, in ms
+   * (default 5 min). A later one is dispatched but not recorded, so that one far-future timestamp
+   * (`9999-12-31`) cannot make every later update of its booking stale.
+   */
+  maxFutureSkewMs?: number;
 }
 
 /** Ack-first settings (Node and other long-lived processes; `waitUntil` takes over where given). */

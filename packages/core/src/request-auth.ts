@@ -24,6 +24,24 @@ export function authChallenge<TContext>({
     : `Basic realm="${realm}", charset="UTF-8"`;
 }
 
+/** Configurations a resolver returned that are kept ready (tenants, or a rotation's steps). */
+const MAX_RESOLVED = 32;
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+
+/** The values of a configuration as one string (a `verify` function by its identity). */
+function fingerprint(config: AuthConfig): string {
+  return JSON.stringify(config, (_key, value: unknown) => {
+    if (typeof value !== "function") return value;
+    let id = functionIds.get(value);
+    if (id === undefined) {
+      id = ++nextFunctionId;
+      functionIds.set(value, id);
+    }
+    return `\u0000function ${id}`;
+  });
+}
+
 /** The request check of `settings.auth`, or `undefined` without auth. */
 export function createRequestAuth<TContext>({
   auth,
@@ -32,7 +50,8 @@ export function createRequestAuth<TContext>({
   if (auth === undefined) return undefined;
   const resolver = typeof auth === "function" ? auth : undefined;
   const fixed = typeof auth === "object" ? createAuthenticator(auth) : undefined;
-  const resolved = new WeakMap<AuthConfig, Authenticator>();
+  // by the configuration's values, not its identity: a resolver may mutate and return one object
+  const resolved = new Map<string, Authenticator>();
 
   const resolve = async (context: TContext | undefined, request: AuthRequest): Promise<Authenticator> => {
     if (fixed !== undefined) return fixed;
@@ -42,10 +61,12 @@ export function createRequestAuth<TContext>({
       if (config === null || config === undefined) {
         throw new OctoWebhooksError("CONFIG_INVALID", "auth: the resolver returned no configuration");
       }
-      let authenticator = resolved.get(config);
+      const key = fingerprint(config);
+      let authenticator = resolved.get(key);
       if (authenticator === undefined) {
         authenticator = createAuthenticator(config);
-        resolved.set(config, authenticator);
+        if (resolved.size >= MAX_RESOLVED) resolved.delete(resolved.keys().next().value as string);
+        resolved.set(key, authenticator);
       }
       return authenticator;
     } catch (error) {

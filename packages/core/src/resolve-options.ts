@@ -20,6 +20,8 @@ export interface DedupeSettings {
 export interface StaleGuardSettings {
   store: DeliveryStore;
   ttlMs: number;
+  /** How far ahead of this clock a `utcUpdatedAt` may be and still order updates. */
+  maxFutureSkewMs: number;
 }
 
 /** Ack-first, when on: the in-process queue's bounds. */
@@ -128,6 +130,10 @@ export function resolveOptions<TContext>(
   const leaseMs = positive(dedupe?.leaseMs, "dedupe.leaseMs", 5 * 60 * 1000);
   const staleGuard = optionObject(options.staleGuard, "staleGuard");
   const staleTtlMs = positive(staleGuard?.ttlMs, "staleGuard.ttlMs", 7 * DAY_MS);
+  const maxFutureSkewMs = staleGuard?.maxFutureSkewMs ?? 5 * 60 * 1000;
+  if (typeof maxFutureSkewMs !== "number" || !(maxFutureSkewMs >= 0)) {
+    configError("`staleGuard.maxFutureSkewMs` must be a number of milliseconds, 0 or more");
+  }
   const ackFirst = optionObject(options.ackFirst, "ackFirst");
   const concurrency = positive(ackFirst?.concurrency, "ackFirst.concurrency", 8, true);
   const maxQueued = positive(ackFirst?.maxQueued, "ackFirst.maxQueued", 1000, true);
@@ -144,7 +150,7 @@ export function resolveOptions<TContext>(
     logger,
     auth: options.auth,
     dedupe: dedupe && { store, ttlMs: dedupeTtlMs, leaseMs },
-    staleGuard: staleGuard && { store, ttlMs: staleTtlMs },
+    staleGuard: staleGuard && { store, ttlMs: staleTtlMs, maxFutureSkewMs },
     ackFirst: ackFirst && { concurrency, maxQueued },
   };
 }

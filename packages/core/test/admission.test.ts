@@ -39,7 +39,7 @@ function admissionWith(
     {
       logger: capturingLogger(),
       dedupe: which.dedupe ? { store, ttlMs: 1000, leaseMs: 50 } : undefined,
-      staleGuard: which.staleGuard ? { store, ttlMs: 2000 } : undefined,
+      staleGuard: which.staleGuard ? { store, ttlMs: 2000, maxFutureSkewMs: 300_000 } : undefined,
     },
     async (name) => void hooks.push(name),
   );
