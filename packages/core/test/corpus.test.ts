@@ -11,6 +11,8 @@ import {
   BookingUpdateSchema,
   createOctoWebhooks,
   type HandlerContext,
+  OrderUpdateSchema,
+  ProductUpdateSchema,
   strictSchemas,
 } from "../src/index.ts";
 import { post } from "./helpers.ts";
@@ -32,6 +34,8 @@ describe("every body real senders send is accepted", () => {
       const webhooks = createOctoWebhooks({
         onBookingUpdate: ({ booking }, context) => void seen.push({ id: booking.uuid, context }),
         onAvailabilityUpdate: ({ availability }, context) => void seen.push({ id: availability.id, context }),
+        onOrderUpdate: ({ order }, context) => void seen.push({ id: order.id, context }),
+        onProductUpdate: ({ product }, context) => void seen.push({ id: product.id, context }),
         onUnknownEvent: (_payload, context) => void seen.push({ id: undefined, context }),
       });
       const response = await webhooks.handle(post(fixture.body));
@@ -42,9 +46,14 @@ describe("every body real senders send is accepted", () => {
       expect(seen[0]?.context.rawBody).toBe(JSON.stringify(fixture.body));
     });
 
-    if (fixture.event === "booking_update" || fixture.event === "availability_update") {
+    const schema = {
+      booking_update: BookingUpdateSchema,
+      availability_update: AvailabilityUpdateSchema,
+      order_update: OrderUpdateSchema,
+      product_update: ProductUpdateSchema,
+    }[fixture.event];
+    if (schema !== undefined) {
       it(`${fixture.name}: the lenient schemas (the public types) describe it`, () => {
-        const schema = fixture.event === "booking_update" ? BookingUpdateSchema : AvailabilityUpdateSchema;
         const result = schema.safeParse(fixture.body);
         expect(result.success, JSON.stringify(result.error?.issues.slice(0, 3))).toBe(true);
       });

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { buildCartSchemas } from "./build-cart-schemas.ts";
 import {
   AVAILABILITY_STATUSES,
   BOOKING_STATUSES,
@@ -195,7 +196,9 @@ export function buildSchemas<M extends Mode>(k: Kit<M>) {
     supplier: k.optional(Supplier),
   });
 
+  const shared = { Booking, Contact, Pricing, Ticket, Webhook, Diff, Supplier };
   return {
+    ...buildCartSchemas(k, shared),
     Tax,
     Pricing,
     UnitPricing,
