@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { buildBookingSchemas } from "./build-schemas.ts";
 import {
   AVAILABILITY_TYPES,
   DELIVERY_FORMATS,
@@ -11,23 +12,15 @@ import {
 } from "./enums.ts";
 import type { Kit, Mode } from "./kit.ts";
 
-/** The parts of the booking schemas an order and a product are made of. */
-interface Parts {
-  Booking: z.ZodMiniType;
-  Contact: z.ZodMiniType;
-  Pricing: z.ZodMiniType;
-  Ticket: z.ZodMiniType;
-  Webhook: z.ZodMiniType;
-  Diff: z.ZodMiniType;
-  Supplier: z.ZodMiniType;
-}
-
 /**
  * The `order_update` and `product_update` payloads, written once like the booking ones. Field lists:
  * the cart model of `@octocloud/types` 1.5 (`Order`, `OrderStatus`) and Ventrata's OpenAPI (`Order`,
  * `SettlementMethod`, `Product`, `Option`, `Unit`; see docs/octo.md).
  */
-export function buildCartSchemas<M extends Mode, P extends Parts>(k: Kit<M>, parts: P) {
+export function buildCartSchemas<M extends Mode>(
+  k: Kit<M>,
+  parts: ReturnType<typeof buildBookingSchemas<M>>,
+) {
   const str = z.string;
   const int = () => z.number().check(z.int());
   const { Booking, Contact, Pricing, Ticket, Webhook, Diff, Supplier } = parts;

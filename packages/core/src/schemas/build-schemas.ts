@@ -18,6 +18,12 @@ import type { Kit, Mode } from "./kit.ts";
  * Ventrata's `octo-types` OpenAPI); `k` decides how strict each kind of field is (see `kit.ts`).
  */
 export function buildSchemas<M extends Mode>(k: Kit<M>) {
+  const bookings = buildBookingSchemas(k);
+  return { ...bookings, ...buildCartSchemas(k, bookings) };
+}
+
+/** The booking and availability payloads. */
+export function buildBookingSchemas<M extends Mode>(k: Kit<M>) {
   const str = z.string;
   const int = () => z.number().check(z.int());
 
@@ -196,9 +202,7 @@ export function buildSchemas<M extends Mode>(k: Kit<M>) {
     supplier: k.optional(Supplier),
   });
 
-  const shared = { Booking, Contact, Pricing, Ticket, Webhook, Diff, Supplier };
   return {
-    ...buildCartSchemas(k, shared),
     Tax,
     Pricing,
     UnitPricing,
