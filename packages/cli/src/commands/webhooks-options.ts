@@ -56,7 +56,10 @@ export function withConnection(command: Command): Command {
 /** The webhook fields `create` and `update` take. */
 export function withWebhookFields(command: Command, required: boolean): Command {
   const url = new Option("--url <url>", "where deliveries go");
-  const event = new Option("--event <event>", "booking_update, availability_update...");
+  const event = new Option(
+    "--event <event>",
+    "booking_update, availability_update, order_update, product_update...",
+  );
   if (required) {
     url.makeOptionMandatory();
     event.makeOptionMandatory();
