@@ -83,6 +83,23 @@ describe("strict mode validates the official shape", () => {
     expect(error.issues.map((i: { path: string }) => i.path)).toContain(path);
   });
 
+  it("checks order_update and product_update against their official shape too", async () => {
+    const order = byName.get("order-update")?.body as { order: { bookings: Array<Record<string, unknown>> } };
+    const refused = await strict.handle(post(order));
+    // the fixture's quirks: a non-ISO booking timestamp, pricing without currencyPrecision
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error.issues.map((i: { path: string }) => i.path)).toContain(
+      "order.bookings[1].utcUpdatedAt",
+    );
+    const product = await strict.handle(post(byName.get("product-update")?.body));
+    expect(JSON.parse(product.body).error.issues.map((i: { path: string }) => i.path)).toContain(
+      "product.options[0].units[2].type",
+    );
+    // a name of Object.prototype is not a schema: lenient checks, then onUnknownEvent
+    const odd = await strict.handle(post({ webhook: { event: "constructor" } }));
+    expect(odd.status).toBe(200);
+  });
+
   it("rejects most of the real corpus, as OCTO.md reports", () => {
     const corpus = realWorldCorpus();
     if (corpus === undefined) return expect(process.env.OCTO_REQUIRE_CORPUS).not.toBe("1");
