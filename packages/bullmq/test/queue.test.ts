@@ -1,4 +1,4 @@
-import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
+import { type BookingUpdateEvent, deliveryKey, NonRetryableError } from "@octo-webhooks/core";
 import { octoWebhooks } from "@octo-webhooks/express";
 import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import express from "express";
@@ -235,7 +235,8 @@ describe("createOctoQueue() + createOctoWorker()", () => {
       concurrency: 1,
       staleGuard: true,
       onBookingUpdate: ({ booking }) => void seen.push(booking.status ?? ""),
-      onStale: ({ booking }) => void stale.push(booking.status ?? ""),
+      // onStale may see an order or a product too; this queue only carries bookings
+      onStale: (payload) => void stale.push((payload as BookingUpdateEvent).booking.status ?? ""),
     });
     await waitFor(async () => (await queue.queue.getJobCounts("completed")).completed === 2, "both jobs");
     expect(seen).toEqual(["CANCELLED"]);
