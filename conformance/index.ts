@@ -9,7 +9,7 @@ import {
 } from "@octo-webhooks/core";
 import { basic, capturingLogger } from "@octo-webhooks/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allAcceptedBodies, corpusAbsentMessage, realWorldCorpus } from "../fixtures/index.ts";
+import { allAcceptedBodies, corpusAbsentMessage, quirkFixtures, realWorldCorpus } from "../fixtures/index.ts";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
 import { testCredentials } from "./credentials.ts";
 import { heldBookingHandler } from "./held-handler.ts";
@@ -61,6 +61,8 @@ interface Delivery {
 /** Options whose handlers record what they saw, and a logger that keeps every line. */
 function recorder(extra: AdapterOptions<unknown> = {}) {
   const deliveries: Delivery[] = [];
+  /** The booking lifecycle events an order's bookings fired: `[event, booking uuid, order id]`. */
+  const fromOrders: Array<[string | undefined, string, string | undefined]> = [];
   const errors: OctoWebhooksError[] = [];
   const logger = capturingLogger();
   const lines = logger.lines;
@@ -76,6 +78,12 @@ function recorder(extra: AdapterOptions<unknown> = {}) {
     },
     onAvailabilityUpdate: (payload, context) =>
       record({ ...payload.availability, productId: payload.productId }, context, payload.availability.id),
+    onOrderUpdate: ({ order }, context) => record(order, context, order.id),
+    onProductUpdate: ({ product }, context) => record(product, context, product.id),
+    onBookingConfirmed: ({ booking }, { lifecycle, order }) =>
+      void (order && fromOrders.push([lifecycle, booking.uuid, order.id])),
+    onBookingCancelled: ({ booking }, { lifecycle, order }) =>
+      void (order && fromOrders.push([lifecycle, booking.uuid, order.id])),
     onUnknownEvent: (payload, context) => record(payload, context, undefined),
     onError: (error) => void errors.push(error),
     ...extra,
@@ -83,10 +91,12 @@ function recorder(extra: AdapterOptions<unknown> = {}) {
   return {
     options,
     deliveries,
+    fromOrders,
     errors,
     lines,
     reset() {
       deliveries.length = 0;
+      fromOrders.length = 0;
       errors.length = 0;
       lines.length = 0;
     },
@@ -158,10 +168,35 @@ export function testFramework(framework: FrameworkUnderTest): void {
       expect(rec.deliveries[0]?.payload).toMatchObject({ productId: "p-1" });
     });
 
-    it("200 and onUnknownEvent for an event this version does not model", async () => {
-      const response = await send(json({ webhook: { event: "order_update" }, order: { id: "o-1" } }));
+    it("200 for a Ventrata-style order_update: onOrderUpdate typed, its bookings' booking.confirmed and booking.cancelled once each", async () => {
+      const fixture = quirkFixtures().find((f) => f.name === "order-update");
+      const body = fixture?.body as { order: { id: string; bookings: Array<{ uuid: string }> } };
+      const text = json(body);
+      const response = await send(text);
       expect(response.status).toBe(200);
-      expect(rec.deliveries.map((d) => d.event)).toEqual(["order_update"]);
+      expect(rec.deliveries.map((d) => [d.event, d.id, d.context.lifecycle])).toEqual([
+        ["order_update", body.order.id, "order.confirmed"],
+      ]);
+      expect(rec.deliveries[0]?.payload).toEqual(body.order);
+      expect(rec.deliveries[0]?.context.rawBody).toBe(text);
+      expect(rec.fromOrders).toEqual([
+        ["booking.confirmed", body.order.bookings[0]?.uuid, body.order.id],
+        ["booking.cancelled", body.order.bookings[1]?.uuid, body.order.id],
+      ]);
+    });
+
+    it("200 for a product_update: onProductUpdate typed", async () => {
+      const fixture = quirkFixtures().find((f) => f.name === "product-update");
+      const body = fixture?.body as { product: { id: string } };
+      expect((await send(json(body))).status).toBe(200);
+      expect(rec.deliveries.map((d) => [d.event, d.id])).toEqual([["product_update", body.product.id]]);
+      expect(rec.deliveries[0]?.payload).toEqual(body.product);
+    });
+
+    it("200 and onUnknownEvent for an event this version does not model", async () => {
+      const response = await send(json({ webhook: { event: "transfer_update" }, transfer: { id: "t-1" } }));
+      expect(response.status).toBe(200);
+      expect(rec.deliveries.map((d) => d.event)).toEqual(["transfer_update"]);
     });
 
     it.each([
@@ -326,7 +361,7 @@ export function testFramework(framework: FrameworkUnderTest): void {
       rec.reset();
       const response = await target().fetch(
         PATH,
-        post(json({ webhook: { event: "order_update" }, order: {} })),
+        post(json({ webhook: { event: "transfer_update" }, transfer: {} })),
       );
       expect(response.status).toBe(422);
       expect((await errorOf(response)).code).toBe("UNKNOWN_EVENT");

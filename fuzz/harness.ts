@@ -126,6 +126,8 @@ export function createProbe() {
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
     onBookingUpdate: () => void calls.push("booking_update"),
     onAvailabilityUpdate: () => void calls.push("availability_update"),
+    onOrderUpdate: () => void calls.push("order_update"),
+    onProductUpdate: () => void calls.push("product_update"),
     onUnknownEvent: () => void calls.push("unknown"),
     onAny: (payload, context) => {
       calls.push("any");
@@ -287,7 +289,9 @@ export function checkAnswer(
     if (
       any !== "any" ||
       more.length > 0 ||
-      !["booking_update", "availability_update", "unknown"].includes(event ?? "") ||
+      !["booking_update", "availability_update", "order_update", "product_update", "unknown"].includes(
+        event ?? "",
+      ) ||
       last === undefined ||
       (event !== "unknown" && event !== last.context.event)
     ) {

@@ -69,6 +69,7 @@ const good = webhookUrl(receiverUrl, { username: USER, password: PASSWORD });
 const wrong = webhookUrl(receiverUrl, { username: USER, password: "not-the-password" });
 await client.webhooks.create({ event: "booking_update", url: good });
 await client.webhooks.create({ event: "availability_update", url: good });
+await client.webhooks.create({ event: "order_update", url: good }); // created with octo/cart
 const refusedHook = await client.webhooks.create({ event: "availability_update", url: wrong });
 for (const webhook of await client.webhooks.list()) {
   const note = webhook.id === refusedHook.id ? c.yellow("  (wrong password, on purpose)") : "";
@@ -82,10 +83,19 @@ step("3. Seats sell: an availability change, to both availability webhooks");
 await supplier.simulate.availabilityChange({ vacancies: 3 });
 await supplier.idle();
 
-step("4. Summary, from the supplier's delivery records");
+step("4. A cart order (octo/cart): confirmed with two bookings, then one of them cancelled inside it");
+await supplier.simulate.orderLifecycle();
+await supplier.idle();
+
+step("5. Summary, from the supplier's delivery records");
 const describe = (delivery: Delivery) => {
-  const body = delivery.body as { booking?: { status?: string }; availability?: { status?: string } };
+  const body = delivery.body as {
+    booking?: { status?: string };
+    availability?: { status?: string };
+    order?: { status?: string; bookings?: { status?: string }[] };
+  };
   const diff = (delivery.body.diff ?? []) as { path: string }[];
+  if (body.order) return `${body.order.status} (${body.order.bookings?.map((b) => b.status).join(", ")})`;
   if (body.booking) {
     const amended = diff.length > 0 && !diff.some((d) => d.path === "/status");
     return `${body.booking.status}${amended ? " (amended)" : ""}`;
@@ -97,7 +107,7 @@ for (const delivery of supplier.deliveries) {
   const state = delivery.state === "delivered" ? c.green(delivery.state) : c.red(delivery.state);
   const note = delivery.webhookId === refusedHook.id ? c.dim("  wrong password") : "";
   print(
-    `  ${delivery.id}  ${delivery.event.padEnd(20)} ${describe(delivery).padEnd(20)} ${state.padEnd(9 + state.length - delivery.state.length)}  ${attempts}${note}`,
+    `  ${delivery.id}  ${delivery.event.padEnd(20)} ${describe(delivery).padEnd(33)} ${state.padEnd(9 + state.length - delivery.state.length)}  ${attempts}${note}`,
   );
 }
 
@@ -107,8 +117,8 @@ const delivered = deliveries.filter((d) => d.state === "delivered").length;
 const statuses = (d: Delivery | undefined) => d?.attempts.map((a) => a.status).join(",");
 // the story above must have happened: one retried after the handler failed, one refused and given up
 const expected =
-  deliveries.length === 6 &&
-  delivered === 5 &&
+  deliveries.length === 8 &&
+  delivered === 7 &&
   statuses(deliveries[1]) === "500,200" &&
   deliveries
     .filter((d) => d.webhookId === refusedHook.id)

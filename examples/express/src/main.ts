@@ -26,6 +26,15 @@ export function createApp(
           `booking ${booking.uuid} ${was ? `${was} -> ` : ""}${booking.status} [${units}]${changed && ` changed: ${changed}`}`,
         );
       },
+      onOrderUpdate: ({ order, diff }) => {
+        const was = diff?.find((change) => change.path === "/status")?.was;
+        const bookings = order.bookings?.map((booking) => booking.status).join(" ") ?? "none";
+        log.info(`order ${order.id} ${was ? `${was} -> ` : ""}${order.status} [bookings: ${bookings}]`);
+      },
+      // fired by a booking_update, and by each booking an order_update cancels (then with the order)
+      onBookingCancelled: ({ booking }, { order }) => {
+        if (order) log.info(`booking ${booking.uuid} cancelled inside order ${order.id}`);
+      },
       onAvailabilityUpdate: ({ availability, productId }) => {
         const left = availability.vacancies ?? "unlimited";
         log.info(

@@ -48,7 +48,7 @@ export interface OctoWorkerOptions
   /** Core's handling of events this version does not model (default `"accept"`). */
   unknownEvents?: "accept" | "reject";
   /**
-   * Skip out-of-order `booking_update`s, checked when a job runs (queues and retries reorder
+   * Skip out-of-order `booking_update`s (and `order_update`s, `product_update`s), checked when a job runs (queues and retries reorder
    * deliveries), in Redis so that every worker sees the same newest update (default off).
    */
   staleGuard?: boolean | StaleGuardOptions;

@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import { deliveryKey, NonRetryableError } from "@octo-webhooks/core";
+import { type BookingUpdateEvent, deliveryKey, NonRetryableError } from "@octo-webhooks/core";
 import { octoWebhooks } from "@octo-webhooks/express";
 import { closeServer, listen } from "@octo-webhooks/test-helpers";
 import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
@@ -58,24 +58,27 @@ describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
     );
   });
 
-  it("carries availability updates and events this version does not model to the same handlers as core", async () => {
+  it("carries availability updates, orders and events this version does not model to the same handlers as core", async () => {
     const queue = t.queue();
     const receiver = await t.receiver(queue);
     const availability = availabilityUpdate({ seed: "avail", vacancies: 0, idsIn: "availability" });
     const order = { webhook: { event: "order_update" }, order: { id: "o-1" } };
-    for (const body of [availability, order]) {
+    const transfer = { webhook: { event: "transfer_update" }, transfer: { id: "t-1" } };
+    for (const body of [availability, order, transfer]) {
       expect((await sendWebhook(receiver.url, body, credentials)).status).toBe(200);
     }
     expect((await queue.queue.getJob(jobIdOf(deliveryKey(order))))?.name).toBe("order_update");
     const seen: string[] = [];
     t.worker(queue, {
       onAvailabilityUpdate: ({ productId }, { event }) => void seen.push(`${event} ${productId}`),
+      onOrderUpdate: ({ order }, { event }) => void seen.push(`${event} ${order.id}`),
       onUnknownEvent: (_body, { event }) => void seen.push(event),
     });
-    await waitFor(() => seen.length === 2, "both events");
+    await waitFor(() => seen.length === 3, "the three events");
     expect(seen.sort()).toEqual([
       `availability_update ${availability.availability.productId}`,
-      "order_update",
+      "order_update o-1",
+      "transfer_update",
     ]);
   });
 
@@ -237,7 +240,8 @@ describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
       concurrency: 1,
       staleGuard: true,
       onBookingUpdate: ({ booking }) => void seen.push(booking.status ?? ""),
-      onStale: ({ booking }) => void stale.push(booking.status ?? ""),
+      // onStale may see an order or a product too; this queue only carries bookings
+      onStale: (payload) => void stale.push((payload as BookingUpdateEvent).booking.status ?? ""),
     });
     await waitFor(async () => (await queue.queue.getJobCounts("completed")).completed === 2, "both jobs");
     expect(seen).toEqual(["CANCELLED"]);

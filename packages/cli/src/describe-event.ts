@@ -40,5 +40,20 @@ export function describeEvent(event: string, body: Json, c: Colors): string {
         : `${str(slot.vacancies)}/${str(slot.capacity)} left`;
     return `availability ${str(slot.id)} ${c.bold(str(slot.status))}${c.dim(` (${seats}${productId ? `, product ${str(productId)}` : ""})`)}`;
   }
+  if (event === "order_update" && typeof body.order === "object" && body.order !== null) {
+    const order = body.order as Json;
+    const change = Array.isArray(body.diff)
+      ? (body.diff as Json[]).find((d) => d.path === "/status")
+      : undefined;
+    const status = change ? `${str(change.was)} → ${c.bold(str(order.status))}` : c.bold(str(order.status));
+    const bookings = Array.isArray(order.bookings) ? (order.bookings as Json[]) : [];
+    const statuses = bookings.map((b) => str(b?.status)).join(", ");
+    return `order ${str(order.id)} ${status}${c.dim(` (${bookings.length} booking${bookings.length === 1 ? "" : "s"}${statuses ? `: ${statuses}` : ""})`)}`;
+  }
+  if (event === "product_update" && typeof body.product === "object" && body.product !== null) {
+    const product = body.product as Json;
+    const options = Array.isArray(product.options) ? product.options.length : 0;
+    return `product ${str(product.id)} ${c.bold(str(product.internalName))}${c.dim(` (${options} option${options === 1 ? "" : "s"})`)}`;
+  }
   return `${safeText(event)} ${c.dim("(an event this version does not model; accepted)")}`;
 }

@@ -26,7 +26,7 @@ function configure(command: Command, io: Io): void {
 export function createProgram(io: Io): Command {
   const program = new Command("octo-webhooks")
     .description(
-      "Send, receive and manage OCTO webhooks (booking_update, availability_update) on one machine.",
+      "Send, receive and manage OCTO webhooks (booking_update, availability_update, order_update, product_update) on one machine.",
     )
     .version(version, "-v, --version")
     .addCommand(triggerCommand(io))

@@ -43,7 +43,7 @@ describe("octo-webhooks", () => {
   it("a usage mistake exits 2 with a one-line reason and a hint, no stack", async () => {
     for (const args of [
       ["nope"],
-      ["trigger", "order_update", "--to", "http://x"],
+      ["trigger", "transfer_update", "--to", "http://x"],
       ["trigger", "booking_update"],
       ["listen", "--port", "abc"],
     ]) {

@@ -21,9 +21,9 @@ describe("octo-webhooks listen", () => {
     expect(
       (await sendWebhook(url, availabilityUpdate({ vacancies: 0, productId: "prod-1" }), auth)).status,
     ).toBe(200);
-    expect((await sendWebhook(url, { webhook: { event: "order_update" }, order: {} }, auth)).status).toBe(
-      200,
-    );
+    expect(
+      (await sendWebhook(url, { webhook: { event: "transfer_update" }, transfer: {} }, auth)).status,
+    ).toBe(200);
     expect(
       (await sendWebhook(url, availabilityUpdate(), { username: "octo", password: "bad-guess" })).status,
     ).toBe(401);
@@ -40,7 +40,7 @@ describe("octo-webhooks listen", () => {
       `✓ booking_update  booking ${uuid} CONFIRMED \\(4 units, product ${uuid}, 2 other changes\\)`,
       `✓ booking_update  booking ${uuid} CONFIRMED → CANCELLED \\(4 units, product ${uuid}, 6 other changes\\)`,
       "✓ availability_update  availability 2026-12-05T10:00:00\\+00:00 SOLD_OUT \\(0/24 left, product prod-1\\)",
-      "✓ order_update  order_update \\(an event this version does not model; accepted\\)",
+      "✓ transfer_update  transfer_update \\(an event this version does not model; accepted\\)",
       "✗ refused 401 UNAUTHORIZED: missing or invalid credentials",
       "✗ refused 400 MALFORMED_JSON: the body is not valid JSON",
       "✗ refused 400 INVALID_BODY: the booking_update body is invalid at booking.uuid: booking.uuid expected string",

@@ -100,16 +100,16 @@ describe("cli: terminal escapes", () => {
     body.booking.productId = `p-1${ERASE}${C1_CSI}`;
     expect((await sendWebhook(url as string, body)).status).toBe(200);
     // an event it does not model, named by the body
-    const unknown = { webhook: { event: `order_update${TITLE}` }, order: {} };
+    const unknown = { webhook: { event: `transfer_update${TITLE}` }, transfer: {} };
     expect((await sendWebhook(url as string, unknown)).status).toBe(200);
-    await until(/order_update/);
+    await until(/transfer_update/);
 
     expectNoControls(stdout);
     expectNoControls(stderr);
     expect(stdout).toContain("booking b-1\\x1b]0;pwned\\x07");
     expect(stdout).toContain("CONFIRMED\\x1b]52;c;");
     expect(stdout).toContain("product p-1\\x1b[2K\\x1b[1A\\r\\x9b31m");
-    expect(stdout).toContain("order_update\\x1b]0;pwned\\x07");
+    expect(stdout).toContain("transfer_update\\x1b]0;pwned\\x07");
   });
 
   it("cli: terminal escapes in a receiver's answer are shown escaped by `trigger`", async () => {

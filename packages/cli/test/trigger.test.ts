@@ -13,6 +13,10 @@ async function receiver() {
     onBookingUpdate: ({ booking }, { headers }) =>
       void seen.push(`booking ${booking.status} ${headers.get("x-tenant")}`),
     onAvailabilityUpdate: ({ availability }) => void seen.push(`availability ${availability.status}`),
+    onOrderUpdate: ({ order }) => void seen.push(`order ${order.status} ${order.bookings?.length}`),
+    // fired by the bookings of an order only (a booking_update's own lifecycle is not what these tests count)
+    onBookingConfirmed: (_payload, { order }) => void (order && seen.push("booking.confirmed in order")),
+    onProductUpdate: ({ product }) => void seen.push(`product ${product.options?.length}`),
   });
   const r = await startReceiver(webhooks);
   onCleanup(r.close);
@@ -114,5 +118,47 @@ describe("octo-webhooks trigger", () => {
     expect(code).toBe(0);
     expect(stderr).toContain("note: NOSHOW is not an OCTO booking_update status");
     expect(r.seen).toEqual(["booking NOSHOW null"]);
+  });
+
+  it("sends a sample order_update (an order confirmed with two bookings) and a product_update", async () => {
+    const r = await receiver();
+    const auth = ["--user", "octo", "--pass", PASSWORD];
+    const order = await cli(["trigger", "order_update", "--to", r.url, ...auth]);
+    expect(order.stderr).toBe("");
+    expect(order.code).toBe(0);
+    expect(order.stdout).toMatch(
+      /order_update {2}order \S+ ON_HOLD → CONFIRMED \(2 bookings: CONFIRMED, CONFIRMED\)/,
+    );
+    const product = await cli(["trigger", "product_update", "--to", r.url, ...auth]);
+    expect(product.code).toBe(0);
+    expect(product.stdout).toMatch(/product_update {2}product \S+ Harbour Cruise \(2 options\)/);
+    expect(r.seen).toEqual([
+      "order CONFIRMED 2",
+      "booking.confirmed in order",
+      "booking.confirmed in order",
+      "product 2",
+    ]);
+  });
+
+  it("refuses --status for product_update, and notes an order status OCTO does not define", async () => {
+    const r = await receiver();
+    const refused = await cli(["trigger", "product_update", "--to", r.url, "--status", "CONFIRMED"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--status does not apply to product_update/);
+    expectNoStack(refused.stderr);
+    const noted = await cli([
+      "trigger",
+      "order_update",
+      "--to",
+      r.url,
+      "--status",
+      "ARCHIVED",
+      "--user",
+      "octo",
+      "--pass",
+      PASSWORD,
+    ]);
+    expect(noted.stderr).toMatch(/ARCHIVED is not an OCTO order_update status/);
+    expect(noted.code).toBe(0);
   });
 });

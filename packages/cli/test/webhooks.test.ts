@@ -22,6 +22,37 @@ function file(content: unknown): string {
 }
 
 describe("octo-webhooks webhooks", () => {
+  it("creates an order_update webhook with octo/cart and its own capabilities, and pauses it with --no-active", async () => {
+    const { s, env } = await supplier();
+    const created = await cli(
+      [
+        "webhooks",
+        "create",
+        "--event",
+        "order_update",
+        "--url",
+        "https://shop.example/orders",
+        "--webhook-capabilities",
+        "octo/pricing,octo/content",
+      ],
+      env,
+    );
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const [webhook] = s.webhooks;
+    expect(webhook).toMatchObject({
+      event: "order_update",
+      capabilities: ["octo/cart", "octo/pricing", "octo/content"],
+      active: true,
+    });
+    const paused = await cli(["webhooks", "update", String(webhook?.id), "--no-active"], env);
+    expect(paused.code).toBe(0);
+    expect(s.webhooks[0]).toMatchObject({
+      active: false,
+      capabilities: ["octo/cart", "octo/pricing", "octo/content"],
+    });
+  });
+
   it("create, list, update and delete, printing tables with secrets hidden", async () => {
     const { s, env } = await supplier();
     const created = await cli(

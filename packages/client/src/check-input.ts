@@ -17,6 +17,17 @@ export function checkInput(input: WebhookPatch, required: boolean): void {
   if ((required || input.event !== undefined) && (typeof input.event !== "string" || input.event === "")) {
     configError('`event` must be a non-empty string such as "booking_update"');
   }
+  if (input.capabilities !== undefined) {
+    const list: unknown = input.capabilities;
+    if (
+      !Array.isArray(list) ||
+      !list.every((c) => typeof c === "string" && /^[\x21-\x2b\x2d-\x7e]+$/.test(c))
+    ) {
+      configError('`capabilities` must be a list of names like "octo/pricing"');
+    }
+  }
+  if (input.active !== undefined && typeof input.active !== "boolean")
+    configError("`active` must be a boolean");
   if (input.headers !== undefined) {
     if (typeof input.headers !== "object" || input.headers === null)
       configError("`headers` must be a record of strings");
@@ -27,4 +38,17 @@ export function checkInput(input: WebhookPatch, required: boolean): void {
       }
     }
   }
+}
+
+/** The supplier always includes `octo/cart` for `order_update`; say so in the body, so that echoes compare equal. */
+export const CART = "octo/cart";
+
+/**
+ * `input` with `octo/cart` in the `capabilities` of an `order_update` webhook (after `fallback`, the
+ * client's capabilities, when the input names none); other webhooks unchanged.
+ */
+export function withCart<T extends WebhookPatch>(input: T, fallback: readonly string[] | undefined): T {
+  if (input.event !== "order_update") return input;
+  const given = input.capabilities ?? fallback ?? [];
+  return { ...input, capabilities: [...new Set([CART, ...given])] };
 }

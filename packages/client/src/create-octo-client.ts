@@ -1,5 +1,5 @@
 import { type Webhook, WebhookSchema } from "@octo-webhooks/core";
-import { checkInput } from "./check-input.ts";
+import { checkInput, withCart } from "./check-input.ts";
 import { configError, OctoApiError, OctoClientError } from "./errors.ts";
 import { type ClientLogger, type HttpSettings, type RetryOptions, send } from "./http.ts";
 import { redactUrl } from "./redact-url.ts";
@@ -15,7 +15,12 @@ import {
 } from "./sync.ts";
 
 /** An event a webhook can subscribe to; known ones autocomplete, newer ones are accepted. */
-export type WebhookEvent = "booking_update" | "availability_update" | (string & {});
+export type WebhookEvent =
+  | "booking_update"
+  | "availability_update"
+  | "order_update"
+  | "product_update"
+  | (string & {});
 
 /** What `POST /webhooks` takes. */
 export interface WebhookInput {
@@ -29,6 +34,14 @@ export interface WebhookInput {
   useContactLanguage?: boolean;
   /** Static headers sent with every delivery (e.g. `{ "x-api-key": "..." }`). */
   headers?: Record<string, string>;
+  /**
+   * Capabilities the supplier activates before triggering this webhook, which decide the data its
+   * deliveries carry (`["octo/pricing"]`...). An `order_update` webhook always gets `octo/cart` (added
+   * when missing, after the client's `capabilities` when this is left out).
+   */
+  capabilities?: readonly string[];
+  /** Whether the supplier delivers to it (supplier default: true); `false` pauses it without deleting it. */
+  active?: boolean;
 }
 
 /** What `PATCH /webhooks/:id` takes: any field of {@link WebhookInput}. */
@@ -80,7 +93,7 @@ export interface OctoWebhooksApi {
   plan(desired: readonly WebhookInput[], options?: Pick<SyncOptions, "prune" | "signal">): Promise<SyncPlan>;
   /**
    * Makes the supplier's webhooks exactly `desired`: creates what is missing, updates changed
-   * `retryOnError`/`useContactLanguage`/`headers` (PATCH, or delete + create when the supplier has no
+   * `retryOnError`/`useContactLanguage`/`headers`/`capabilities`/`active` (PATCH, or delete + create when the supplier has no
    * PATCH), deletes what is not desired (unless `prune: false`). Webhooks are matched by (event, url).
    * Running it twice changes nothing the second time.
    */
@@ -209,7 +222,8 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
   const webhooks: OctoWebhooksApi = {
     async create(input, requestOptions) {
       checkInput(input, true);
-      const { body } = await send(settings, "POST", "webhooks", input, requestOptions?.signal);
+      const sent = withCart(input, options.capabilities);
+      const { body } = await send(settings, "POST", "webhooks", sent, requestOptions?.signal);
       return toWebhook(body, "POST /webhooks");
     },
     async list(requestOptions) {
@@ -226,7 +240,8 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
       const path = pathOf(id);
       checkInput(patch, false);
       if (Object.keys(patch).length === 0) configError("`update` needs at least one field to change");
-      const { body } = await send(settings, "PATCH", path, patch, requestOptions?.signal);
+      const sent = patch.capabilities === undefined ? patch : withCart(patch, undefined);
+      const { body } = await send(settings, "PATCH", path, sent, requestOptions?.signal);
       return toWebhook(body, "PATCH /webhooks/:id");
     },
     async delete(id, requestOptions) {

@@ -1,4 +1,4 @@
-import { checkInput } from "./check-input.ts";
+import { checkInput, withCart } from "./check-input.ts";
 import type {
   OctoWebhooksApi,
   RegisteredWebhook,
@@ -21,7 +21,7 @@ export interface SyncOptions extends RequestOptions {
 }
 
 /** The fields `sync` keeps in line; `url` and `event` identify a webhook. */
-export type SyncedField = "retryOnError" | "useContactLanguage" | "headers";
+export type SyncedField = "retryOnError" | "useContactLanguage" | "headers" | "capabilities" | "active";
 
 /** A webhook `sync` would update, and why. */
 export interface PlannedUpdate {
@@ -62,7 +62,20 @@ export interface SupplierTraits {
   patchSupported: boolean | undefined;
 }
 
-const FIELDS: readonly SyncedField[] = ["retryOnError", "useContactLanguage", "headers"];
+const FIELDS: readonly SyncedField[] = [
+  "retryOnError",
+  "useContactLanguage",
+  "headers",
+  "capabilities",
+  "active",
+];
+
+/** The same capabilities in any order (`octo/webhooks`, implied, left out). */
+function sameCapabilities(a: readonly string[], b: readonly string[]): boolean {
+  const norm = (list: readonly string[]) =>
+    JSON.stringify([...new Set(list)].filter((c) => c !== "octo/webhooks").sort());
+  return norm(a) === norm(b);
+}
 
 function keyOf(event: string, url: string | null | undefined): string | undefined {
   if (typeof url !== "string") return undefined;
@@ -90,11 +103,18 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string>): bool
  */
 function changesOf(existing: RegisteredWebhook, desired: WebhookInput): SyncedField[] {
   return FIELDS.filter((field) => {
-    const want = desired[field];
+    // capabilities the entry leaves out are the client's, which the supplier may echo in any form
+    const want =
+      field === "capabilities" && desired.capabilities !== undefined
+        ? withCart(desired, undefined).capabilities
+        : desired[field];
     const have = existing[field];
     if (want === undefined || have === undefined) return false;
     if (field === "headers")
       return !sameHeaders((have ?? {}) as Record<string, string>, want as Record<string, string>);
+    if (field === "capabilities") {
+      return Array.isArray(have) && !sameCapabilities(have as string[], want as readonly string[]);
+    }
     return have !== null && have !== want;
   });
 }

@@ -97,7 +97,7 @@ describe("against the mock supplier", () => {
       extra: { webhookId: "no-such-id" },
     });
     const invalid = await client(s.url)
-      .webhooks.create({ url: "https://h.example/", event: "order_update" })
+      .webhooks.create({ url: "https://h.example/", event: "transfer_update" })
       .catch((e) => e);
     expect(invalid).toMatchObject({ status: 400, code: "BAD_REQUEST" });
     expect(s.requests).toHaveLength(2);

@@ -171,3 +171,67 @@ describe("sync", () => {
     expect(s.requests).toEqual([]);
   });
 });
+
+describe("sync: capabilities and active (order_update with octo/cart)", () => {
+  const ORDERS = "https://shop.example/webhooks/orders";
+
+  it("creates an order_update webhook with octo/cart, reconciles capabilities and active, then changes nothing", async () => {
+    const s = await supplier();
+    const octo = client(s.url);
+    const wanted: WebhookInput[] = [
+      { event: "order_update", url: ORDERS, capabilities: ["octo/pricing"] },
+      { event: "product_update", url: AVAILABILITY, active: true },
+    ];
+    const first = await octo.webhooks.sync(wanted);
+    expect(first.created.map((w) => [w.event, w.capabilities, w.active])).toEqual([
+      ["order_update", ["octo/cart", "octo/pricing"], true],
+      ["product_update", [], true],
+    ]);
+    expect((await octo.webhooks.sync(wanted)).changed).toBe(false);
+
+    const changed: WebhookInput[] = [
+      { event: "order_update", url: ORDERS, capabilities: ["octo/pricing", "octo/content"] },
+      { event: "product_update", url: AVAILABILITY, active: false },
+    ];
+    const result = await octo.webhooks.sync(changed);
+    expect(result.updated.map((u) => [u.via, u.changes, u.webhook.id === u.previous.id])).toEqual([
+      ["patch", ["capabilities"], true],
+      ["patch", ["active"], true],
+    ]);
+    expect(s.webhooks.map((w) => [w.capabilities, w.active])).toEqual([
+      [["octo/cart", "octo/pricing", "octo/content"], true],
+      [[], false],
+    ]);
+    // the same capabilities in another order are not a change
+    const reordered = [
+      { ...(changed[0] as WebhookInput), capabilities: ["octo/content", "octo/cart", "octo/pricing"] },
+      changed[1] as WebhookInput,
+    ];
+    expect((await octo.webhooks.sync(reordered)).changed).toBe(false);
+  });
+
+  it("an order_update webhook created without capabilities gets octo/cart after the client's", async () => {
+    const s = await supplier();
+    const octo = client(s.url, { capabilities: ["octo/pricing"] });
+    const created = await octo.webhooks.create({ event: "order_update", url: ORDERS });
+    expect(created.capabilities).toEqual(["octo/cart", "octo/pricing"]);
+    const booking = await octo.webhooks.create({ event: "booking_update", url: BOOKINGS });
+    expect(booking.capabilities).toEqual(["octo/pricing"]);
+  });
+
+  it("refuses bad capabilities and active before sending anything", async () => {
+    const s = await supplier();
+    const octo = client(s.url);
+    const bad = [
+      { event: "order_update", url: ORDERS, capabilities: "octo/cart" },
+      { event: "order_update", url: ORDERS, capabilities: ["octo/cart, octo/pricing"] },
+      { event: "order_update", url: ORDERS, active: "yes" },
+    ] as unknown as WebhookInput[];
+    for (const input of bad) {
+      await expect(octo.webhooks.create(input)).rejects.toThrow(
+        /^\[@octo-webhooks\/client\] `(capabilities|active)`/,
+      );
+    }
+    expect(s.requests).toEqual([]);
+  });
+});

@@ -21,12 +21,28 @@ const FILES = {
     schema: "AvailabilityUpdate",
     title: "OCTO availability_update webhook body",
   },
+  "order-update": {
+    schema: "OrderUpdate",
+    title: "OCTO order_update webhook body",
+  },
+  "product-update": {
+    schema: "ProductUpdate",
+    title: "OCTO product_update webhook body",
+  },
   booking: { schema: "Booking", title: "OCTO booking" },
   availability: { schema: "Availability", title: "OCTO availability" },
+  order: { schema: "Order", title: "OCTO order (octo/cart)" },
+  product: { schema: "Product", title: "OCTO product" },
 } as const satisfies Record<string, { schema: keyof Schemas; title: string }>;
 
 /** Shared parts, emitted once under `$defs` with these names. */
 const DEFS = [
+  "Order",
+  "Product",
+  "Option",
+  "Unit",
+  "OptionRestrictions",
+  "UnitRestrictions",
   "Booking",
   "Availability",
   "UnitItem",

@@ -2,6 +2,7 @@
 // both kept in the user's DeliveryStore, and the end of the claim once the handlers are done.
 import { deliveryKey } from "./delivery-key.ts";
 import { OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
+import { isModelled, OCTO_EVENTS } from "./events.ts";
 import { LISTS } from "./handler-registry.ts";
 import { type ParsedDelivery, toPayload } from "./parse-delivery.ts";
 import { parseInstant } from "./parse-instant.ts";
@@ -117,13 +118,20 @@ export function createAdmission(
     return "duplicate";
   };
 
-  /** Records the booking's `utcUpdatedAt`; `"stale"` when a newer one was processed (after `onStale`). */
-  const checkFreshness = async (delivery: ParsedDelivery, settings: NonNullable<typeof staleGuard>) => {
-    const { body, context } = delivery;
-    const booking = body.booking as { uuid: string; utcUpdatedAt?: unknown }; // validated
-    const instant = parseInstant(booking.utcUpdatedAt);
+  /**
+   * Records the resource's `utcUpdatedAt` (booking, order or product); `"stale"` when a newer one was
+   * processed for the same resource (after `onStale`).
+   */
+  const checkFreshness = async (
+    delivery: ParsedDelivery,
+    settings: NonNullable<typeof staleGuard>,
+    [resource, , idKey]: readonly [string, string, string],
+  ) => {
+    const { body, context, event } = delivery;
+    const target = body[resource] as Record<string, unknown>; // validated: an object with a string id
+    const instant = parseInstant(target.utcUpdatedAt);
     if (instant === undefined) {
-      if (typeof booking.utcUpdatedAt === "string") {
+      if (typeof target.utcUpdatedAt === "string") {
         logger.debug?.(`${PACKAGE_PREFIX} unreadable utcUpdatedAt; the stale guard let the delivery through`);
       }
       return "run";
@@ -133,7 +141,7 @@ export function createAdmission(
     const latest = Date.now() + settings.maxFutureSkewMs;
     if (instant > latest) {
       logger.warn?.(
-        `${PACKAGE_PREFIX} booking_update with utcUpdatedAt ${toIso(instant)}, more than staleGuard.maxFutureSkewMs ahead of this clock: ` +
+        `${PACKAGE_PREFIX} ${event} with utcUpdatedAt ${toIso(instant)}, more than staleGuard.maxFutureSkewMs ahead of this clock: ` +
           "dispatched, not used for ordering",
       );
       return "run";
@@ -143,7 +151,7 @@ export function createAdmission(
       // a store may answer with a string (Redis); anything that is not an instant means "none known",
       // and so does an instant in the future that an older version stored
       const answer = Number(
-        await settings.store.recordNewest(storeKey("booking", booking.uuid), instant, settings.ttlMs),
+        await settings.store.recordNewest(storeKey(resource, String(target[idKey])), instant, settings.ttlMs),
       );
       newest = answer > 0 && answer <= Math.min(latest, MAX_INSTANT) ? answer : undefined;
     } catch (error) {
@@ -153,7 +161,7 @@ export function createAdmission(
     if (newest === undefined || instant >= newest) return "run";
     await endClaim(delivery, "complete");
     logger.info?.(
-      `${PACKAGE_PREFIX} stale booking_update (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
+      `${PACKAGE_PREFIX} stale ${event} (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
     );
     await runHooks(
       LISTS.stale,
@@ -166,8 +174,9 @@ export function createAdmission(
   return {
     async admit(delivery) {
       if (dedupe !== undefined && (await claim(delivery, dedupe)) === "duplicate") return "duplicate";
-      if (staleGuard !== undefined && delivery.event === "booking_update") {
-        return checkFreshness(delivery, staleGuard);
+      const row = isModelled(delivery.event) ? OCTO_EVENTS[delivery.event] : undefined;
+      if (staleGuard !== undefined && row?.[2] !== undefined) {
+        return checkFreshness(delivery, staleGuard, row as readonly [string, string, string]);
       }
       return "run";
     },

@@ -2,9 +2,9 @@
 // shared by `handle()` (HTTP) and `receive()` (a body received elsewhere). See docs/architecture.md.
 import { createAdmission } from "./admission.ts";
 import { isNonRetryableError, OctoHandlerError, OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
-import { type AnyHandler, createHandlerRegistry, LISTS } from "./handler-registry.ts";
+import { OCTO_EVENTS } from "./events.ts";
+import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
-import { BOOKING_LIFECYCLE_EVENTS } from "./lifecycle.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
@@ -148,15 +148,19 @@ export function createReceiver<TContext = unknown>(
   };
 
   const add = registry.add;
-  const lifecycleMethods = Object.fromEntries(
-    Object.entries(BOOKING_LIFECYCLE_EVENTS).map(([event, method]) => [
-      method,
-      (handler: unknown) => add(event, handler),
-    ]),
-  ) as LifecycleHandlerMethods;
+  // onOrderUpdate, onBookingConfirmed...: one method per row of the event and lifecycle tables
+  const eventMethods = Object.fromEntries(
+    [...Object.entries(OCTO_EVENTS).map(([event, [, method]]) => [event, method]), ...LIFECYCLE_OPTIONS].map(
+      ([event, method]) => [method, (handler: unknown) => add(event as string, handler)],
+    ),
+  ) as LifecycleHandlerMethods &
+    Pick<
+      OctoWebhooks<TContext>,
+      "onBookingUpdate" | "onAvailabilityUpdate" | "onOrderUpdate" | "onProductUpdate"
+    >;
 
   return {
-    ...lifecycleMethods,
+    ...eventMethods,
     // one implementation of both overloads of `on`
     on: ((event: string | readonly string[], handler: unknown) => {
       const removers = (typeof event === "string" ? [event] : event).map((name) => add(name, handler));
@@ -164,8 +168,6 @@ export function createReceiver<TContext = unknown>(
         for (const remove of removers) remove();
       };
     }) as OctoWebhooks<TContext>["on"],
-    onBookingUpdate: (handler) => add("booking_update", handler),
-    onAvailabilityUpdate: (handler) => add("availability_update", handler),
     onAny: (handler) => add(LISTS.any, handler),
     onUnknownEvent: (handler) => add(LISTS.unknown, handler),
     onError: (handler) => add(LISTS.error, handler),

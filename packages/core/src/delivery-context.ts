@@ -1,6 +1,7 @@
 import { deliveryKey } from "./delivery-key.ts";
 import type { HeaderLookup } from "./headers.ts";
 import type { BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { HandlerContext } from "./types.ts";
 
 /** The context handlers get; headers and the delivery key are computed on first read. */
@@ -11,7 +12,7 @@ export class DeliveryContext implements HandlerContext {
     readonly event: string,
     readonly webhookEvent: string | undefined,
     readonly rawBody: string | undefined,
-    readonly lifecycle: BookingLifecycleEvent | undefined,
+    readonly lifecycle: BookingLifecycleEvent | OrderLifecycleEvent | undefined,
     private readonly body: Record<string, unknown>,
     private readonly lookup: HeaderLookup | undefined,
     key: string | undefined,
@@ -43,18 +44,17 @@ export class DeliveryContext implements HandlerContext {
     }
     return this.#headers;
   }
-  /** A copy with extra fields, for `onDuplicate` and `onStale`. */
+  /** A copy with extra fields (which may replace `lifecycle`), for `onDuplicate`, `onStale` and an order's bookings. */
   with<T extends object>(extra: T): HandlerContext & T {
-    return Object.assign(
-      Object.create(null, {
-        event: { get: () => this.event, enumerable: true },
-        webhookEvent: { get: () => this.webhookEvent, enumerable: true },
-        rawBody: { get: () => this.rawBody, enumerable: true },
-        lifecycle: { get: () => this.lifecycle, enumerable: true },
-        deliveryKey: { get: () => this.deliveryKey, enumerable: true },
-        headers: { get: () => this.headers, enumerable: true },
-      }) as HandlerContext,
-      extra,
-    );
+    const fields: PropertyDescriptorMap = {
+      event: { get: () => this.event, enumerable: true },
+      webhookEvent: { get: () => this.webhookEvent, enumerable: true },
+      rawBody: { get: () => this.rawBody, enumerable: true },
+      lifecycle: { get: () => this.lifecycle, enumerable: true },
+      deliveryKey: { get: () => this.deliveryKey, enumerable: true },
+      headers: { get: () => this.headers, enumerable: true },
+    };
+    for (const [name, value] of Object.entries(extra)) fields[name] = { value, enumerable: true };
+    return Object.create(null, fields);
   }
 }

@@ -1,6 +1,8 @@
 // The handlers of a receiver, by event name, and the hooks (`onError`, `onDuplicate`, `onStale`).
 import { PACKAGE_PREFIX } from "./errors.ts";
+import { OCTO_EVENTS } from "./events.ts";
 import { BOOKING_LIFECYCLE_EVENTS } from "./lifecycle.ts";
+import { ORDER_LIFECYCLE_EVENTS, type OrderBookingEvent } from "./order-lifecycle.ts";
 import type { OctoWebhooksOptions } from "./receiver-types.ts";
 import type { Logger } from "./types.ts";
 
@@ -17,15 +19,32 @@ export const LISTS = {
 } as const;
 
 /** Names of the internal lists and lifecycle events, which an unknown event of that name must never reach. */
-const RESERVED = new Set<string>([...Object.values(LISTS), ...Object.keys(BOOKING_LIFECYCLE_EVENTS)]);
+const RESERVED = new Set<string>([
+  ...Object.values(LISTS),
+  ...Object.keys(BOOKING_LIFECYCLE_EVENTS),
+  ...Object.keys(ORDER_LIFECYCLE_EVENTS),
+]);
+
+/** Every lifecycle event with its handler option: bookings', then orders'. */
+export const LIFECYCLE_OPTIONS: ReadonlyArray<[string, string]> = [
+  ...Object.entries(BOOKING_LIFECYCLE_EVENTS),
+  ...Object.entries(ORDER_LIFECYCLE_EVENTS),
+];
 
 /** What selects the handlers of a delivery. */
 export interface HandlerSelector {
   event: string;
-  /** Whether the event is one this version models (`booking_update`, `availability_update`). */
+  /** Whether the event is one this version models (`booking_update`, ..., `product_update`). */
   known: boolean;
-  /** Its lifecycle event (`booking.cancelled`...), for a `booking_update`. */
-  context: { readonly lifecycle: string | undefined };
+  /** Its lifecycle event (`booking.cancelled`, `order.confirmed`...), for a `booking_update` or `order_update`. */
+  context: {
+    readonly lifecycle: string | undefined;
+    with?(extra: object): unknown;
+  };
+  /** The booking lifecycle events of an `order_update`'s bookings. */
+  bookings?: OrderBookingEvent[] | undefined;
+  /** The body, which an order's booking events are built from. */
+  body?: Record<string, unknown>;
 }
 
 /** Handlers by name: add, remove, select those of a delivery, run hooks. */
@@ -63,9 +82,9 @@ export function createHandlerRegistry(
     if (value === undefined) return;
     for (const handler of Array.isArray(value) ? value : [value]) add(name, handler);
   };
-  addAll("booking_update", options.onBookingUpdate);
-  addAll("availability_update", options.onAvailabilityUpdate);
-  for (const [event, option] of Object.entries(BOOKING_LIFECYCLE_EVENTS)) addAll(event, options[option]);
+  const byName = options as Record<string, unknown>;
+  for (const [event, [, option]] of Object.entries(OCTO_EVENTS)) addAll(event, byName[option]);
+  for (const [event, option] of LIFECYCLE_OPTIONS) addAll(event, byName[option]);
   addAll(LISTS.any, options.onAny);
   addAll(LISTS.unknown, options.onUnknownEvent);
   addAll(LISTS.error, options.onError);
@@ -75,7 +94,7 @@ export function createHandlerRegistry(
   return {
     add,
     remove,
-    select({ event, known, context }) {
+    select({ event, known, context, bookings, body }) {
       const selected: AnyHandler[] = [];
       const push = (name: string) => {
         const list = handlers.get(name);
@@ -83,6 +102,15 @@ export function createHandlerRegistry(
       };
       if (known || !RESERVED.has(event)) push(event);
       if (context.lifecycle !== undefined) push(context.lifecycle);
+      // an order's bookings: each booking lifecycle handler once per booking, with that booking's body
+      for (const { lifecycle, booking, diff } of bookings ?? []) {
+        const payload = { webhook: body?.webhook, booking, diff, supplier: body?.supplier };
+        const bookingContext = context.with?.({ lifecycle, order: body?.order });
+        for (const handler of handlers.get(lifecycle) ?? []) {
+          selected.push((() =>
+            (handler as (p: unknown, c: unknown) => unknown)(payload, bookingContext)) as AnyHandler);
+        }
+      }
       if (!known) push(LISTS.unknown);
       push(LISTS.any);
       return selected;

@@ -1,3 +1,5 @@
+import { lifecycleOf } from "./lifecycle-rules.ts";
+
 /**
  * The lifecycle event each booking status fires, and the name of the handler option and method that
  * registers for it. Statuses outside this table (a supplier's own) fire no lifecycle event; their
@@ -47,8 +49,6 @@ export const BOOKING_LIFECYCLE_EVENTS = {
 /** A lifecycle event name: `"booking.confirmed"`, `"booking.cancelled"`, `"booking.amended"`... */
 export type BookingLifecycleEvent = keyof typeof BOOKING_LIFECYCLE_EVENTS;
 
-const STATUS_PATHS = new Set(["/status", "/booking/status", "status"]);
-
 /**
  * The lifecycle event a `booking_update` body stands for, or `undefined` when it stands for none.
  * This is the table of the README, as code:
@@ -71,21 +71,5 @@ export function bookingLifecycleEvent(body: {
   booking?: { status?: unknown } | null | undefined;
   diff?: readonly unknown[] | null | undefined;
 }): BookingLifecycleEvent | undefined {
-  const status = body.booking?.status;
-  const diff = body.diff;
-  if (!Array.isArray(diff) || diff.length === 0) return eventOf(status);
-  for (const change of diff) {
-    if (typeof change !== "object" || change === null) continue;
-    const { path, was, value } = change as { path?: unknown; was?: unknown; value?: unknown };
-    if (typeof path === "string" && STATUS_PATHS.has(path) && was !== value) {
-      return eventOf(typeof status === "string" ? status : value);
-    }
-  }
-  return status === "CONFIRMED" ? "booking.amended" : undefined;
-}
-
-function eventOf(status: unknown): BookingLifecycleEvent | undefined {
-  return typeof status === "string" && Object.hasOwn(BOOKING_STATUS_EVENTS, status)
-    ? BOOKING_STATUS_EVENTS[status as keyof typeof BOOKING_STATUS_EVENTS]
-    : undefined;
+  return lifecycleOf(BOOKING_STATUS_EVENTS, "booking.amended", "booking", body.booking?.status, body.diff);
 }

@@ -1,8 +1,10 @@
 // From a body (text, or a value a body parser made) to a validated delivery with its handler context.
 import { DeliveryContext } from "./delivery-context.ts";
 import { OctoRequestError } from "./errors.ts";
+import { isModelled } from "./events.ts";
 import type { HeaderLookup } from "./headers.ts";
 import { bookingLifecycleEvent } from "./lifecycle.ts";
+import { type OrderBookingEvent, orderBookingEvents, orderLifecycleEvent } from "./order-lifecycle.ts";
 import type { ReadBody } from "./read-body.ts";
 import { resolveEvent } from "./resolve-event.ts";
 import type { ReceiverSettings } from "./resolve-options.ts";
@@ -12,8 +14,10 @@ import type { AnyOctoEvent, BookingUpdateEvent } from "./types.ts";
 export interface ParsedDelivery {
   /** The event it is dispatched as. */
   event: string;
-  /** Whether this version models the event (`booking_update`, `availability_update`). */
+  /** Whether this version models the event (`booking_update`, ..., `product_update`). */
   known: boolean;
+  /** For an `order_update`: the booking lifecycle events its bookings fire (see `orderBookingEvents`). */
+  bookings?: OrderBookingEvent[] | undefined;
   /** The parsed body. */
   body: Record<string, unknown>;
   /** What its handlers get second. */
@@ -55,7 +59,7 @@ export function parseDelivery(
   const body = rawBody === undefined ? input.parsed : parseText(rawBody);
   if (!isObject(body)) throw new OctoRequestError("INVALID_BODY", "the body must be a JSON object");
   const { event, webhookEvent } = resolveEvent(body);
-  const known = event === "booking_update" || event === "availability_update";
+  const known = isModelled(event);
   if (!known && settings.unknownEvents === "reject") {
     throw new OctoRequestError(
       "UNKNOWN_EVENT",
@@ -71,11 +75,16 @@ export function parseDelivery(
       { issues: [...issues] },
     );
   }
-  // validated: a booking_update body has a booking with a uuid and a status
+  // validated: a booking_update body has a booking with a uuid, an order_update an order with an id
+  const isOrder = event === "order_update";
   const lifecycle =
-    event === "booking_update" ? bookingLifecycleEvent(body as BookingUpdateEvent) : undefined;
+    event === "booking_update"
+      ? bookingLifecycleEvent(body as BookingUpdateEvent)
+      : isOrder
+        ? orderLifecycleEvent(body)
+        : undefined;
   const context = new DeliveryContext(event, webhookEvent, rawBody, lifecycle, body, headers, key);
-  return { event, known, body, context };
+  return { event, known, body, context, bookings: isOrder ? orderBookingEvents(body) : undefined };
 }
 
 /** What handlers get first: the body, with `productId` and `optionId` at the top of an `availability_update`. */

@@ -21,6 +21,14 @@ export {
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
+export {
+  ORDER_LIFECYCLE_EVENTS,
+  ORDER_STATUS_EVENTS,
+  type OrderBookingEvent,
+  type OrderLifecycleEvent,
+  orderBookingEvents,
+  orderLifecycleEvent,
+} from "./order-lifecycle.ts";
 export { parseInstant } from "./parse-instant.ts";
 export type {
   AckFirstOptions,
@@ -41,13 +49,16 @@ export type {
 } from "./receiver-types.ts";
 export {
   AVAILABILITY_STATUSES,
+  AVAILABILITY_TYPES,
   BOOKING_STATUSES,
   DELIVERY_FORMATS,
   DELIVERY_METHODS,
   DIFF_OPS,
-  NEWER_WEBHOOK_EVENTS,
+  DURATION_UNITS,
+  ORDER_STATUSES,
   REDEMPTION_METHODS,
   REFUND_TYPES,
+  SETTLEMENT_METHODS,
   UNIT_TYPES,
   WEBHOOK_EVENTS,
 } from "./schemas/enums.ts";
@@ -73,7 +84,15 @@ export type {
   OctoHandler,
   OctoHandlerEventMap,
   OctoStaleHandler,
+  Order,
+  OrderLifecycleEventMap,
+  OrderUpdateEvent,
   Pricing,
+  Product,
+  ProductOption,
+  ProductUnit,
+  ProductUpdateEvent,
+  StaleCheckedEvent,
   StaleContext,
   Supplier,
   Ticket,

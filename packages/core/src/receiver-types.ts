@@ -4,6 +4,7 @@ import type { DeliveryStore } from "./delivery-store.ts";
 import type { AnyHandler } from "./handler-registry.ts";
 import type { HeaderLookup } from "./headers.ts";
 import type { BOOKING_LIFECYCLE_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
+import type { ORDER_LIFECYCLE_EVENTS, OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { RequestBody } from "./read-body.ts";
 import type {
   AnyOctoEvent,
@@ -15,6 +16,7 @@ import type {
   OctoHandler,
   OctoHandlerEventMap,
   OctoStaleHandler,
+  OrderUpdateEvent,
   UnknownEvent,
 } from "./types.ts";
 import type { OctoValidator } from "./validation.ts";
@@ -27,9 +29,13 @@ export interface OctoHandlerOptions {
   onBookingUpdate?: MaybeArray<OctoHandler<OctoEventMap["booking_update"]>>;
   /** Runs for every `availability_update`, with `productId` and `optionId` at the top level. */
   onAvailabilityUpdate?: MaybeArray<OctoHandler<OctoEventMap["availability_update"]>>;
+  /** Runs for every `order_update` (besides the order and booking lifecycle handlers it fires). */
+  onOrderUpdate?: MaybeArray<OctoHandler<OctoEventMap["order_update"]>>;
+  /** Runs for every `product_update`. */
+  onProductUpdate?: MaybeArray<OctoHandler<OctoEventMap["product_update"]>>;
   /** Runs for every delivery, known or not, after validation. */
   onAny?: MaybeArray<OctoHandler<AnyOctoEvent>>;
-  /** Runs for events this version does not model (`order_update`...). */
+  /** Runs for events this version does not model (`transfer_update`...). */
   onUnknownEvent?: MaybeArray<OctoHandler<UnknownEvent>>;
   /** Sees every refused delivery and every handler failure (in ack-first mode too). */
   onError?: MaybeArray<OctoErrorHandler>;
@@ -39,21 +45,32 @@ export interface OctoHandlerOptions {
 export interface DeliveryHookOptions {
   /** Sees each duplicate delivery that `dedupe` kept from the handlers. */
   onDuplicate?: MaybeArray<OctoDuplicateHandler>;
-  /** Sees each out-of-order `booking_update` that `staleGuard` kept from the handlers. */
+  /** Sees each out-of-order `booking_update`, `order_update` or `product_update` that `staleGuard` kept from the handlers. */
   onStale?: MaybeArray<OctoStaleHandler>;
 }
 
-/** `onBookingConfirmed`, `onBookingCancelled`...: one option per lifecycle event (see `BOOKING_LIFECYCLE_EVENTS`). */
+/**
+ * `onBookingConfirmed`, `onOrderConfirmed`...: one option per lifecycle event (see
+ * `BOOKING_LIFECYCLE_EVENTS` and `ORDER_LIFECYCLE_EVENTS`).
+ */
 export type LifecycleHandlerOptions = {
   [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]?: MaybeArray<
     OctoHandler<BookingUpdateEvent>
   >;
+} & {
+  [E in OrderLifecycleEvent as (typeof ORDER_LIFECYCLE_EVENTS)[E]]?: MaybeArray<
+    OctoHandler<OrderUpdateEvent>
+  >;
 };
 
-/** `onBookingConfirmed(handler)`, `onBookingCancelled(handler)`...: each returns a function that removes it. */
+/** `onBookingConfirmed(handler)`, `onOrderCancelled(handler)`...: each returns a function that removes it. */
 export type LifecycleHandlerMethods = {
   [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]: (
     handler: OctoHandler<BookingUpdateEvent>,
+  ) => () => void;
+} & {
+  [E in OrderLifecycleEvent as (typeof ORDER_LIFECYCLE_EVENTS)[E]]: (
+    handler: OctoHandler<OrderUpdateEvent>,
   ) => () => void;
 };
 
@@ -129,7 +146,9 @@ export interface OctoWebhooksOptions<TContext = unknown>
   /**
    * Stale-update guard (default off): a `booking_update` whose `booking.utcUpdatedAt` is older than
    * the newest already processed for the same `booking.uuid` is answered 200 without running any
-   * handler (`onStale` sees it). A timestamp that cannot be read never makes a delivery stale.
+   * handler (`onStale` sees it); the same for an `order_update` (`order.utcUpdatedAt` by `order.id`)
+   * and a `product_update` (`product.utcUpdatedAt` by `product.id`, when the sender adds one). A
+   * timestamp that is missing or cannot be read never makes a delivery stale.
    */
   staleGuard?: boolean | StaleGuardOptions;
   /** Where `dedupe` and `staleGuard` keep their state (default: `createMemoryStore()`, one per receiver). */
@@ -214,11 +233,13 @@ export interface ExecutionContextLike {
 export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethods {
   /**
    * Registers a handler for one event (or several) and returns a function that removes it. Lifecycle
-   * events (`"booking.confirmed"`, `"booking.cancelled"`...) are typed as their `booking_update` body.
+   * events (`"booking.confirmed"`, `"order.cancelled"`...) are typed as their `booking_update` or
+   * `order_update` body.
    * @example
    * ```ts
    * webhooks.on("booking_update", ({ booking }) => console.log(booking.status));
-   * webhooks.on("booking.cancelled", ({ booking }) => releaseSeats(booking.uuid));
+   * webhooks.on("booking.cancelled", ({ booking }, { order }) => releaseSeats(booking.uuid, order?.id));
+   * webhooks.on("order_update", ({ order }) => console.log(order.id, order.bookings?.length));
    * ```
    */
   on<E extends keyof OctoHandlerEventMap>(
@@ -226,7 +247,7 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
     handler: OctoHandler<OctoHandlerEventMap[E]>,
   ): () => void;
   /**
-   * Registers a handler for an event this version does not model (`"order_update"`...), which gets the
+   * Registers a handler for an event this version does not model (`"transfer_update"`...), which gets the
    * untyped envelope. Names of lifecycle events and internal lists never reach it.
    */
   on(event: string | readonly string[], handler: OctoHandler<UnknownEvent>): () => void;
@@ -234,6 +255,10 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
   onBookingUpdate(handler: OctoHandler<OctoEventMap["booking_update"]>): () => void;
   /** Registers a handler for every `availability_update`. */
   onAvailabilityUpdate(handler: OctoHandler<OctoEventMap["availability_update"]>): () => void;
+  /** Registers a handler for every `order_update` (besides the lifecycle handlers it fires). */
+  onOrderUpdate(handler: OctoHandler<OctoEventMap["order_update"]>): () => void;
+  /** Registers a handler for every `product_update`. */
+  onProductUpdate(handler: OctoHandler<OctoEventMap["product_update"]>): () => void;
   /** Registers a handler for every delivery, known or not, after validation; `context.event` tells them apart. */
   onAny(handler: OctoHandler<AnyOctoEvent>): () => void;
   /** Registers a handler for events this version does not model. */
@@ -242,7 +267,7 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
   onError(handler: OctoErrorHandler): () => void;
   /** Registers a hook that sees each duplicate that `dedupe` kept from the handlers. */
   onDuplicate(handler: OctoDuplicateHandler): () => void;
-  /** Registers a hook that sees each out-of-order `booking_update` that `staleGuard` kept from the handlers. */
+  /** Registers a hook that sees each out-of-order update that `staleGuard` kept from the handlers. */
   onStale(handler: OctoStaleHandler): () => void;
   /** Removes a handler registered with `on` (or `"*"` for `onAny`, `"unknown"`, `"error"`, `"duplicate"`, `"stale"`). */
   removeListener(event: string | readonly string[], handler: AnyHandler): void;

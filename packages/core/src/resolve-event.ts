@@ -1,16 +1,14 @@
 import { OctoRequestError } from "./errors.ts";
+import { OCTO_EVENTS } from "./events.ts";
 
 /** The resource keys of the events this version models, in the order they are looked for. */
-const RESOURCE_EVENTS = [
-  ["booking", "booking_update"],
-  ["availability", "availability_update"],
-] as const;
+const RESOURCE_EVENTS = Object.entries(OCTO_EVENTS).map(([event, [key]]) => [key, event] as const);
 
 /**
  * Decides which event a body is. The resource key wins over `webhook.event`: handlers read the
  * resource, and a published Ventrata example sends an availability body with `webhook.event:
- * "booking_update"`. When the body carries no known resource, `webhook.event` names the event (newer
- * events such as `order_update` arrive that way). `webhookEvent` keeps what the sender said.
+ * "booking_update"`. When the body carries no known resource, `webhook.event` names the event (events
+ * this version does not model, such as `transfer_update`, arrive that way). `webhookEvent` keeps what the sender said.
  */
 export function resolveEvent(body: Record<string, unknown>): {
   event: string;
@@ -44,7 +42,7 @@ export function resolveEvent(body: Record<string, unknown>): {
   }
   throw new OctoRequestError(
     "INVALID_BODY",
-    "the body has no `booking` or `availability` object and no `webhook.event`; is this an OCTO webhook?",
+    "the body has no `booking`, `availability`, `order` or `product` object and no `webhook.event`; is this an OCTO webhook?",
     { issues: [{ path: "booking", message: "expected object" }] },
   );
 }

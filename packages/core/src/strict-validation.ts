@@ -4,7 +4,8 @@ import { lenientValidation, type OctoValidator } from "./validation.ts";
 
 /**
  * Strict validation: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps),
- * with zod. Events without an official shape (`order_update`...) are checked leniently. This is what
+ * with zod, for the four modelled events. Events this version does not model (`transfer_update`...) are
+ * checked leniently. This is what
  * `validation: "strict"` uses; on edge runtimes (the `workerd`/`worker`/`edge-light` build, which leaves
  * zod out to stay small) pass it yourself.
  *
@@ -14,13 +15,16 @@ import { lenientValidation, type OctoValidator } from "./validation.ts";
  * const webhooks = createOctoWebhooks({ validation: strictValidation });
  * ```
  */
+const STRICT: Record<string, (typeof strictSchemas)[keyof typeof strictSchemas] | undefined> = {
+  booking_update: strictSchemas.BookingUpdate,
+  availability_update: strictSchemas.AvailabilityUpdate,
+  order_update: strictSchemas.OrderUpdate,
+  product_update: strictSchemas.ProductUpdate,
+};
+
 export const strictValidation: OctoValidator = (event, body) => {
-  const schema =
-    event === "booking_update"
-      ? strictSchemas.BookingUpdate
-      : event === "availability_update"
-        ? strictSchemas.AvailabilityUpdate
-        : undefined;
+  // own keys only: an event named "__proto__" or "constructor" must not find a schema
+  const schema = Object.hasOwn(STRICT, event) ? STRICT[event] : undefined;
   if (schema === undefined) return lenientValidation(event, body);
   const result = schema.safeParse(body);
   return result.success ? [] : formatIssues(result.error.issues);

@@ -1,5 +1,6 @@
 import type * as z from "zod/mini";
 import type { BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { lenientSchemas } from "./schemas/index.ts";
 
 type Schemas = typeof lenientSchemas;
@@ -28,6 +29,15 @@ export type Diff = Out<"Diff">;
 /** The supplier that sent the delivery, when it says: `id`, `name`, `endpoint`, `contact`. */
 export type Supplier = Out<"Supplier">;
 
+/** A cart order (`octo/cart`): `id`, `status`, `bookings` (full bookings), `contact`, `pricing`, `utcExpiresAt`... */
+export type Order = Out<"Order">;
+/** An OCTO product: `id`, `internalName`, `timeZone`, `availabilityType`, `options` (with their `units`)... */
+export type Product = Out<"Product">;
+/** One option of a product: `id`, `internalName`, `default`, `cancellationCutoff...`, `restrictions`, `units`. */
+export type ProductOption = Out<"Option">;
+/** One unit of an option: `id`, `internalName`, `type` (`ADULT`...), `restrictions`. */
+export type ProductUnit = Out<"Unit">;
+
 /** The body of a `booking_update` delivery. */
 export type BookingUpdateEvent = Out<"BookingUpdate">;
 
@@ -45,7 +55,13 @@ export type AvailabilityUpdateEvent = {
   optionId: string | undefined;
 };
 
-/** The body of an event this version does not model (`order_update`, `product_update`...): the envelope, untyped inside. */
+/** The body of an `order_update` delivery (`octo/cart`): `{ webhook, order, diff?, supplier? }`; diffs may carry objects. */
+export type OrderUpdateEvent = Out<"OrderUpdate">;
+
+/** The body of a `product_update` delivery: `{ webhook, product, supplier? }`. */
+export type ProductUpdateEvent = Out<"ProductUpdate">;
+
+/** The body of an event this version does not model (`transfer_update`...): the envelope, untyped inside. */
 export interface UnknownEvent {
   webhook?: Webhook | null | undefined;
   [key: string]: unknown;
@@ -55,16 +71,27 @@ export interface UnknownEvent {
 export interface OctoEventMap {
   booking_update: BookingUpdateEvent;
   availability_update: AvailabilityUpdateEvent;
+  order_update: OrderUpdateEvent;
+  product_update: ProductUpdateEvent;
 }
 
-/** The events with a typed payload: `"booking_update"` and `"availability_update"`. */
+/** The events with a typed payload: `"booking_update"`, `"availability_update"`, `"order_update"`, `"product_update"`. */
 export type OctoEventName = keyof OctoEventMap;
 
-/** Lifecycle events: each fires with the `booking_update` body it was derived from (see the README's table). */
+/**
+ * Lifecycle events: each fires with the `booking_update` body it was derived from (see the README's
+ * table), or, for a booking of an `order_update`, with `{ webhook, booking, diff, supplier }` built from it.
+ */
 export type BookingLifecycleEventMap = { [K in BookingLifecycleEvent]: BookingUpdateEvent };
 
+/** Order lifecycle events: each fires with the `order_update` body it was derived from. */
+export type OrderLifecycleEventMap = { [K in OrderLifecycleEvent]: OrderUpdateEvent };
+
 /** Every name `on()` types: the delivery events and the lifecycle events. */
-export type OctoHandlerEventMap = OctoEventMap & BookingLifecycleEventMap;
+export type OctoHandlerEventMap = OctoEventMap & BookingLifecycleEventMap & OrderLifecycleEventMap;
+
+/** What the stale guard compares: the bodies whose resource has an identity and a timestamp. */
+export type StaleCheckedEvent = BookingUpdateEvent | OrderUpdateEvent | ProductUpdateEvent;
 
 /** Any payload `onAny` may see; tell them apart with `context.event`. */
 export type AnyOctoEvent = OctoEventMap[OctoEventName] | UnknownEvent;
@@ -84,8 +111,17 @@ export interface HandlerContext {
    * Use it to make side effects idempotent, or as a job id. Computed on first read unless `dedupe` is on.
    */
   readonly deliveryKey: string;
-  /** The lifecycle event a `booking_update` stands for (`"booking.cancelled"`...), else `undefined`. */
-  readonly lifecycle: BookingLifecycleEvent | undefined;
+  /**
+   * The lifecycle event a `booking_update` or `order_update` stands for (`"booking.cancelled"`,
+   * `"order.confirmed"`...), else `undefined`. A booking lifecycle handler fired by a booking of an
+   * order sees that booking's event here.
+   */
+  readonly lifecycle: BookingLifecycleEvent | OrderLifecycleEvent | undefined;
+  /**
+   * The order a booking lifecycle event came with, when a booking of an `order_update` fired it
+   * (`context.event` is then `"order_update"`); `undefined` otherwise.
+   */
+  readonly order?: Order | undefined;
 }
 
 /** The context `onDuplicate` gets: a handler context, plus what the store said about the original. */
@@ -99,17 +135,20 @@ export interface DuplicateContext extends HandlerContext {
 
 /** The context `onStale` gets: a handler context, plus the two instants compared (ISO 8601, UTC). */
 export interface StaleContext extends HandlerContext {
-  /** This delivery's `booking.utcUpdatedAt`, as an ISO 8601 instant. */
+  /** This delivery's `utcUpdatedAt` (of its booking, order or product), as an ISO 8601 instant. */
   readonly updatedAt: string;
-  /** The newest `utcUpdatedAt` already processed for this booking. */
+  /** The newest `utcUpdatedAt` already processed for this booking, order or product. */
   readonly newestUpdatedAt: string;
 }
 
 /** Sees a duplicate delivery, which no handler gets. */
 export type OctoDuplicateHandler = (payload: AnyOctoEvent, context: DuplicateContext) => unknown;
 
-/** Sees an out-of-order `booking_update` (older than one already processed), which no handler gets. */
-export type OctoStaleHandler = (payload: BookingUpdateEvent, context: StaleContext) => unknown;
+/**
+ * Sees an out-of-order `booking_update`, `order_update` or `product_update` (older than one already
+ * processed), which no handler gets; `context.event` tells them apart.
+ */
+export type OctoStaleHandler = (payload: StaleCheckedEvent, context: StaleContext) => unknown;
 
 /**
  * A handler: the typed body first, the delivery's context second. What it returns is awaited; a throw

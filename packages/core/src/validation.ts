@@ -17,7 +17,8 @@ const isOptionalString = (value: unknown) =>
 /**
  * Lenient validation: only the fields dispatch and delivery semantics read (`webhook.event`,
  * `booking.uuid`, `booking.status`, `booking.utcUpdatedAt`, `diff[].op`/`.path`, `availability.id`,
- * `productId`/`optionId`), so a sender's surprise in a field nobody reads never turns a delivery into a
+ * `productId`/`optionId`, `order.id`/`.status`/`.utcUpdatedAt`, `order.bookings[].uuid`/`.status`,
+ * `product.id`/`.utcUpdatedAt`), so a sender's surprise in a field nobody reads never turns a delivery into a
  * 400 that is retried forever. Written by hand, without zod: it runs on every delivery, and keeping zod
  * out of the default path keeps a Worker bundle small (the shapes it checks are `dispatchSchemas`; a test
  * holds the two equal).
@@ -41,27 +42,27 @@ export const lenientValidation: OctoValidator = (event, body) => {
     if (isObject(webhook)) optionalString(webhook.event, "webhook.event");
     else expect("webhook", "object");
   }
+  const checkDiff = (diff: unknown) => {
+    if (diff === undefined || diff === null) return;
+    if (!Array.isArray(diff)) return expect("diff", "array");
+    for (let i = 0; i < diff.length && issues.length < MAX_ISSUES; i++) {
+      const change: unknown = diff[i];
+      if (!isObject(change)) expect(`diff[${i}]`, "object");
+      else {
+        optionalString(change.op, `diff[${i}].op`);
+        optionalString(change.path, `diff[${i}].path`);
+      }
+    }
+  };
   if (event === "booking_update") {
-    const { booking, diff } = body;
+    const { booking } = body;
     if (!isObject(booking)) expect("booking", "object");
     else {
       if (typeof booking.uuid !== "string") expect("booking.uuid", "string");
       optionalString(booking.status, "booking.status");
       optionalString(booking.utcUpdatedAt, "booking.utcUpdatedAt");
     }
-    if (diff !== undefined && diff !== null) {
-      if (!Array.isArray(diff)) expect("diff", "array");
-      else {
-        for (let i = 0; i < diff.length && issues.length < MAX_ISSUES; i++) {
-          const change: unknown = diff[i];
-          if (!isObject(change)) expect(`diff[${i}]`, "object");
-          else {
-            optionalString(change.op, `diff[${i}].op`);
-            optionalString(change.path, `diff[${i}].path`);
-          }
-        }
-      }
-    }
+    checkDiff(body.diff);
   } else if (event === "availability_update") {
     const { availability } = body;
     if (!isObject(availability)) expect("availability", "object");
@@ -72,6 +73,37 @@ export const lenientValidation: OctoValidator = (event, body) => {
     }
     optionalString(body.productId, "productId");
     optionalString(body.optionId, "optionId");
+  } else if (event === "order_update") {
+    const { order } = body;
+    if (!isObject(order)) expect("order", "object");
+    else {
+      if (typeof order.id !== "string") expect("order.id", "string");
+      optionalString(order.status, "order.status");
+      optionalString(order.utcUpdatedAt, "order.utcUpdatedAt");
+      const { bookings } = order;
+      if (bookings !== undefined && bookings !== null) {
+        if (!Array.isArray(bookings)) expect("order.bookings", "array");
+        else {
+          for (let i = 0; i < bookings.length && issues.length < MAX_ISSUES; i++) {
+            const booking: unknown = bookings[i];
+            const path = `order.bookings[${i}]`;
+            if (!isObject(booking)) expect(path, "object");
+            else {
+              if (typeof booking.uuid !== "string") expect(`${path}.uuid`, "string");
+              optionalString(booking.status, `${path}.status`);
+            }
+          }
+        }
+      }
+    }
+    checkDiff(body.diff);
+  } else if (event === "product_update") {
+    const { product } = body;
+    if (!isObject(product)) expect("product", "object");
+    else {
+      if (typeof product.id !== "string") expect("product.id", "string");
+      optionalString(product.utcUpdatedAt, "product.utcUpdatedAt");
+    }
   }
   return issues;
 };

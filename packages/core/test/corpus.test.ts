@@ -11,6 +11,8 @@ import {
   BookingUpdateSchema,
   createOctoWebhooks,
   type HandlerContext,
+  OrderUpdateSchema,
+  ProductUpdateSchema,
   strictSchemas,
 } from "../src/index.ts";
 import { post } from "./helpers.ts";
@@ -32,6 +34,8 @@ describe("every body real senders send is accepted", () => {
       const webhooks = createOctoWebhooks({
         onBookingUpdate: ({ booking }, context) => void seen.push({ id: booking.uuid, context }),
         onAvailabilityUpdate: ({ availability }, context) => void seen.push({ id: availability.id, context }),
+        onOrderUpdate: ({ order }, context) => void seen.push({ id: order.id, context }),
+        onProductUpdate: ({ product }, context) => void seen.push({ id: product.id, context }),
         onUnknownEvent: (_payload, context) => void seen.push({ id: undefined, context }),
       });
       const response = await webhooks.handle(post(fixture.body));
@@ -42,9 +46,14 @@ describe("every body real senders send is accepted", () => {
       expect(seen[0]?.context.rawBody).toBe(JSON.stringify(fixture.body));
     });
 
-    if (fixture.event === "booking_update" || fixture.event === "availability_update") {
+    const schema = {
+      booking_update: BookingUpdateSchema,
+      availability_update: AvailabilityUpdateSchema,
+      order_update: OrderUpdateSchema,
+      product_update: ProductUpdateSchema,
+    }[fixture.event];
+    if (schema !== undefined) {
       it(`${fixture.name}: the lenient schemas (the public types) describe it`, () => {
-        const schema = fixture.event === "booking_update" ? BookingUpdateSchema : AvailabilityUpdateSchema;
         const result = schema.safeParse(fixture.body);
         expect(result.success, JSON.stringify(result.error?.issues.slice(0, 3))).toBe(true);
       });
@@ -72,6 +81,23 @@ describe("strict mode validates the official shape", () => {
     const { error } = JSON.parse(response.body);
     expect(error.code).toBe("INVALID_BODY");
     expect(error.issues.map((i: { path: string }) => i.path)).toContain(path);
+  });
+
+  it("checks order_update and product_update against their official shape too", async () => {
+    const order = byName.get("order-update")?.body as { order: { bookings: Array<Record<string, unknown>> } };
+    const refused = await strict.handle(post(order));
+    // the fixture's quirks: a non-ISO booking timestamp, pricing without currencyPrecision
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error.issues.map((i: { path: string }) => i.path)).toContain(
+      "order.bookings[1].utcUpdatedAt",
+    );
+    const product = await strict.handle(post(byName.get("product-update")?.body));
+    expect(JSON.parse(product.body).error.issues.map((i: { path: string }) => i.path)).toContain(
+      "product.options[0].units[2].type",
+    );
+    // a name of Object.prototype is not a schema: lenient checks, then onUnknownEvent
+    const odd = await strict.handle(post({ webhook: { event: "constructor" } }));
+    expect(odd.status).toBe(200);
   });
 
   it("rejects most of the real corpus, as OCTO.md reports", () => {

@@ -70,6 +70,19 @@ function* bodies(): Generator<[Event, Record<string, unknown>]> {
         yield ["availability_update", { webhook, availability: { id: "a" }, optionId: id }];
         yield ["availability_update", { webhook, availability: id }];
       }
+      for (const value of VALUES) {
+        yield ["order_update", { webhook, order: { id: value } }];
+        yield ["order_update", { webhook, order: value }];
+        yield ["order_update", { webhook, order: { id: "o", status: value, utcUpdatedAt: value } }];
+        yield ["order_update", { webhook, order: { id: "o", bookings: value } }];
+        yield ["order_update", { webhook, order: { id: "o", bookings: [value] } }];
+        yield ["order_update", { webhook, order: { id: "o", bookings: [{ uuid: value }] } }];
+        yield ["order_update", { webhook, order: { id: "o", bookings: [{ uuid: "b", status: value }] } }];
+        yield ["product_update", { webhook, product: { id: value } }];
+        yield ["product_update", { webhook, product: value }];
+        yield ["product_update", { webhook, product: { id: "p", utcUpdatedAt: value } }];
+      }
+      for (const diff of DIFFS) yield ["order_update", { webhook, order: { id: "o" }, diff }];
       yield ["unknown", { webhook }];
     }
   }

@@ -3,7 +3,6 @@ import { quirkFixtures, seedFixtures } from "../../../fixtures/index.ts";
 import {
   createOctoWebhooks,
   deliveryKey,
-  NEWER_WEBHOOK_EVENTS,
   NonRetryableError,
   OctoHandlerError,
   OctoRequestError,
@@ -223,19 +222,22 @@ describe("which event a body is", () => {
   it("an unknown event reaches on(name), onUnknownEvent and onAny with its envelope", async () => {
     const seen: unknown[] = [];
     const webhooks = createOctoWebhooks({
-      onUnknownEvent: (payload) => void seen.push(["unknown", payload.order]),
+      onUnknownEvent: (payload) => void seen.push(["unknown", payload.transfer]),
       onAny: (_p, c) => void seen.push(["any", c.event]),
     });
-    webhooks.on("order_update", (payload) => void seen.push(["on", (payload.order as { id: string }).id]));
-    await webhooks.handle(post({ webhook: { event: "order_update" }, order: { id: "o-1" } }));
+    webhooks.on(
+      "transfer_update",
+      (payload) => void seen.push(["on", (payload.transfer as { id: string }).id]),
+    );
+    await webhooks.handle(post({ webhook: { event: "transfer_update" }, transfer: { id: "o-1" } }));
     expect(seen).toEqual([
       ["on", "o-1"],
       ["unknown", { id: "o-1" }],
-      ["any", "order_update"],
+      ["any", "transfer_update"],
     ]);
   });
 
-  it.each(NEWER_WEBHOOK_EVENTS)(
+  it.each(["transfer_update", "cruise_update"])(
     "a newer %s reaches on(name), onUnknownEvent and onAny as an envelope, with its delivery key",
     async (event) => {
       const seen: unknown[] = [];
@@ -257,13 +259,35 @@ describe("which event a body is", () => {
     },
   );
 
-  it("the order_update fixture reaches on('order_update') with its order", async () => {
+  it("the order_update fixture reaches on('order_update') and onOrderUpdate, typed, and not onUnknownEvent", async () => {
     const fixture = quirkFixtures().find((f) => f.name === "order-update")!;
-    let order: unknown;
-    const webhooks = createOctoWebhooks();
-    webhooks.on("order_update", (payload) => void (order = payload.order));
-    await webhooks.handle(post(fixture.body));
-    expect(order).toEqual(fixture.body.order);
+    const seen: unknown[] = [];
+    const webhooks = createOctoWebhooks({
+      onOrderUpdate: ({ order, diff }) => void seen.push(["option", order.bookings?.length, diff?.[5]?.was]),
+      onUnknownEvent: () => void seen.push("unknown"),
+    });
+    webhooks.on("order_update", ({ order, webhook }) => void seen.push(["on", order.id, webhook?.url]));
+    expect((await webhooks.handle(post(fixture.body))).status).toBe(200);
+    const { order, diff } = fixture.body as { order: { id: string }; diff: Array<{ was: unknown }> };
+    expect(seen).toEqual([
+      ["option", 2, diff[5]?.was],
+      ["on", order.id, null],
+    ]);
+  });
+
+  it("the product_update fixture reaches onProductUpdate and on('product_update'), typed", async () => {
+    const fixture = quirkFixtures().find((f) => f.name === "product-update")!;
+    const seen: unknown[] = [];
+    const webhooks = createOctoWebhooks({
+      onProductUpdate: ({ product }) => void seen.push(product.options?.[0]?.internalName),
+      onUnknownEvent: () => void seen.push("unknown"),
+    });
+    webhooks.on("product_update", ({ product }, context) => void seen.push([product.id, context.event]));
+    expect((await webhooks.handle(post(fixture.body))).status).toBe(200);
+    expect(seen).toEqual([
+      "Sunset cruise with welcome drink (2h)",
+      ["sunset-thames-cruise", "product_update"],
+    ]);
   });
 
   it("answers 200 when a known event has no handler at all", async () => {

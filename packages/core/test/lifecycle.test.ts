@@ -173,7 +173,7 @@ describe("lifecycle events", () => {
     const seen: unknown[] = [];
     const webhooks = createOctoWebhooks({ onAny: (_p, c) => void seen.push(c.lifecycle) });
     await webhooks.handle(post({ availability: { id: "a" } }));
-    await webhooks.handle(post({ webhook: { event: "order_update" }, order: { status: "CONFIRMED" } }));
+    await webhooks.handle(post({ webhook: { event: "transfer_update" }, transfer: { status: "CONFIRMED" } }));
     expect(seen).toEqual([undefined, undefined]);
   });
 

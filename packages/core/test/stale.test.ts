@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOctoWebhooks } from "../src/index.ts";
+import { type BookingUpdateEvent, createOctoWebhooks } from "../src/index.ts";
 import { bookingBody, capturingLogger, post } from "./helpers.ts";
 
 const update = (utcUpdatedAt: unknown, extra: Record<string, unknown> = {}) =>
@@ -13,8 +13,13 @@ function receiver(options: Parameters<typeof createOctoWebhooks>[0] = {}) {
     staleGuard: true,
     logger: {},
     onBookingUpdate: ({ booking }) => void applied.push(booking.utcUpdatedAt),
-    onStale: ({ booking }, context) =>
-      void stale.push([booking.uuid, context.updatedAt, context.newestUpdatedAt, context.event]),
+    onStale: (payload, context) =>
+      void stale.push([
+        (payload as BookingUpdateEvent).booking.uuid,
+        context.updatedAt,
+        context.newestUpdatedAt,
+        context.event,
+      ]),
     ...options,
   });
   return { webhooks, applied, stale };
@@ -157,5 +162,66 @@ describe("staleGuard", () => {
       handlers: 0,
       skipped: "stale",
     });
+  });
+});
+
+describe("staleGuard on orders and products", () => {
+  const order = (id: string, utcUpdatedAt: unknown) => ({
+    webhook: { event: "order_update" },
+    order: { id, status: "CONFIRMED", utcUpdatedAt, bookings: [{ uuid: "b-1", status: "CONFIRMED" }] },
+  });
+  const product = (id: string, utcUpdatedAt?: unknown) => ({
+    webhook: { event: "product_update" },
+    product: {
+      id,
+      internalName: String(utcUpdatedAt),
+      ...(utcUpdatedAt === undefined ? {} : { utcUpdatedAt }),
+    },
+  });
+
+  it("an older order_update of the same order is stale: no order or booking handler runs, onStale sees it", async () => {
+    const applied: unknown[] = [];
+    const stale: unknown[] = [];
+    const webhooks = createOctoWebhooks({
+      staleGuard: true,
+      logger: {},
+      onOrderUpdate: ({ order }) => void applied.push(order.utcUpdatedAt),
+      onBookingConfirmed: () => void applied.push("booking"),
+      onStale: (_payload, context) =>
+        void stale.push([context.event, context.updatedAt, context.newestUpdatedAt]),
+    });
+    await webhooks.handle(post(order("o-1", "2026-11-30T09:12:44Z")));
+    const answer = await webhooks.handle(post(order("o-1", "2026-11-30T09:00:00Z")));
+    await webhooks.handle(post(order("o-2", "2026-11-30T08:00:00Z")));
+    expect(answer).toMatchObject({ status: 200, body: '{"ok":true,"stale":true}' });
+    expect(applied).toEqual(["2026-11-30T09:12:44Z", "booking", "2026-11-30T08:00:00Z", "booking"]);
+    expect(stale).toEqual([["order_update", "2026-11-30T09:00:00.000Z", "2026-11-30T09:12:44.000Z"]]);
+  });
+
+  it("a product_update is checked by product.utcUpdatedAt when the sender adds one, and always runs without", async () => {
+    const applied: unknown[] = [];
+    const webhooks = createOctoWebhooks({
+      staleGuard: true,
+      logger: {},
+      onProductUpdate: ({ product }) => void applied.push(product.internalName),
+    });
+    await webhooks.handle(post(product("p-1", "2026-11-30T10:00:00Z")));
+    await webhooks.handle(post(product("p-1", "2026-11-30T09:00:00Z")));
+    await webhooks.handle(post(product("p-1")));
+    await webhooks.handle(post(product("p-1")));
+    expect(applied).toEqual(["2026-11-30T10:00:00Z", "undefined", "undefined"]);
+  });
+
+  it("orders, products and bookings with the same id never make each other stale", async () => {
+    const applied: string[] = [];
+    const webhooks = createOctoWebhooks({
+      staleGuard: true,
+      logger: {},
+      onAny: (_p, context) => void applied.push(context.event),
+    });
+    await webhooks.handle(post(order("x", "2026-11-30T10:00:00Z")));
+    await webhooks.handle(post(product("x", "2026-11-30T09:00:00Z")));
+    await webhooks.handle(post(bookingBody({ uuid: "x", utcUpdatedAt: "2026-11-30T08:00:00Z" })));
+    expect(applied).toEqual(["order_update", "product_update", "booking_update"]);
   });
 });

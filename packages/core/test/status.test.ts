@@ -16,16 +16,16 @@ describe("the status table", () => {
     const seen: string[] = [];
     const webhooks = createOctoWebhooks({ onUnknownEvent: (_p, c) => void seen.push(c.event) });
     const response = await webhooks.handle(
-      post({ webhook: { event: "product_update" }, product: { id: "p" } }),
+      post({ webhook: { event: "transfer_update" }, transfer: { id: "t" } }),
     );
     expect(response.status).toBe(200);
-    expect(seen).toEqual(["product_update"]);
+    expect(seen).toEqual(["transfer_update"]);
   });
 
   it("422 for an unknown event when unknownEvents is 'reject'; no handler runs", async () => {
     let ran = false;
     const webhooks = createOctoWebhooks({ unknownEvents: "reject", onAny: () => void (ran = true) });
-    const response = await webhooks.handle(post({ webhook: { event: "order_update" }, order: {} }));
+    const response = await webhooks.handle(post({ webhook: { event: "transfer_update" }, transfer: {} }));
     expect(response.status).toBe(422);
     expect(errorOf(response.body).code).toBe("UNKNOWN_EVENT");
     expect(ran).toBe(false);

@@ -10,11 +10,40 @@ import {
   type DuplicateContext,
   type HandlerContext,
   type OctoWebhooks,
+  type Order,
+  type OrderLifecycleEvent,
+  type OrderUpdateEvent,
+  type Product,
+  type ProductUpdateEvent,
   type StaleContext,
   type UnknownEvent,
 } from "../src/index.ts";
 
 describe("public types", () => {
+  it("order_update and product_update are typed: the order's bookings are full bookings", () => {
+    expectTypeOf<Order["id"]>().toEqualTypeOf<string>();
+    expectTypeOf<NonNullable<Order["bookings"]>[number]>().toEqualTypeOf<Booking>();
+    expectTypeOf<"ON_HOLD">().toExtend<NonNullable<Order["status"]>>();
+    expectTypeOf<"WHOLESALE">().toExtend<NonNullable<Order["settlementMethod"]>>();
+    expectTypeOf<Product["id"]>().toEqualTypeOf<string>();
+    expectTypeOf<
+      NonNullable<NonNullable<NonNullable<Product["options"]>[number]["units"]>[number]["type"]>
+    >().toExtend<string>();
+    const webhooks = createOctoWebhooks({
+      onOrderUpdate: (payload) => expectTypeOf(payload).toEqualTypeOf<OrderUpdateEvent>(),
+      onProductUpdate: (payload) => expectTypeOf(payload).toEqualTypeOf<ProductUpdateEvent>(),
+      onOrderCancelled: (payload) => expectTypeOf(payload).toEqualTypeOf<OrderUpdateEvent>(),
+      onBookingCancelled: (_payload, context) =>
+        expectTypeOf(context.order).toEqualTypeOf<Order | undefined>(),
+    });
+    webhooks.on("order_update", ({ order }) => expectTypeOf(order).toEqualTypeOf<Order>());
+    webhooks.on("order.amended", ({ diff }) => expectTypeOf(diff?.[0]?.was).toEqualTypeOf<unknown>());
+    webhooks.on("product_update", ({ product }) => expectTypeOf(product).toEqualTypeOf<Product>());
+    webhooks.onOrderUpdate(({ webhook }) =>
+      expectTypeOf(webhook?.url).toEqualTypeOf<string | null | undefined>(),
+    );
+  });
+
   it("booking fields are typed; uuid is always there, the rest may be missing or null", () => {
     expectTypeOf<Booking["uuid"]>().toEqualTypeOf<string>();
     expectTypeOf<Booking["resellerReference"]>().toEqualTypeOf<string | null | undefined>();
@@ -51,7 +80,7 @@ describe("public types", () => {
     webhooks.on("availability_update", (payload) =>
       expectTypeOf(payload).toEqualTypeOf<AvailabilityUpdateEvent>(),
     );
-    webhooks.on("order_update", (payload) => expectTypeOf(payload).toEqualTypeOf<UnknownEvent>());
+    webhooks.on("transfer_update", (payload) => expectTypeOf(payload).toEqualTypeOf<UnknownEvent>());
     // @ts-expect-error an availability handler gets no typed booking
     webhooks.onAvailabilityUpdate(({ booking }) => booking.uuid);
   });
@@ -76,7 +105,9 @@ describe("public types", () => {
     const webhooks = createOctoWebhooks({
       onBookingCancelled: ({ booking }, context) => {
         expectTypeOf(booking.uuid).toEqualTypeOf<string>();
-        expectTypeOf(context.lifecycle).toEqualTypeOf<BookingLifecycleEvent | undefined>();
+        expectTypeOf(context.lifecycle).toEqualTypeOf<
+          BookingLifecycleEvent | OrderLifecycleEvent | undefined
+        >();
       },
     });
     webhooks.on("booking.cancelled", (payload) => expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>());
@@ -94,12 +125,14 @@ describe("public types", () => {
     createOctoWebhooks({
       onAny: (_payload, context) => expectTypeOf(context.deliveryKey).toEqualTypeOf<string>(),
       onDuplicate: (payload, context) => {
-        expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent | AvailabilityUpdateEvent | UnknownEvent>();
+        expectTypeOf(payload).toEqualTypeOf<
+          BookingUpdateEvent | AvailabilityUpdateEvent | OrderUpdateEvent | ProductUpdateEvent | UnknownEvent
+        >();
         expectTypeOf(context).toEqualTypeOf<DuplicateContext>();
         expectTypeOf(context.state).toEqualTypeOf<"done" | "processing">();
       },
       onStale: (payload, context) => {
-        expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>();
+        expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent | OrderUpdateEvent | ProductUpdateEvent>();
         expectTypeOf(context).toEqualTypeOf<StaleContext>();
         expectTypeOf(context.newestUpdatedAt).toEqualTypeOf<string>();
       },

@@ -1,6 +1,7 @@
 /**
  * Test OCTO webhooks with no account anywhere: event factories valid against OCTO's strict schema
- * ({@link bookingUpdate}, {@link availabilityUpdate}, {@link bookingLifecycle}), {@link sendWebhook},
+ * ({@link bookingUpdate}, {@link availabilityUpdate}, {@link bookingLifecycle}, {@link orderUpdate},
+ * {@link productUpdate}), {@link sendWebhook},
  * {@link startReceiver}, and {@link startMockSupplier}, a supplier that really delivers, with retries.
  *
  * @packageDocumentation
@@ -26,6 +27,13 @@ export {
   bookingUpdate,
 } from "./factories/booking.ts";
 export { diffOf } from "./factories/diff.ts";
+export {
+  type OrderState,
+  type OrderStatus,
+  type OrderUpdateOptions,
+  orderUpdate,
+} from "./factories/order.ts";
+export { type ProductUpdateOptions, productUpdate } from "./factories/product.ts";
 export type { Seed } from "./factories/random.ts";
 export type { FactoryOptions } from "./factories/shared.ts";
 export type { MockWebhook } from "./mock-supplier/management.ts";

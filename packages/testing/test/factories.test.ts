@@ -1,6 +1,13 @@
 import { BOOKING_STATUSES, createOctoWebhooks, strictSchemas } from "@octo-webhooks/core";
 import { describe, expect, it } from "vitest";
-import { availabilityUpdate, bookingLifecycle, bookingUpdate, diffOf } from "../src/index.ts";
+import {
+  availabilityUpdate,
+  bookingLifecycle,
+  bookingUpdate,
+  diffOf,
+  orderUpdate,
+  productUpdate,
+} from "../src/index.ts";
 
 const strictIssues = (
   schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[] }[] } } },
@@ -228,3 +235,84 @@ function applyPointer(target: Record<string, unknown>, path: string, op: string,
     else delete node[last];
   } else node[last] = value;
 }
+
+describe("orderUpdate", () => {
+  it.each(["CONFIRMED", "ON_HOLD", "CANCELLED", "EXPIRED", "PENDING"])(
+    "is valid against the strict official schema for %s, with and without pricing",
+    (status) => {
+      for (const capabilities of [[], ["octo/pricing"]]) {
+        const body = orderUpdate({ status, capabilities });
+        expect(strictIssues(strictSchemas.OrderUpdate, body)).toEqual([]);
+        expect(body.order.status).toBe(status);
+        expect(body.webhook?.capabilities).toContain("octo/cart");
+      }
+    },
+  );
+
+  it("an order confirmed with two bookings: the diff goes down to each booking, and both fire booking.confirmed", async () => {
+    const body = orderUpdate({ capabilities: ["octo/pricing"] });
+    expect(body.order.bookings?.map((b) => [b.status, b.orderId])).toEqual([
+      ["CONFIRMED", body.order.id],
+      ["CONFIRMED", body.order.id],
+    ]);
+    expect(body.order.pricing?.retail).toBe(23_000);
+    expect(body.diff).toContainEqual({ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" });
+    expect(body.diff).toContainEqual({
+      op: "replace",
+      path: "/bookings/1/status",
+      was: "ON_HOLD",
+      value: "CONFIRMED",
+    });
+    const seen: string[] = [];
+    await createOctoWebhooks({
+      onOrderConfirmed: () => void seen.push("order.confirmed"),
+      onBookingConfirmed: ({ booking }) => void seen.push(`booking.confirmed ${booking.uuid}`),
+    }).receive(body);
+    expect(seen).toEqual([
+      "order.confirmed",
+      `booking.confirmed ${body.order.bookings?.[0]?.uuid}`,
+      `booking.confirmed ${body.order.bookings?.[1]?.uuid}`,
+    ]);
+  });
+
+  it("one booking then cancelled inside the order fires booking.cancelled once and order.amended", async () => {
+    const body = orderUpdate({
+      bookings: ["CONFIRMED", "CANCELLED"],
+      was: { status: "CONFIRMED", bookings: ["CONFIRMED", "CONFIRMED"] },
+    });
+    expect(strictIssues(strictSchemas.OrderUpdate, body)).toEqual([]);
+    const seen: string[] = [];
+    await createOctoWebhooks({
+      onAny: (_p, context) => void seen.push(String(context.lifecycle)),
+      onBookingCancelled: ({ booking }, { order }) => void seen.push(`${booking.uuid} of ${order?.id}`),
+    }).receive(body);
+    expect(seen).toEqual([`${body.order.bookings?.[1]?.uuid} of ${body.order.id}`, "order.amended"]);
+    // the same booking ids as the confirmation: one order, two moments
+    expect(body.order.bookings?.map((b) => b.uuid)).toEqual(orderUpdate().order.bookings?.map((b) => b.uuid));
+  });
+
+  it("is deterministic, and `was: null` leaves the diff out", () => {
+    expect(orderUpdate({ seed: 3 })).toEqual(orderUpdate({ seed: 3 }));
+    expect(orderUpdate({ seed: 3 }).order.id).not.toBe(orderUpdate({ seed: 4 }).order.id);
+    expect(orderUpdate({ was: null }).diff).toBeUndefined();
+  });
+});
+
+describe("productUpdate", () => {
+  it("is valid against the strict official schema, with and without pricing", () => {
+    for (const capabilities of [[], ["octo/pricing"]]) {
+      expect(strictIssues(strictSchemas.ProductUpdate, productUpdate({ capabilities }))).toEqual([]);
+    }
+  });
+
+  it("is the product of the seed's bookings, and renames its default option on request", async () => {
+    const body = productUpdate({ seed: 9, option: { internalName: "Harbour cruise with lunch (3h)" } });
+    expect(body.product.id).toBe(bookingUpdate({ seed: 9 }).booking.productId);
+    let name: unknown;
+    await createOctoWebhooks({
+      onProductUpdate: ({ product }) => void (name = product.options?.[0]?.internalName),
+    }).receive(body);
+    expect(name).toBe("Harbour cruise with lunch (3h)");
+    expect(productUpdate({ seed: 9 }).product.options?.[0]?.internalName).toBe("Harbour cruise (2h)");
+  });
+});

@@ -1,8 +1,14 @@
 import { createServer } from "node:http";
+import { createOctoWebhooks } from "@octo-webhooks/core";
 import { closeServer, listen } from "@octo-webhooks/test-helpers";
 import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
 import { describe, expect, it } from "vitest";
-import { type MockSupplier, type MockSupplierOptions, startMockSupplier } from "../src/index.ts";
+import {
+  type MockSupplier,
+  type MockSupplierOptions,
+  startMockSupplier,
+  startReceiver,
+} from "../src/index.ts";
 import { closedPort, recordingServer } from "./helpers.ts";
 
 const onCleanup = closeAfterEach();
@@ -96,6 +102,7 @@ describe("the management API", () => {
       useContactLanguage: false,
       headers: {},
       capabilities: ["octo/pricing"],
+      active: true,
     });
     const id = created.json.id as string;
     expect((await call(s, "GET", "/webhooks")).json).toEqual([created.json]);
@@ -329,6 +336,64 @@ describe("deliveries", () => {
     const [next] = await s.simulate.bookingUpdate();
     expect(next?.body.booking).not.toMatchObject({ uuid: plainBodies[0].booking.uuid });
     expect(s.deliveries).toHaveLength(10);
+  });
+
+  it("delivers an order confirmed with two bookings, then one cancelled inside it, and a renamed option, to a real receiver", async () => {
+    const s = await supplier();
+    const seen: string[] = [];
+    const webhooks = createOctoWebhooks({
+      onOrderUpdate: ({ order }, context) => void seen.push(`${context.lifecycle} ${order.bookings?.length}`),
+      onBookingConfirmed: ({ booking }, { order }) =>
+        void seen.push(`confirmed ${booking.uuid === order?.bookings?.[0]?.uuid ? 0 : 1}`),
+      onBookingCancelled: ({ booking }, { order }) =>
+        void seen.push(`cancelled ${booking.uuid === order?.bookings?.[1]?.uuid ? 1 : 0}`),
+      onProductUpdate: ({ product }) => void seen.push(String(product.options?.[0]?.internalName)),
+    });
+    const receiver = await startReceiver(webhooks);
+    onCleanup(() => receiver.close());
+    const order = await call(s, "POST", "/webhooks", {
+      url: receiver.url,
+      event: "order_update",
+      capabilities: ["octo/pricing"],
+    });
+    expect(order.json.capabilities).toEqual(["octo/cart", "octo/pricing"]);
+    expect(order.json.active).toBe(true);
+    await call(s, "POST", "/webhooks", { url: `${receiver.url}?kind=product`, event: "product_update" });
+    await call(s, "POST", "/webhooks", {
+      url: `${receiver.url}?kind=off`,
+      event: "order_update",
+      active: false,
+    });
+    const deliveries = await s.simulate.orderLifecycle();
+    expect(deliveries.map((d) => d.attempts.at(-1)?.status)).toEqual([200, 200]);
+    expect(deliveries[0]?.body.webhook).toMatchObject({ capabilities: ["octo/cart", "octo/pricing"] });
+    expect((deliveries[0]?.body.order as { pricing?: unknown } | undefined)?.pricing).toBeDefined();
+    await s.simulate.productChange();
+    expect(seen).toEqual([
+      "order.confirmed 2",
+      "confirmed 0",
+      "confirmed 1",
+      "order.amended 2",
+      "cancelled 1",
+      "Harbour cruise with lunch (3h)",
+    ]);
+  });
+
+  it("keeps a webhook's capabilities and active flag as PATCHed, and refuses bad ones", async () => {
+    const s = await supplier();
+    const { json } = await call(s, "POST", "/webhooks", {
+      url: "https://r.example.test/h",
+      event: "booking_update",
+    });
+    const patched = await call(s, "PATCH", `/webhooks/${json.id}`, {
+      capabilities: ["octo/pricing"],
+      active: false,
+    });
+    expect(patched.json).toMatchObject({ capabilities: ["octo/pricing"], active: false });
+    const bad = await call(s, "PATCH", `/webhooks/${json.id}`, { capabilities: "octo/pricing" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errorMessage).toMatch(/capabilities/);
+    expect((await call(s, "PATCH", `/webhooks/${json.id}`, { active: "yes" })).status).toBe(400);
   });
 
   it("delivers raw events to the webhooks of that event, adding the webhook echo", async () => {

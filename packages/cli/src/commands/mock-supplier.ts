@@ -34,7 +34,7 @@ export function mockSupplierCommand(io: Io): Command {
     .option("--no-patch", "behave like an older supplier without PATCH /webhooks/:id")
     .addHelpText(
       "after",
-      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt',
+      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/order-lifecycle     an order confirmed with two bookings, then one cancelled\n  POST <url>/_mock/simulate/order-update        body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/product-change      a product whose default option is renamed\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt',
     )
     .action(async (options: MockSupplierCliOptions) => {
       const { c } = io;

@@ -1,6 +1,12 @@
 import { redactUrl } from "@octo-webhooks/client";
-import { AVAILABILITY_STATUSES, BOOKING_STATUSES } from "@octo-webhooks/core";
-import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
+import { AVAILABILITY_STATUSES, BOOKING_STATUSES, ORDER_STATUSES, WEBHOOK_EVENTS } from "@octo-webhooks/core";
+import {
+  availabilityUpdate,
+  bookingUpdate,
+  orderUpdate,
+  productUpdate,
+  sendWebhook,
+} from "@octo-webhooks/testing";
 import { Argument, Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { collectHeader, integer } from "../options.ts";
@@ -17,16 +23,30 @@ interface TriggerOptions {
   timeout: number;
 }
 
+type Event = (typeof WEBHOOK_EVENTS)[number];
+
+/** Per event: its known statuses (none: `--status` does not apply) and its sample. */
+const SAMPLES: Record<Event, [readonly string[] | undefined, (seed: string, status?: string) => object]> = {
+  booking_update: [
+    BOOKING_STATUSES,
+    (seed, status) => bookingUpdate({ seed, ...(status ? { status } : {}) }),
+  ],
+  availability_update: [
+    AVAILABILITY_STATUSES,
+    (seed, status) => availabilityUpdate({ seed, ...(status ? { status } : {}) }),
+  ],
+  order_update: [ORDER_STATUSES, (seed, status) => orderUpdate({ seed, ...(status ? { status } : {}) })],
+  product_update: [undefined, (seed) => productUpdate({ seed })],
+};
+
 export function triggerCommand(io: Io): Command {
   return new Command("trigger")
     .description("send a sample event to a receiver and print its answer (exit 1 unless it is a 2xx)")
-    .addArgument(
-      new Argument("<event>", "the event to send").choices(["booking_update", "availability_update"]),
-    )
+    .addArgument(new Argument("<event>", "the event to send").choices(WEBHOOK_EVENTS))
     .requiredOption("--to <url>", "the receiver's URL (may carry user:pass@)")
     .option(
       "--status <status>",
-      "booking status (default CONFIRMED) or availability status (default AVAILABLE)",
+      "booking or order status (default CONFIRMED), availability status (default AVAILABLE)",
     )
     .option("--user <username>", "HTTP Basic username")
     .option("--pass <password>", "HTTP Basic password (or OCTO_HOOK_PASS)")
@@ -35,21 +55,21 @@ export function triggerCommand(io: Io): Command {
     .option("--timeout <ms>", "give up after this long", integer, 10_000)
     .addHelpText(
       "after",
-      "\nExamples:\n  octo-webhooks trigger booking_update --to http://localhost:3000/webhooks/octo --status CANCELLED --user octo --pass s3cret\n  octo-webhooks trigger availability_update --to http://localhost:3000/webhooks/octo --header x-api-key=abc",
+      "\nExamples:\n  octo-webhooks trigger booking_update --to http://localhost:3000/webhooks/octo --status CANCELLED --user octo --pass s3cret\n  octo-webhooks trigger availability_update --to http://localhost:3000/webhooks/octo --header x-api-key=abc\n  octo-webhooks trigger order_update --to http://localhost:3000/webhooks/octo   # an order confirmed with two bookings",
     )
-    .action(async (event: "booking_update" | "availability_update", options: TriggerOptions) => {
-      const known: readonly string[] = event === "booking_update" ? BOOKING_STATUSES : AVAILABILITY_STATUSES;
-      if (options.status !== undefined && !known.includes(options.status)) {
+    .action(async (event: Event, options: TriggerOptions) => {
+      const [known, sample] = SAMPLES[event];
+      if (known === undefined && options.status !== undefined) {
+        throw new CliError(`--status does not apply to ${event}`);
+      }
+      if (known !== undefined && options.status !== undefined && !known.includes(options.status)) {
         io.err(
           io.e.yellow(
             `note: ${options.status} is not an OCTO ${event} status (${known.join(", ")}); sending it anyway`,
           ),
         );
       }
-      const body =
-        event === "booking_update"
-          ? bookingUpdate({ seed: options.seed, ...(options.status ? { status: options.status } : {}) })
-          : availabilityUpdate({ seed: options.seed, ...(options.status ? { status: options.status } : {}) });
+      const body = sample(options.seed, options.status);
       const password = options.pass ?? process.env.OCTO_HOOK_PASS;
       if ((options.user === undefined) !== (password === undefined)) {
         throw new CliError("give both --user and --pass (or neither)");

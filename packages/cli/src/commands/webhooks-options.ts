@@ -32,6 +32,8 @@ export interface WebhookFieldOptions {
   retryOnError?: boolean;
   useContactLanguage?: boolean;
   header?: Record<string, string>;
+  webhookCapabilities?: string[];
+  active?: boolean;
 }
 
 /** The options every `webhooks` subcommand shares. */
@@ -56,7 +58,10 @@ export function withConnection(command: Command): Command {
 /** The webhook fields `create` and `update` take. */
 export function withWebhookFields(command: Command, required: boolean): Command {
   const url = new Option("--url <url>", "where deliveries go");
-  const event = new Option("--event <event>", "booking_update, availability_update...");
+  const event = new Option(
+    "--event <event>",
+    "booking_update, availability_update, order_update, product_update...",
+  );
   if (required) {
     url.makeOptionMandatory();
     event.makeOptionMandatory();
@@ -70,7 +75,14 @@ export function withWebhookFields(command: Command, required: boolean): Command 
     .option("--no-retry-on-error", "the supplier does not retry")
     .option("--use-contact-language", "deliveries use the customer's language")
     .option("--no-use-contact-language", "deliveries do not use the customer's language")
-    .option("--header <name=value>", "a header sent with every delivery, repeatable", collectHeader);
+    .option("--header <name=value>", "a header sent with every delivery, repeatable", collectHeader)
+    .option(
+      "--webhook-capabilities <list>",
+      "capabilities the supplier activates for this webhook's deliveries, comma-separated (order_update always gets octo/cart)",
+      list,
+    )
+    .option("--active", "the supplier delivers to it (supplier default)")
+    .option("--no-active", "pause it without deleting it");
 }
 
 export function clientOf(options: ConnectionOptions, io: Io): OctoClient {
@@ -109,6 +121,8 @@ export function fields(options: WebhookFieldOptions): WebhookPatch {
   if (options.retryOnError !== undefined) patch.retryOnError = options.retryOnError;
   if (options.useContactLanguage !== undefined) patch.useContactLanguage = options.useContactLanguage;
   if (options.header !== undefined) patch.headers = options.header;
+  if (options.webhookCapabilities !== undefined) patch.capabilities = options.webhookCapabilities;
+  if (options.active !== undefined) patch.active = options.active;
   return patch;
 }
 

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { buildCartSchemas } from "./build-cart-schemas.ts";
 import {
   AVAILABILITY_STATUSES,
   BOOKING_STATUSES,
@@ -17,6 +18,12 @@ import type { Kit, Mode } from "./kit.ts";
  * Ventrata's `octo-types` OpenAPI); `k` decides how strict each kind of field is (see `kit.ts`).
  */
 export function buildSchemas<M extends Mode>(k: Kit<M>) {
+  const bookings = buildBookingSchemas(k);
+  return { ...bookings, ...buildCartSchemas(k, bookings) };
+}
+
+/** The booking and availability payloads. */
+export function buildBookingSchemas<M extends Mode>(k: Kit<M>) {
   const str = z.string;
   const int = () => z.number().check(z.int());
 

@@ -109,21 +109,57 @@ export const REFUND_TYPES = ["FULL", "PARTIAL", "NONE"] as const;
 export const DIFF_OPS = ["replace", "add", "remove"] as const;
 
 /**
- * The events OCTO webhooks deliver, each with a typed payload.
+ * Order statuses OCTO defines (the `octo/cart` capability; `@octocloud/types` `OrderStatus`). Lenient
+ * parsing accepts any other string too.
  *
  * @example
  * ```ts
- * for (const event of WEBHOOK_EVENTS) await client.webhooks.create({ event, url }); // booking_update, availability_update
+ * const open = order.status === "ON_HOLD" || order.status === "PENDING"; // one of ORDER_STATUSES, or a sender's own
  * ```
  */
-export const WEBHOOK_EVENTS = ["booking_update", "availability_update"] as const;
+export const ORDER_STATUSES = ["ON_HOLD", "CONFIRMED", "CANCELLED", "EXPIRED", "PENDING"] as const;
 
 /**
- * Events newer suppliers send; they reach `on(name)`, `onAny` and `onUnknownEvent` as a generic envelope.
+ * How an order is paid for (`order.settlementMethod`; Ventrata's `SettlementMethod`).
  *
  * @example
  * ```ts
- * webhooks.on("order_update", ({ webhook, ...rest }) => console.log(webhook?.id, rest.order)); // untyped inside
+ * if (order.settlementMethod === "DEFERRED") invoiceLater(order.id); // one of SETTLEMENT_METHODS
  * ```
  */
-export const NEWER_WEBHOOK_EVENTS = ["order_update", "product_update"] as const;
+export const SETTLEMENT_METHODS = ["DEFERRED", "DEPOSIT", "DIRECT", "VOUCHER", "WHOLESALE"] as const;
+
+/**
+ * How a product's availability is sold: by start time or by opening hours.
+ *
+ * @example
+ * ```ts
+ * const timed = product.availabilityType === "START_TIME"; // one of AVAILABILITY_TYPES
+ * ```
+ */
+export const AVAILABILITY_TYPES = ["START_TIME", "OPENING_HOURS"] as const;
+
+/**
+ * Units of an option's `cancellationCutoffUnit` (lower case, as OCTO spells them).
+ *
+ * @example
+ * ```ts
+ * const hours = option.cancellationCutoffUnit === "day" ? 24 * (option.cancellationCutoffAmount ?? 0) : undefined;
+ * ```
+ */
+export const DURATION_UNITS = ["minute", "hour", "day"] as const;
+
+/**
+ * The events OCTO webhooks deliver, each with a typed payload (the seed's supplier documents all four).
+ *
+ * @example
+ * ```ts
+ * for (const event of WEBHOOK_EVENTS) await client.webhooks.create({ event, url }); // booking_update, availability_update, order_update, product_update
+ * ```
+ */
+export const WEBHOOK_EVENTS = [
+  "booking_update",
+  "availability_update",
+  "order_update",
+  "product_update",
+] as const;

@@ -157,7 +157,48 @@ export const BookingUpdateSchema = lenientSchemas.BookingUpdate;
  */
 export const AvailabilityUpdateSchema = lenientSchemas.AvailabilityUpdate;
 
-const { Booking, Availability, Webhook, Diff } = lenientSchemas;
+/**
+ * The body of an `order_update` delivery (`octo/cart`), lenient: `order` with its `id` required; its
+ * `bookings[]` are full bookings.
+ *
+ * @example
+ * ```ts
+ * const { order } = OrderUpdateSchema.parse(json); // order.bookings?.map((b) => b.uuid)
+ * ```
+ */
+export const OrderUpdateSchema = lenientSchemas.OrderUpdate;
+
+/**
+ * The body of a `product_update` delivery, lenient: `product` with its `id` required.
+ *
+ * @example
+ * ```ts
+ * const { product } = ProductUpdateSchema.parse(json); // product.options?.[0]?.units
+ * ```
+ */
+export const ProductUpdateSchema = lenientSchemas.ProductUpdate;
+
+/**
+ * A cart order, lenient: only `id` is required; see {@link Order}.
+ *
+ * @example
+ * ```ts
+ * const order = OrderSchema.parse(await octo.getOrder(id)); // after the OCTO API, as for a delivery
+ * ```
+ */
+export const OrderSchema = lenientSchemas.Order;
+
+/**
+ * An OCTO product with its options and units, lenient: only `id` is required; see {@link Product}.
+ *
+ * @example
+ * ```ts
+ * const product = ProductSchema.parse(await octo.getProduct(id));
+ * ```
+ */
+export const ProductSchema = lenientSchemas.Product;
+
+const { Booking, Availability, Webhook, Diff, Order, Product } = lenientSchemas;
 const optional = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 /**
@@ -169,6 +210,8 @@ const optional = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(s
  */
 const DispatchWebhook = optional(z.object({ event: Webhook.shape.event }));
 
+const DispatchDiff = optional(z.array(z.object({ op: Diff.shape.op, path: Diff.shape.path })));
+
 export const dispatchSchemas = {
   booking_update: z.object({
     webhook: DispatchWebhook,
@@ -177,7 +220,7 @@ export const dispatchSchemas = {
       status: Booking.shape.status,
       utcUpdatedAt: Booking.shape.utcUpdatedAt,
     }),
-    diff: optional(z.array(z.object({ op: Diff.shape.op, path: Diff.shape.path }))),
+    diff: DispatchDiff,
   }),
   availability_update: z.object({
     webhook: DispatchWebhook,
@@ -188,6 +231,20 @@ export const dispatchSchemas = {
     }),
     productId: optional(z.string()),
     optionId: optional(z.string()),
+  }),
+  order_update: z.object({
+    webhook: DispatchWebhook,
+    order: z.object({
+      id: Order.shape.id,
+      status: Order.shape.status,
+      utcUpdatedAt: Order.shape.utcUpdatedAt,
+      bookings: optional(z.array(z.object({ uuid: Booking.shape.uuid, status: Booking.shape.status }))),
+    }),
+    diff: DispatchDiff,
+  }),
+  product_update: z.object({
+    webhook: DispatchWebhook,
+    product: z.object({ id: Product.shape.id, utcUpdatedAt: Product.shape.utcUpdatedAt }),
   }),
   unknown: z.object({ webhook: DispatchWebhook }),
 };

@@ -29,6 +29,9 @@ export async function controlMock(
   if (path === "/_mock/simulate/booking-lifecycle") run = simulate.bookingLifecycle(options);
   else if (path === "/_mock/simulate/booking-update") run = simulate.bookingUpdate(options);
   else if (path === "/_mock/simulate/availability-change") run = simulate.availabilityChange(options);
+  else if (path === "/_mock/simulate/order-lifecycle") run = simulate.orderLifecycle(options);
+  else if (path === "/_mock/simulate/order-update") run = simulate.orderUpdate(options);
+  else if (path === "/_mock/simulate/product-change") run = simulate.productChange(options);
   else if (path === "/_mock/simulate/event") {
     if (typeof options.event !== "string" || typeof options.body !== "object" || options.body === null) {
       throw badRequest('send { "event": "booking_update", "body": { ... } }');

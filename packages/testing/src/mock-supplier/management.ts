@@ -13,8 +13,13 @@ export interface MockWebhook {
   retryOnError: boolean;
   useContactLanguage: boolean;
   headers: Record<string, string>;
-  /** From `Octo-Capabilities` at creation, without `octo/webhooks`; decides the fields deliveries carry. */
+  /**
+   * The body's `capabilities`, else `Octo-Capabilities` at creation, without `octo/webhooks`; decides
+   * the fields deliveries carry. An `order_update` webhook always has `octo/cart`.
+   */
   capabilities: string[];
+  /** Whether it is delivered to (default `true`); an inactive webhook gets no deliveries. */
+  active: boolean;
   /** From `Octo-Env` at creation; `"live"` makes deliveries carry `testMode: false`. */
   env: "test" | "live" | undefined;
 }
@@ -29,12 +34,12 @@ export function readWebhookFields(
   body: unknown,
   events: readonly string[],
   partial: boolean,
-): Partial<Omit<MockWebhook, "id" | "capabilities" | "env">> {
+): Partial<Omit<MockWebhook, "id" | "env">> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw bad("the body must be a JSON object");
   }
   const input = body as Record<string, unknown>;
-  const fields: Partial<Omit<MockWebhook, "id" | "capabilities" | "env">> = {};
+  const fields: Partial<Omit<MockWebhook, "id" | "env">> = {};
   if (!partial || input.url !== undefined) {
     let url: URL | undefined;
     try {
@@ -51,7 +56,14 @@ export function readWebhookFields(
     }
     fields.event = input.event;
   }
-  for (const key of ["retryOnError", "useContactLanguage"] as const) {
+  if (input.capabilities !== undefined) {
+    const list = input.capabilities;
+    if (!Array.isArray(list) || !list.every((c) => typeof c === "string" && c.length <= 100)) {
+      throw bad("capabilities must be an array of capability ids (strings)");
+    }
+    fields.capabilities = list.filter((c) => c !== "octo/webhooks");
+  }
+  for (const key of ["retryOnError", "useContactLanguage", "active"] as const) {
     if (input[key] === undefined) continue;
     if (typeof input[key] !== "boolean") throw bad(`${key} must be a boolean`);
     fields[key] = input[key];
@@ -69,6 +81,13 @@ export function readWebhookFields(
     fields.headers = { ...(headers as Record<string, string>) };
   }
   return fields;
+}
+
+/** The supplier always includes `octo/cart` for `order_update` (the order is the cart). */
+function withCart(webhook: MockWebhook): void {
+  if (webhook.event === "order_update" && !webhook.capabilities.includes("octo/cart")) {
+    webhook.capabilities = ["octo/cart", ...webhook.capabilities];
+  }
 }
 
 /** What the management API returns for a webhook. */
@@ -122,9 +141,11 @@ export async function manageWebhooks(
         retryOnError: fields.retryOnError ?? true,
         useContactLanguage: fields.useContactLanguage ?? false,
         headers: fields.headers ?? {},
-        capabilities: capabilities.filter((c) => c !== "octo/webhooks"),
+        capabilities: fields.capabilities ?? capabilities.filter((c) => c !== "octo/webhooks"),
+        active: fields.active ?? true,
         env,
       };
+      withCart(webhook);
       store.set(webhook.id, webhook);
       return publicWebhook(webhook);
     }
@@ -163,5 +184,6 @@ export async function manageWebhooks(
     return publicWebhook(webhook);
   }
   Object.assign(webhook, readWebhookFields(await readJsonBody(req), events, true));
+  withCart(webhook);
   return publicWebhook(webhook);
 }

@@ -1,6 +1,8 @@
 import { createDelivery, type Delivery, type DeliveryPolicy, runDelivery } from "../deliver.ts";
 import { availabilityUpdate } from "../factories/availability.ts";
 import { type BookingUpdateOptions, bookingLifecycle, bookingUpdate } from "../factories/booking.ts";
+import { orderUpdate } from "../factories/order.ts";
+import { productUpdate } from "../factories/product.ts";
 import type { Seed } from "../factories/random.ts";
 import type { FactoryOptions } from "../factories/shared.ts";
 import type { MockWebhook } from "./management.ts";
@@ -64,7 +66,7 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
   ) => {
     const chains: Promise<Delivery[]>[] = [];
     for (const webhook of store.values()) {
-      if (webhook.event !== event) continue;
+      if (webhook.event !== event || !webhook.active) continue;
       const target = {
         webhookId: webhook.id,
         event,
@@ -107,6 +109,35 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
       const simulation = nextSimulation();
       return deliverToSubscribers("availability_update", (webhook) => [
         availabilityUpdate(asFromWebhook(webhook, simulation, given)),
+      ]);
+    },
+    orderLifecycle: async (given = {}) => {
+      const simulation = nextSimulation();
+      return deliverToSubscribers("order_update", (webhook) => {
+        const options = asFromWebhook(webhook, simulation, given);
+        return [
+          orderUpdate(options),
+          orderUpdate({
+            ...options,
+            bookings: ["CONFIRMED", "CANCELLED"],
+            was: { status: "CONFIRMED", bookings: ["CONFIRMED", "CONFIRMED"] },
+          }),
+        ];
+      });
+    },
+    orderUpdate: async (given = {}) => {
+      const simulation = nextSimulation();
+      return deliverToSubscribers("order_update", (webhook) => [
+        orderUpdate(asFromWebhook(webhook, simulation, given)),
+      ]);
+    },
+    productChange: async (given = {}) => {
+      const simulation = nextSimulation();
+      return deliverToSubscribers("product_update", (webhook) => [
+        productUpdate({
+          option: { internalName: "Harbour cruise with lunch (3h)" },
+          ...asFromWebhook(webhook, simulation, given),
+        }),
       ]);
     },
     event: async (event, body) => {

@@ -58,7 +58,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   const failures: FailureOptions[] = [];
   const management = {
     store,
-    events: options.events ?? ["booking_update", "availability_update"],
+    events: options.events ?? ["booking_update", "availability_update", "order_update", "product_update"],
     newId: () => ids.uuid(),
     supportsPatch: options.supportsPatch !== false,
     basePath: BASE_PATH,

@@ -1,6 +1,8 @@
 import type { Delivery, DeliveryAttempt } from "../deliver.ts";
 import type { AvailabilityUpdateOptions } from "../factories/availability.ts";
 import type { BookingLifecycleOptions, BookingUpdateOptions } from "../factories/booking.ts";
+import type { OrderUpdateOptions } from "../factories/order.ts";
+import type { ProductUpdateOptions } from "../factories/product.ts";
 import type { Seed } from "../factories/random.ts";
 import type { publicWebhook } from "./management.ts";
 import type { startMockSupplier } from "./start-mock-supplier.ts";
@@ -25,7 +27,7 @@ export interface MockSupplierOptions {
   deliveryTimeoutMs?: number;
   /** Whether `PATCH /webhooks/:id` exists (default `true`); `false` answers 404 like an older supplier. */
   supportsPatch?: boolean;
-  /** Events `POST /webhooks` accepts (default `booking_update`, `availability_update`). */
+  /** Events `POST /webhooks` accepts (default `booking_update`, `availability_update`, `order_update`, `product_update`). */
   events?: readonly string[];
   /** Sent as `user-agent` with every delivery. */
   userAgent?: string;
@@ -87,6 +89,20 @@ export interface MockSupplier {
     bookingUpdate(options?: BookingUpdateOptions): Promise<Delivery[]>;
     /** One `availability_update` (`availabilityUpdate(options)`) to every `availability_update` webhook. */
     availabilityChange(options?: AvailabilityUpdateOptions): Promise<Delivery[]>;
+    /**
+     * To every `order_update` webhook, in order: an order confirmed with two bookings, then one of
+     * them cancelled inside the order (the second body's diff: `/bookings/1/status`).
+     */
+    orderLifecycle(
+      options?: Omit<OrderUpdateOptions, "status" | "bookings" | "was" | "diff">,
+    ): Promise<Delivery[]>;
+    /** One `order_update` (`orderUpdate(options)`) to every `order_update` webhook. */
+    orderUpdate(options?: OrderUpdateOptions): Promise<Delivery[]>;
+    /**
+     * One `product_update` (`productUpdate(options)`) to every `product_update` webhook; by default the
+     * product's default option renamed.
+     */
+    productChange(options?: ProductUpdateOptions): Promise<Delivery[]>;
     /** Any body, to the webhooks of `event`; a `webhook` echo is added unless the body has one. */
     event(event: string, body: Record<string, unknown>): Promise<Delivery[]>;
   };
