@@ -23,6 +23,14 @@ export interface DeliveryAdmission {
   endClaim(delivery: ParsedDelivery, end: ClaimEnd): Promise<void>;
 }
 
+/** A store key of a delivery: its own key, behind its supplier's id when it has one (ids hold no `/`). */
+const inStore = (key: string, supplier: string | undefined) =>
+  supplier === undefined ? key : `supplier/${supplier}/${key}`;
+
+/** ` from supplier <id>` for a log line, or nothing. */
+export const of = (supplier: string | undefined) =>
+  supplier === undefined ? "" : ` from supplier ${supplier}`;
+
 const MAX_INSTANT = 8.64e15; // the largest a Date can hold
 const toIso = (instant: number) => new Date(instant).toISOString();
 
@@ -49,8 +57,9 @@ export function createAdmission(
   const endClaim = async ({ context }: ParsedDelivery, end: ClaimEnd) => {
     if (dedupe === undefined) return;
     try {
-      if (end === "complete") await dedupe.store.complete(context.deliveryKey, dedupe.ttlMs);
-      else await dedupe.store.release(context.deliveryKey);
+      const key = inStore(context.deliveryKey, context.supplier);
+      if (end === "complete") await dedupe.store.complete(key, dedupe.ttlMs);
+      else await dedupe.store.release(key);
     } catch (error) {
       logger.error?.(
         `${PACKAGE_PREFIX} the delivery store failed to ${end} a claim; ` +
@@ -67,19 +76,19 @@ export function createAdmission(
     const { context, event } = delivery;
     let state: Awaited<ReturnType<typeof settings.store.claim>>;
     try {
-      state = await settings.store.claim(context.deliveryKey, settings.leaseMs);
+      state = await settings.store.claim(inStore(context.deliveryKey, context.supplier), settings.leaseMs);
     } catch (error) {
       throw storeFailed("claim", error);
     }
     if (state === "claimed") return "run";
     if (state === "processing") {
       logger.warn?.(
-        `${PACKAGE_PREFIX} a duplicate ${event} arrived while the original was still being processed ` +
+        `${PACKAGE_PREFIX} a duplicate ${event}${of(context.supplier)} arrived while the original was still being processed ` +
           "(the sender probably timed out); answered 409 so that it retries later. Slow handlers? See `ackFirst`.",
       );
     } else {
       logger.info?.(
-        `${PACKAGE_PREFIX} duplicate ${event} ${context.deliveryKey}: answered 200, not dispatched`,
+        `${PACKAGE_PREFIX} duplicate ${event} ${context.deliveryKey}${of(context.supplier)}: answered 200, not dispatched`,
       );
     }
     await runHooks(LISTS.duplicate, toPayload(delivery), context.with({ state }));
@@ -107,7 +116,11 @@ export function createAdmission(
     try {
       // a store may answer with a string (Redis); anything that is not an instant means "none known"
       const answer = Number(
-        await settings.store.recordNewest(`booking:${booking.uuid}`, instant, settings.ttlMs),
+        await settings.store.recordNewest(
+          inStore(`booking:${booking.uuid}`, context.supplier),
+          instant,
+          settings.ttlMs,
+        ),
       );
       newest = answer > 0 && answer < MAX_INSTANT ? answer : undefined;
     } catch (error) {
@@ -117,7 +130,7 @@ export function createAdmission(
     if (newest === undefined || instant >= newest) return "run";
     await endClaim(delivery, "complete");
     logger.info?.(
-      `${PACKAGE_PREFIX} stale booking_update (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
+      `${PACKAGE_PREFIX} stale booking_update${of(context.supplier)} (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
     );
     await runHooks(
       LISTS.stale,
