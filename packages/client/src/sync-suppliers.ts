@@ -27,7 +27,10 @@ export interface SyncSuppliersOptions {
   dryRun?: boolean;
   /** Only these supplier ids (default: all). */
   only?: readonly string[];
-  /** Register each supplier's `hook.nextPasswordEnv` password, dropping the current one's registrations. */
+  /**
+   * Register the next password of each supplier whose `hook.nextPasswordEnv` is set, dropping the
+   * registrations of the current one (the receiver must accept both meanwhile: `receiverSuppliers`).
+   */
   rotate?: boolean;
   /** Where the config's env var names are read (default `process.env`). */
   env?: EnvSource;
@@ -150,10 +153,9 @@ export async function syncSuppliers(
     const receiver = receiverUrlOf(config, id);
     const hook = entry.hook;
     const username = fromEnv(env, hook.usernameEnv, id);
-    const password =
-      options.rotate && hook.nextPasswordEnv !== undefined
-        ? fromEnv(env, hook.nextPasswordEnv, id)
-        : fromEnv(env, hook.passwordEnv, id);
+    // a rotation moves the suppliers whose next password is set; the others keep the current one
+    const next = options.rotate && hook.nextPasswordEnv !== undefined ? env[hook.nextPasswordEnv] : undefined;
+    const password = next || fromEnv(env, hook.passwordEnv, id);
     const url = webhookUrl(receiver, { username, password });
     const desired: WebhookInput[] = entry.events.map((event) => ({
       url,
