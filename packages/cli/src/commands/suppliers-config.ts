@@ -3,7 +3,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { SuppliersConfig } from "@octo-webhooks/client";
-import { createJiti } from "jiti";
 import { CliError } from "../output.ts";
 
 const NAMES = ["ts", "mts", "js", "mjs", "json"].map((ext) => `octo-webhooks.config.${ext}`);
@@ -26,6 +25,8 @@ function configPath(given: string | undefined): string {
 export async function loadSuppliersConfig(given: string | undefined): Promise<SuppliersConfig> {
   const path = configPath(given);
   try {
+    // loaded when a config is, so that other commands start without it
+    const { createJiti } = await import("jiti");
     const jiti = createJiti(import.meta.url, { moduleCache: false });
     return (await jiti.import(path, { default: true })) as SuppliersConfig;
   } catch (error) {
