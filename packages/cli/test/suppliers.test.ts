@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createOctoClient } from "@octo-webhooks/client";
 import { startMockSuppliers } from "@octo-webhooks/testing";
 import { describe, expect, it } from "vitest";
-import { cli, expectNoStack, onCleanup } from "./helpers.ts";
+import { cli, expectNoStack, onCleanup, start } from "./helpers.ts";
 
 const IDS = ["ventrata", "peek", "bokun"] as const;
 const EVENTS = ["booking_update", "availability_update"];
@@ -178,8 +178,27 @@ describe("octo-webhooks sync and status, three suppliers", () => {
 });
 
 describe("octo-webhooks mock-supplier --count", () => {
-  it("is in the help", async () => {
-    const help = await cli(["mock-supplier", "--help"]);
-    expect(help.stdout).toMatch(/--count <n>/);
+  it("runs three suppliers, each answering only its own API key", async () => {
+    const running = start(["mock-supplier", "--count", "3", "--port", "0"]);
+    onCleanup(() => running.stop());
+    await running.waitFor(/mock-3 +http/);
+    const found = [...running.stdout.matchAll(/(mock-\d) +(http:\/\/\S+) +api key (\S+)/g)].map((m) =>
+      m.slice(1),
+    );
+    expect(found.map(([id, , key]) => [id, key])).toEqual(IDS_MOCK.map((id) => [id, `${id}-api-key`]));
+    const urls = found.map(([, url]) => url as string);
+    expect(new Set(urls).size).toBe(3);
+    const [first, second] = urls;
+    const list = (url: string, key: string) =>
+      fetch(`${url}/webhooks`, {
+        headers: { authorization: `Bearer ${key}`, "octo-capabilities": "octo/webhooks" },
+      });
+    expect((await list(first as string, "mock-1-api-key")).status).toBe(200);
+    expect((await list(second as string, "mock-1-api-key")).status).toBe(401);
+    expect((await cli(["mock-supplier", "--count", "2", "--api-key", "k"])).stderr).toMatch(
+      /--api-key and --count/,
+    );
   });
 });
+
+const IDS_MOCK = ["mock-1", "mock-2", "mock-3"];
