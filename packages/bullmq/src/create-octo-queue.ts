@@ -104,6 +104,8 @@ export interface OctoQueue {
 
 const RECEIVER_OPTIONS = new Set([
   "auth",
+  "suppliers",
+  "supplierCacheMs",
   "maxBodyBytes",
   "bodyTimeoutMs",
   "validation",
@@ -195,6 +197,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const enqueue = async (payload: AnyOctoEvent, context: HandlerContext): Promise<void> => {
     const key = context.deliveryKey;
     const data: OctoJobData = { body: context.rawBody ?? JSON.stringify(payload), key };
+    if (context.supplier !== undefined) data.supplier = context.supplier;
     if (forwardHeaders.length > 0) {
       const headers: Record<string, string> = {};
       for (const header of forwardHeaders) {
@@ -204,7 +207,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       data.headers = headers;
     }
     try {
-      await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key) }), timeoutMs);
+      await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key, context.supplier) }), timeoutMs);
     } catch (error) {
       throw bullmqError(
         "STORE_UNAVAILABLE",
