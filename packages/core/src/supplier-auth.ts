@@ -124,13 +124,15 @@ export function createSupplierAuth(
   });
   if (entries.length === 0) fail("give at least one supplier");
   const byId = new Map(entries);
+  // an unknown id is compared too, so that timing does not tell which ids exist
+  const nobody = createAuthenticator({ basic: { username: "-", password: crypto.randomUUID() } });
 
   return async (header, method, pathId) => {
     const request: AuthRequest = { method, header };
     if (pathId !== undefined) {
       const authenticator = byId.get(pathId);
-      if (authenticator === undefined || !(await accepts(authenticator, request, pathId)))
-        throw unauthorized();
+      const accepted = await accepts(authenticator ?? nobody, request, pathId);
+      if (!accepted || authenticator === undefined) throw unauthorized();
       return pathId;
     }
     // every supplier is tried, so timing does not tell which one accepted
