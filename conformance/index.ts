@@ -14,6 +14,7 @@ import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } fr
 import { testCredentials } from "./credentials.ts";
 import { heldBookingHandler } from "./held-handler.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
+import { testSuppliers } from "./suppliers.ts";
 
 export * from "./app.ts";
 export * from "./held-handler.ts";
@@ -130,6 +131,7 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
  */
 export function testFramework(framework: FrameworkUnderTest): void {
   testCredentials(framework);
+  testSuppliers(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

@@ -8,7 +8,12 @@
  */
 import { STATUS_CODES } from "node:http";
 import { type OctoResponse, type OctoWebhooks, OctoWebhooksError } from "@octo-webhooks/core";
-import { type AdapterOptions, adapterWebhooks, matchesPath } from "@octo-webhooks/core/adapter";
+import {
+  type AdapterOptions,
+  adapterWebhooks,
+  matchesPath,
+  supplierInPath,
+} from "@octo-webhooks/core/adapter";
 import type {
   ALBEvent,
   ALBResult,
@@ -147,6 +152,19 @@ function pathsOf(event: OctoLambdaEvent, kind: Kind): string[] {
   return [v2.rawPath];
 }
 
+/** The supplier a path names: `path`'s `:supplier` segment, or the gateway's `{supplier}` parameter. */
+function supplierOf(event: OctoLambdaEvent, kind: Kind, path: string | undefined): string | undefined {
+  if (path !== undefined) {
+    for (const candidate of pathsOf(event, kind)) {
+      const supplier = supplierInPath(candidate, path);
+      if (supplier !== undefined) return supplier;
+    }
+    return undefined;
+  }
+  const params = (event as { pathParameters?: Record<string, string | undefined> | null }).pathParameters;
+  return params?.supplier;
+}
+
 function bodyOf(event: OctoLambdaEvent): string | Uint8Array | undefined {
   if (event.body === null || event.body === undefined) return undefined;
   return event.isBase64Encoded ? Buffer.from(event.body, "base64") : event.body;
@@ -217,7 +235,12 @@ export function octoWebhooksHandler(options?: OctoLambdaOptions): OctoLambdaHand
         ? (event as APIGatewayProxyEventV2).requestContext.http.method
         : (event as APIGatewayProxyEvent | ALBEvent).httpMethod;
     const answer = await webhooks.handle(
-      { method, headers: headersOf(event, kind), body: bodyOf(event) },
+      {
+        method,
+        headers: headersOf(event, kind),
+        body: bodyOf(event),
+        supplier: supplierOf(event, kind, path),
+      },
       { event, context },
     );
     return resultOf(answer, event, kind);

@@ -108,6 +108,8 @@ export interface OctoQueue {
 
 const RECEIVER_OPTIONS = new Set([
   "auth",
+  "suppliers",
+  "supplierCacheMs",
   "maxBodyBytes",
   "bodyTimeoutMs",
   "validation",
@@ -191,10 +193,11 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const enqueue = async (payload: AnyOctoEvent, context: HandlerContext): Promise<void> => {
     const key = context.deliveryKey;
     const data: OctoJobData = { body: context.rawBody ?? JSON.stringify(payload), key };
+    if (context.supplier !== undefined) data.supplier = context.supplier;
     const headers = forwarding.pick(context.headers);
     if (headers !== undefined) data.headers = headers;
     try {
-      await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key) }), timeoutMs);
+      await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key, context.supplier) }), timeoutMs);
     } catch (error) {
       throw bullmqError(
         "STORE_UNAVAILABLE",

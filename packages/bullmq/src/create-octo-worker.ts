@@ -175,6 +175,7 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
       const result = await webhooks.receive(data.body, {
         deliveryKey: data.key,
         ...(data.headers === undefined ? {} : { headers: data.headers }),
+        ...(typeof data.supplier === "string" ? { supplier: data.supplier } : {}),
       });
       return result.skipped === undefined
         ? { event: result.event, handlers: result.handlers }

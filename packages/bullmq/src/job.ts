@@ -6,6 +6,8 @@ export interface OctoJobData {
   key: string;
   /** The request headers named in `forwardHeaders`, if any. */
   headers?: Record<string, string>;
+  /** The supplier that sent it (`context.supplier`, with core's `suppliers` option), passed on to handlers. */
+  supplier?: string;
 }
 
 /** What a completed job returns (core's `receive()` result). */
@@ -34,14 +36,16 @@ export const DEFAULT_QUEUE_NAME = "octo-webhooks";
 
 /**
  * The BullMQ job id of a delivery: its key with a prefix, because BullMQ refuses custom ids that read as
- * an integer (a 16-hex-digit key is all decimal digits about once in 2,000 deliveries).
+ * an integer (a 16-hex-digit key is all decimal digits about once in 2,000 deliveries), and its supplier
+ * after it when it has one (`context.supplier`), so that the same body from two suppliers is two jobs.
  *
  * @example
  * ```ts
- * const job = await queue.getJob(jobIdOf(context.deliveryKey));
+ * const job = await queue.getJob(jobIdOf(context.deliveryKey, context.supplier));
  * ```
  */
-export const jobIdOf = (deliveryKey: string): string => `octo-${deliveryKey}`;
+export const jobIdOf = (deliveryKey: string, supplier?: string): string =>
+  supplier === undefined ? `octo-${deliveryKey}` : `octo-${deliveryKey}-${supplier}`;
 
 /** The fields of a BullMQ job that a dead letter reads. */
 export interface JobLike {

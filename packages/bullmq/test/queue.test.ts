@@ -365,3 +365,23 @@ describeWithRedis("a Redis outage", () => {
     expect(answer.body).not.toContain("127.0.0.1");
   });
 });
+
+describeWithRedis("many suppliers through the queue", () => {
+  it("the same body from two suppliers is two jobs, and the worker's handlers see each supplier", async () => {
+    const queue = t.queue();
+    const peek = { username: "peek", password: "peek-queue-pass" };
+    const bokun = { username: "bokun", password: "bokun-queue-pass" };
+    const receiver = await t.receiver(queue, {
+      suppliers: { peek: { auth: { basic: peek } }, bokun: { auth: { basic: bokun } } },
+    });
+    const body = bookingUpdate({ seed: "two-suppliers" });
+    for (const who of [peek, bokun]) expect((await sendWebhook(receiver.url, body, who)).status).toBe(200);
+    const key = deliveryKey(body);
+    expect((await queue.queue.getJob(jobIdOf(key, "peek")))?.data.supplier).toBe("peek");
+    expect((await queue.queue.getJob(jobIdOf(key, "bokun")))?.data.supplier).toBe("bokun");
+    const seen: Array<string | undefined> = [];
+    t.worker(queue, { onBookingUpdate: (_booking, { supplier }) => void seen.push(supplier) });
+    await waitFor(() => seen.length === 2, "both suppliers' jobs");
+    expect(seen.sort()).toEqual(["bokun", "peek"]);
+  });
+});

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { devCommand } from "./commands/dev.ts";
 import { listenCommand } from "./commands/listen.ts";
 import { mockSupplierCommand } from "./commands/mock-supplier.ts";
+import { statusCommand, syncCommand } from "./commands/suppliers.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 import { webhooksCommand } from "./commands/webhooks.ts";
 import { CliError, type Io } from "./output.ts";
@@ -34,6 +35,8 @@ export function createProgram(io: Io): Command {
     .addCommand(webhooksCommand(io))
     .addCommand(mockSupplierCommand(io))
     .addCommand(devCommand(io))
+    .addCommand(syncCommand(io))
+    .addCommand(statusCommand(io))
     .addHelpText(
       "after",
       "\nThe whole loop, no account needed:\n  octo-webhooks mock-supplier            # terminal 1: a supplier on :4010\n  octo-webhooks listen --port 3000       # terminal 2: a receiver that prints events\n  OCTO_BASE_URL=http://127.0.0.1:4010/octo OCTO_API_KEY=mock-api-key \\\n    octo-webhooks webhooks create --event booking_update --url http://127.0.0.1:3000/webhooks/octo\n  curl -X POST -H 'Authorization: Bearer mock-api-key' http://127.0.0.1:4010/octo/_mock/simulate/booking-lifecycle",
@@ -52,6 +55,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       // commander already printed the problem (or the help)
       return error.exitCode === 0 ? 0 : 2;
     }
+    // a command that printed its outcome and only sets the exit code (`sync`: 3 when it changed things)
+    if (error instanceof CliError && error.message === "") return error.exitCode;
     const message = error instanceof Error ? error.message : String(error);
     // the message may quote a supplier's or receiver's answer: escaped like everything from outside
     const line = message.replace(/^\[@octo-webhooks\/[a-z]+\] /, "").split("\n")[0];

@@ -20,5 +20,22 @@ export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./error
 export { isHeaderName } from "./header-name.ts";
 export type { ClientLogger, RetryOptions } from "./http.ts";
 export { redactUrl } from "./redact-url.ts";
+export {
+  type EnvSource,
+  type HookCredentialsEnv,
+  receiverSuppliers,
+  type SupplierEntry,
+  type SuppliersConfig,
+} from "./suppliers-config.ts";
 export type { PlannedUpdate, SyncedField, SyncOptions, SyncPlan, SyncResult } from "./sync.ts";
+export {
+  type SupplierStatusOutcome,
+  type SupplierStatusRow,
+  type SupplierSyncOutcome,
+  type SupplierSyncRow,
+  type SyncSuppliersOptions,
+  type SyncSuppliersResult,
+  supplierStatus,
+  syncSuppliers,
+} from "./sync-suppliers.ts";
 export { type WebhookCredentials, webhookUrl } from "./webhook-url.ts";

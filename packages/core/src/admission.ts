@@ -25,6 +25,14 @@ export interface DeliveryAdmission {
   endClaim(delivery: ParsedDelivery, end: ClaimEnd): Promise<void>;
 }
 
+/** A store key of a delivery: its own key, behind its supplier's id when it has one (ids hold no `/`). */
+const inStore = (key: string, supplier: string | undefined) =>
+  supplier === undefined ? key : `supplier/${supplier}/${key}`;
+
+/** ` from supplier <id>` for a log line, or nothing. */
+export const of = (supplier: string | undefined) =>
+  supplier === undefined ? "" : ` from supplier ${supplier}`;
+
 const MAX_INSTANT = 8.64e15; // the largest a Date can hold
 const toIso = (instant: number) => new Date(instant).toISOString();
 
@@ -80,9 +88,12 @@ export function createAdmission(
   };
 
   const claimKey = ({ context }: ParsedDelivery) =>
-    context.deliveryKey.length <= MAX_KEY_ID_LENGTH
-      ? context.deliveryKey
-      : storeKey("key", context.deliveryKey);
+    inStore(
+      context.deliveryKey.length <= MAX_KEY_ID_LENGTH
+        ? context.deliveryKey
+        : storeKey("key", context.deliveryKey),
+      context.supplier,
+    );
 
   /** Claims the key; `"duplicate"` when it was claimed before (after `onDuplicate`). */
   const claim = async (delivery: ParsedDelivery, settings: NonNullable<typeof dedupe>) => {
@@ -100,12 +111,12 @@ export function createAdmission(
     }
     if (state === "processing") {
       logger.warn?.(
-        `${PACKAGE_PREFIX} a duplicate ${event} arrived while the original was still being processed ` +
+        `${PACKAGE_PREFIX} a duplicate ${event}${of(context.supplier)} arrived while the original was still being processed ` +
           "(the sender probably timed out); answered 409 so that it retries later. Slow handlers? See `ackFirst`.",
       );
     } else {
       logger.info?.(
-        `${PACKAGE_PREFIX} duplicate ${event} ${context.deliveryKey}: answered 200, not dispatched`,
+        `${PACKAGE_PREFIX} duplicate ${event} ${context.deliveryKey}${of(context.supplier)}: answered 200, not dispatched`,
       );
     }
     await runHooks(LISTS.duplicate, toPayload(delivery), context.with({ state }));
@@ -151,7 +162,11 @@ export function createAdmission(
       // a store may answer with a string (Redis); anything that is not an instant means "none known",
       // and so does an instant in the future that an older version stored
       const answer = Number(
-        await settings.store.recordNewest(storeKey(resource, String(target[idKey])), instant, settings.ttlMs),
+        await settings.store.recordNewest(
+          inStore(storeKey(resource, String(target[idKey])), context.supplier),
+          instant,
+          settings.ttlMs,
+        ),
       );
       newest = answer > 0 && answer <= Math.min(latest, MAX_INSTANT) ? answer : undefined;
     } catch (error) {
@@ -161,7 +176,7 @@ export function createAdmission(
     if (newest === undefined || instant >= newest) return "run";
     await endClaim(delivery, "complete");
     logger.info?.(
-      `${PACKAGE_PREFIX} stale ${event} (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
+      `${PACKAGE_PREFIX} stale ${event}${of(context.supplier)} (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
     );
     await runHooks(
       LISTS.stale,

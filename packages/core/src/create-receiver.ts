@@ -1,7 +1,13 @@
 // Wiring: a receiver from its settings, and the one path every delivery takes, `process(delivery)`,
 // shared by `handle()` (HTTP) and `receive()` (a body received elsewhere). See docs/architecture.md.
-import { createAdmission } from "./admission.ts";
-import { isNonRetryableError, OctoHandlerError, OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
+import { createAdmission, of } from "./admission.ts";
+import {
+  isNonRetryableError,
+  OctoHandlerError,
+  OctoRequestError,
+  OctoWebhooksError,
+  PACKAGE_PREFIX,
+} from "./errors.ts";
 import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
@@ -19,6 +25,7 @@ import { authChallenge, createRequestAuth } from "./request-auth.ts";
 import { configError, resolveOptions } from "./resolve-options.ts";
 import { runHandlers } from "./run-handlers.ts";
 import { answers, errorAnswer } from "./status.ts";
+import { createSupplierAuth, SUPPLIER_ID } from "./supplier-auth.ts";
 import { createTaskQueue, later } from "./task-queue.ts";
 import type { OctoValidator } from "./validation.ts";
 
@@ -34,6 +41,10 @@ export function createReceiver<TContext = unknown>(
   const { logger, maxBodyBytes, bodyTimeoutMs } = settings;
   const registry = createHandlerRegistry(options, logger, configError);
   const authenticate = createRequestAuth(settings);
+  const identify =
+    settings.suppliers === undefined
+      ? undefined
+      : createSupplierAuth(settings.suppliers, settings.supplierCacheMs, logger);
   const challenge = authChallenge(settings);
   const admission = createAdmission(settings, registry.runHooks);
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
@@ -45,8 +56,11 @@ export function createReceiver<TContext = unknown>(
     await admission?.endClaim(delivery, errors === undefined || refusedOnly ? "complete" : "release");
     if (errors === undefined) return;
     const error = new OctoHandlerError(delivery.event, errors);
-    if (refusedOnly) logger.warn?.(error.message);
-    else logger.error?.(error.message, errors.length === 1 ? errors[0] : errors);
+    const supplier = delivery.context.supplier;
+    error.supplier = supplier;
+    const message = supplier === undefined ? error.message : `${error.message} (supplier ${supplier})`;
+    if (refusedOnly) logger.warn?.(message);
+    else logger.error?.(message, errors.length === 1 ? errors[0] : errors);
     await registry.runHooks(LISTS.error, error, delivery.context);
     throw error;
   };
@@ -107,6 +121,7 @@ export function createReceiver<TContext = unknown>(
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
     const header = toHeaderGetter(request.headers);
     let reading = false;
+    let supplier: string | undefined;
     try {
       const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
       if (method !== "POST") {
@@ -115,7 +130,8 @@ export function createReceiver<TContext = unknown>(
           `${method || "this method"} is not allowed; deliveries are POSTed`,
         );
       }
-      if (authenticate !== undefined) await authenticate(header, method, context);
+      if (identify !== undefined) supplier = await identify(header, method, request.supplier);
+      else if (authenticate !== undefined) await authenticate(header, method, context);
       if (!isJsonContentType(header("content-type"))) {
         throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
       }
@@ -129,12 +145,15 @@ export function createReceiver<TContext = unknown>(
       const input =
         readBodyNow(request.body, maxBodyBytes) ??
         (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
-      const delivery = parseDelivery(input, request.headers, undefined, settings);
+      const delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
       const { skipped } = await process(delivery, settings.ackFirst && request);
       return skipped === undefined ? answers.ok : answers[skipped];
     } catch (error) {
+      if (supplier !== undefined && error instanceof OctoWebhooksError) error.supplier = supplier;
       if (error instanceof OctoRequestError) {
-        logger.debug?.(error.message.replace(PACKAGE_PREFIX, `${PACKAGE_PREFIX} refused a delivery:`));
+        logger.debug?.(
+          error.message.replace(PACKAGE_PREFIX, `${PACKAGE_PREFIX} refused a delivery${of(supplier)}:`),
+        );
         await registry.runHooks(LISTS.error, error, undefined);
       } else if (!(error instanceof OctoHandlerError)) {
         logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);
@@ -180,7 +199,11 @@ export function createReceiver<TContext = unknown>(
       const text = typeof body === "string" ? body : receiveOptions?.rawBody;
       const input = text === undefined ? { parsed: body } : { text };
       const key = receiveOptions?.deliveryKey;
-      return process(parseDelivery(input, receiveOptions?.headers, key, settings));
+      const supplier = receiveOptions?.supplier;
+      if (supplier !== undefined && (typeof supplier !== "string" || !SUPPLIER_ID.test(supplier))) {
+        configError('receive(): `supplier` must be a supplier id (letters, digits, ".", "_" or "-")');
+      }
+      return process(parseDelivery(input, receiveOptions?.headers, key, settings, supplier));
     },
     handle,
     fetch: async (request, context, executionContext) => {

@@ -16,6 +16,7 @@ export class DeliveryContext implements HandlerContext {
     private readonly body: Record<string, unknown>,
     private readonly lookup: HeaderLookup | undefined,
     key: string | undefined,
+    readonly supplier: string | undefined,
   ) {
     this.#deliveryKey = key;
   }
@@ -53,6 +54,7 @@ export class DeliveryContext implements HandlerContext {
       lifecycle: { get: () => this.lifecycle, enumerable: true },
       deliveryKey: { get: () => this.deliveryKey, enumerable: true },
       headers: { get: () => this.headers, enumerable: true },
+      supplier: { value: this.supplier, enumerable: true },
     };
     for (const [name, value] of Object.entries(extra)) fields[name] = { value, enumerable: true };
     return Object.create(null, fields);

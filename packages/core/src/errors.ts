@@ -72,6 +72,11 @@ export function refusalStatus(error: NonRetryableError): number {
 export class OctoWebhooksError extends Error {
   /** What went wrong, stable across versions; `STATUS_BY_CODE[code]` is its HTTP status. */
   readonly code: OctoErrorCode;
+  /**
+   * The id of the configured supplier (`suppliers` option) whose delivery this is about, once its
+   * credentials identified it; `undefined` before that or without `suppliers`.
+   */
+  supplier: string | undefined;
   constructor(code: OctoErrorCode, message: string, options?: { cause?: unknown }) {
     super(`${PACKAGE_PREFIX} ${message}`, options);
     this.name = "OctoWebhooksError";

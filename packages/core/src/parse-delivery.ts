@@ -47,13 +47,15 @@ function parseText(text: string): unknown {
 
 /**
  * Parses and validates a body; throws `OctoRequestError` (400, or 422 for an unknown event with
- * `unknownEvents: "reject"`). `key` is a delivery key the caller already has.
+ * `unknownEvents: "reject"`). `key` is a delivery key the caller already has; `supplier` the
+ * configured supplier that sent it.
  */
 export function parseDelivery(
   input: ReadBody,
   headers: HeaderLookup | undefined,
   key: string | undefined,
   settings: Pick<ReceiverSettings<unknown>, "validator" | "strict" | "unknownEvents">,
+  supplier?: string,
 ): ParsedDelivery {
   const rawBody = input.text;
   const body = rawBody === undefined ? input.parsed : parseText(rawBody);
@@ -83,7 +85,7 @@ export function parseDelivery(
       : isOrder
         ? orderLifecycleEvent(body)
         : undefined;
-  const context = new DeliveryContext(event, webhookEvent, rawBody, lifecycle, body, headers, key);
+  const context = new DeliveryContext(event, webhookEvent, rawBody, lifecycle, body, headers, key, supplier);
   return { event, known, body, context, bookings: isOrder ? orderBookingEvents(body) : undefined };
 }
 

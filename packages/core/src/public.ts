@@ -63,6 +63,7 @@ export {
   WEBHOOK_EVENTS,
 } from "./schemas/enums.ts";
 export { STATUS_BY_CODE } from "./status.ts";
+export type { SupplierConfig, SuppliersOption } from "./supplier-auth.ts";
 export type {
   AnyOctoEvent,
   Availability,

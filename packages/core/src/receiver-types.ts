@@ -6,6 +6,7 @@ import type { HeaderLookup } from "./headers.ts";
 import type { BOOKING_LIFECYCLE_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
 import type { ORDER_LIFECYCLE_EVENTS, OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { RequestBody } from "./read-body.ts";
+import type { SuppliersOption } from "./supplier-auth.ts";
 import type {
   AnyOctoEvent,
   BookingUpdateEvent,
@@ -121,6 +122,17 @@ export interface OctoWebhooksOptions<TContext = unknown>
     DeliveryHookOptions {
   /** Optional authentication of deliveries; see {@link AuthOption}. */
   auth?: AuthOption<TContext>;
+  /**
+   * Several suppliers behind one receiver, each with its own `auth` (instead of `auth`): a record by
+   * supplier id, or a function that looks one up per request (`async (id) => config | undefined`).
+   * A delivery's supplier is the one whose credentials matched and, mounted at a path with `:supplier`
+   * (`/webhooks/octo/:supplier`), the one the path names: only its credentials pass there. Handlers get
+   * it as `context.supplier`; `dedupe` and `staleGuard` keep each supplier's keys apart. A function
+   * needs the path form. An unknown supplier gets the same 401 as wrong credentials.
+   */
+  suppliers?: SuppliersOption;
+  /** How long an answer of a `suppliers` function is reused, in ms (default 30 s). */
+  supplierCacheMs?: number;
   /** Largest accepted body in bytes (default 1 MB); larger bodies get a 413 without being read. */
   maxBodyBytes?: number;
   /** Longest time a body may take to arrive, in ms (default 30 s); slower bodies get a 408. */
@@ -175,6 +187,11 @@ export interface OctoRequest {
    * Adapters pass it when the platform has one; ack-first mode uses it.
    */
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /**
+   * The supplier id the request's path names (the `:supplier` segment of `/webhooks/octo/:supplier`);
+   * with `suppliers`, only that supplier's credentials pass. Adapters fill it in.
+   */
+  supplier?: string | undefined;
 }
 
 /** A plain description of the answer: write it back as is. */
@@ -209,6 +226,11 @@ export interface ReceiveOptions {
   rawBody?: string;
   /** The delivery's key, when the caller already has it (a queue that used it as a job id). */
   deliveryKey?: string;
+  /**
+   * The supplier this body came from, as `handle()` identified it (a queue passes it on): handlers see
+   * it as `context.supplier`, and `dedupe`/`staleGuard` keep its keys apart from other suppliers'.
+   */
+  supplier?: string;
 }
 
 /** The platform's execution context, as Workers pass it to `fetch` third. */
@@ -297,7 +319,10 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
 
 /** What every framework adapter takes: core's options, plus where to listen and an optional existing receiver. */
 export type AdapterOptions<TContext = unknown> = OctoWebhooksOptions<TContext> & {
-  /** Answer only this path (a trailing slash is tolerated); other paths go to the next middleware. */
+  /**
+   * Answer only this path (a trailing slash is tolerated); other paths go to the next middleware. A
+   * `:supplier` segment (`/webhooks/octo/:supplier`) matches any one segment and names the supplier.
+   */
   path?: string;
   /** An existing receiver to use; handler options given beside it are registered on it. */
   webhooks?: OctoWebhooks<TContext>;

@@ -4,6 +4,7 @@ import { createMemoryStore } from "./create-memory-store.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import { OctoWebhooksError, PACKAGE_PREFIX } from "./errors.ts";
 import type { OctoWebhooksOptions } from "./receiver-types.ts";
+import type { SuppliersOption } from "./supplier-auth.ts";
 import type { Logger } from "./types.ts";
 import { lenientValidation, type OctoValidator } from "./validation.ts";
 
@@ -41,6 +42,10 @@ export interface ReceiverSettings<TContext> {
   realm: string;
   logger: Logger;
   auth: AuthOption<TContext> | undefined;
+  /** Who may send deliveries, by supplier id (instead of `auth`). */
+  suppliers: SuppliersOption | undefined;
+  /** How long a `suppliers` function's answer is reused, in ms. */
+  supplierCacheMs: number;
   dedupe: DedupeSettings | undefined;
   staleGuard: StaleGuardSettings | undefined;
   ackFirst: AckFirstSettings | undefined;
@@ -137,6 +142,10 @@ export function resolveOptions<TContext>(
   const ackFirst = optionObject(options.ackFirst, "ackFirst");
   const concurrency = positive(ackFirst?.concurrency, "ackFirst.concurrency", 8, true);
   const maxQueued = positive(ackFirst?.maxQueued, "ackFirst.maxQueued", 1000, true);
+  if (options.suppliers !== undefined && options.auth !== undefined) {
+    configError("give `auth` or `suppliers`, not both: with `suppliers`, each supplier has its own `auth`");
+  }
+  const supplierCacheMs = positive(options.supplierCacheMs, "supplierCacheMs", 30_000);
   const used = dedupe !== undefined || staleGuard !== undefined;
   const store = resolveStore(options.store, used, logger);
 
@@ -149,6 +158,8 @@ export function resolveOptions<TContext>(
     realm: (options.realm ?? "octo-webhooks").replace(/["\\]/g, ""),
     logger,
     auth: options.auth,
+    suppliers: options.suppliers,
+    supplierCacheMs,
     dedupe: dedupe && { store, ttlMs: dedupeTtlMs, leaseMs },
     staleGuard: staleGuard && { store, ttlMs: staleTtlMs, maxFutureSkewMs },
     ackFirst: ackFirst && { concurrency, maxQueued },

@@ -107,6 +107,12 @@ export interface HandlerContext {
   /** The body as received, or `undefined` when a body parser had already parsed it. */
   readonly rawBody: string | undefined;
   /**
+   * The id of the configured supplier that sent this delivery (a key of the `suppliers` option), as
+   * its credentials and path proved it; `undefined` without `suppliers`. The body's own `supplier`
+   * field is information the sender wrote, not this.
+   */
+  readonly supplier: string | undefined;
+  /**
    * The key of this delivery: a hash of its body, the same for every retry of it (see `deliveryKey()`).
    * Use it to make side effects idempotent, or as a job id. Computed on first read unless `dedupe` is on.
    */

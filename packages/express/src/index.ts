@@ -11,6 +11,7 @@ import {
   adapterWebhooks,
   lingerBeforeClose,
   matchesPath,
+  supplierInPath,
 } from "@octo-webhooks/core/adapter";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
@@ -55,7 +56,11 @@ export function octoWebhooks(options?: OctoExpressOptions): OctoExpressMiddlewar
       );
     }
     const body = req.readableEnded ? req.body : req;
-    webhooks.handle({ method: req.method, headers: req.headers, body }, req).then((answer) => {
+    // the supplier a path names: `path`'s `:supplier` segment, or the app's route parameter
+    const param: unknown = req.params?.supplier;
+    const supplier =
+      path === undefined ? (typeof param === "string" ? param : undefined) : supplierInPath(req.url, path);
+    webhooks.handle({ method: req.method, headers: req.headers, body, supplier }, req).then((answer) => {
       lingerBeforeClose(req, answer);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     }, next);

@@ -57,7 +57,13 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
   fastify.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
 
   const respond = async (request: FastifyRequest, reply: FastifyReply, body: RequestBody) => {
-    const answer = await webhooks.handle({ method: request.method, headers: request.headers, body }, request);
+    // the supplier a path names: Fastify's own `:supplier` route parameter
+    const params = request.params as Record<string, unknown> | undefined;
+    const supplier = typeof params?.supplier === "string" ? params.supplier : undefined;
+    const answer = await webhooks.handle(
+      { method: request.method, headers: request.headers, body, supplier },
+      request,
+    );
     lingerBeforeClose(request.raw, answer);
     return reply.code(answer.status).headers(answer.headers).send(answer.body);
   };

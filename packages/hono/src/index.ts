@@ -13,6 +13,7 @@ import {
   matchesPath,
   type NodeRequestLike,
   type RequestBody,
+  supplierInPath,
 } from "@octo-webhooks/core/adapter";
 import type { Context, Env, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -71,6 +72,7 @@ class HonoOctoRequest implements OctoRequest {
   constructor(
     private readonly c: Context,
     readonly body: RequestBody,
+    readonly supplier: string | undefined,
   ) {
     this.method = c.req.method;
     this.headers = c.req.raw.headers;
@@ -114,7 +116,9 @@ export function octoWebhooks<E extends Env = any>(
   const middleware: MiddlewareHandler<E> = async (c, next) => {
     if (path !== undefined && !matchesPath(c.req.path, path)) return next();
     const incoming = nodeIncoming(c);
-    const request = new HonoOctoRequest(c, await bodyOf(c, incoming));
+    // the supplier a path names: `path`'s `:supplier` segment, or the app's route parameter
+    const supplier = path === undefined ? c.req.param("supplier") : supplierInPath(c.req.path, path);
+    const request = new HonoOctoRequest(c, await bodyOf(c, incoming), supplier);
     const answer = await webhooks.handle(request, c);
     // on @hono/node-server, close the connection as the Node adapters do
     lingerBeforeClose(incoming, answer);

@@ -12,6 +12,7 @@ import {
   lingerBeforeClose,
   matchesPath,
   type RequestBody,
+  supplierInPath,
 } from "@octo-webhooks/core/adapter";
 import type { Context, Middleware } from "koa";
 
@@ -22,6 +23,13 @@ export type OctoKoaOptions = AdapterOptions<Context>;
 
 /** The middleware, with the receiver it uses (`.webhooks`: `drain()` it on shutdown in ack-first mode). */
 export type OctoKoaMiddleware = Middleware & { readonly webhooks: OctoWebhooks<Context> };
+
+/** The supplier a path names: `path`'s `:supplier` segment, or a router's parameter (`ctx.params`). */
+function supplierOf(ctx: Context, path: string | undefined): string | undefined {
+  if (path !== undefined) return supplierInPath(ctx.url, path);
+  const params = (ctx as { params?: Record<string, unknown> }).params;
+  return typeof params?.supplier === "string" ? params.supplier : undefined;
+}
 
 /**
  * A Koa middleware that receives OCTO webhooks. With `path`, it answers that path (every method: wrong
@@ -60,7 +68,12 @@ export function octoWebhooks(options?: OctoKoaOptions): OctoKoaMiddleware {
       }
     }
     const answer = await webhooks.handle(
-      { method: ctx.method, headers: ctx.headers, body: body as RequestBody },
+      {
+        method: ctx.method,
+        headers: ctx.headers,
+        body: body as RequestBody,
+        supplier: supplierOf(ctx, path),
+      },
       ctx,
     );
     lingerBeforeClose(ctx.req, answer);

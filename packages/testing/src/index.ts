@@ -44,5 +44,10 @@ export {
   type MockSupplierOptions,
   startMockSupplier,
 } from "./mock-supplier/start-mock-supplier.ts";
+export {
+  type MockSuppliers,
+  type MockSuppliersOptions,
+  startMockSuppliers,
+} from "./mock-supplier/start-mock-suppliers.ts";
 export { type SendWebhookAnswer, type SendWebhookOptions, sendWebhook } from "./send-webhook.ts";
 export { type Receiver, type ReceiverOptions, startReceiver } from "./start-receiver.ts";

@@ -1,5 +1,5 @@
 import { redactUrl } from "@octo-webhooks/client";
-import { startMockSupplier } from "@octo-webhooks/testing";
+import { type MockSupplierOptions, startMockSupplier, startMockSuppliers } from "@octo-webhooks/testing";
 import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { integer, schedule } from "../options.ts";
@@ -13,6 +13,7 @@ interface MockSupplierCliOptions {
   apiKey?: string;
   retrySchedule: number[];
   patch: boolean;
+  count: number;
 }
 
 const DEFAULT_KEY = "mock-api-key";
@@ -32,34 +33,24 @@ export function mockSupplierCommand(io: Io): Command {
       [1000, 5000, 30_000],
     )
     .option("--no-patch", "behave like an older supplier without PATCH /webhooks/:id")
+    .option(
+      "--count <n>",
+      "run n suppliers (mock-1...mock-n) on consecutive ports, each with its own API key <id>-api-key",
+      integer,
+      1,
+    )
     .addHelpText(
       "after",
       '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/order-lifecycle     an order confirmed with two bookings, then one cancelled\n  POST <url>/_mock/simulate/order-update        body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/product-change      a product whose default option is renamed\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt',
     )
     .action(async (options: MockSupplierCliOptions) => {
       const { c } = io;
+      if (options.count > 1) return runMany(options, io);
       const supplier = await startMockSupplier({
         port: options.port,
         host: options.host,
         apiKey: options.apiKey ?? DEFAULT_KEY,
-        retrySchedule: options.retrySchedule,
-        supportsPatch: options.patch,
-        onRequest: (request) => {
-          const status =
-            request.status < 400 ? c.green(String(request.status)) : c.red(String(request.status));
-          io.out(
-            `${c.dim(clock())} ${safeText(request.method)} ${safeText(request.path)} ${status}${request.error ? ` ${safeText(request.error)}` : ""}`,
-          );
-        },
-        onAttempt: (attempt, delivery) => {
-          const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
-          const answer =
-            attempt.status !== undefined ? String(attempt.status) : safeText(attempt.error ?? "no answer");
-          const mark = ok ? c.green("✓") : c.red("✗");
-          io.out(
-            `${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${ok ? c.green(answer) : c.red(answer)}  ${describeEvent(delivery.event, delivery.body, c)}`,
-          );
-        },
+        ...shared(options, io, ""),
       }).catch((error: NodeJS.ErrnoException) => {
         throw new CliError(
           `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`,
@@ -81,4 +72,49 @@ export function mockSupplierCommand(io: Io): Command {
       await untilStopped();
       await supplier.close();
     });
+}
+
+/** What every mock supplier of the command gets: its behaviour, and the lines it prints (`prefix`: its id). */
+function shared(options: MockSupplierCliOptions, io: Io, prefix: string): MockSupplierOptions {
+  const { c } = io;
+  return {
+    retrySchedule: options.retrySchedule,
+    supportsPatch: options.patch,
+    onRequest: (request) => {
+      const status = request.status < 400 ? c.green(String(request.status)) : c.red(String(request.status));
+      io.out(
+        `${prefix}${c.dim(clock())} ${safeText(request.method)} ${safeText(request.path)} ${status}${request.error ? ` ${safeText(request.error)}` : ""}`,
+      );
+    },
+    onAttempt: (attempt, delivery) => {
+      const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
+      const answer =
+        attempt.status !== undefined ? String(attempt.status) : safeText(attempt.error ?? "no answer");
+      const mark = ok ? c.green("✓") : c.red("✗");
+      io.out(
+        `${prefix}${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${ok ? c.green(answer) : c.red(answer)}  ${describeEvent(delivery.event, delivery.body, c)}`,
+      );
+    },
+  };
+}
+
+/** `--count n`: n suppliers, each with its own key, until Ctrl-C. */
+async function runMany(options: MockSupplierCliOptions, io: Io): Promise<void> {
+  if (options.apiKey !== undefined)
+    throw new CliError("--api-key and --count do not go together: each supplier has its own key");
+  const { c } = io;
+  const ids = Array.from({ length: options.count }, (_, i) => `mock-${i + 1}`);
+  const mocks = await startMockSuppliers({
+    ids,
+    port: options.port,
+    host: options.host,
+    each: (id) => shared(options, io, `${c.magenta(id)} `),
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new CliError(`cannot listen on ${options.host}:${options.port}+: ${error.code ?? error.message}`);
+  });
+  io.out(`${mocks.suppliers.length} mock OCTO suppliers:`);
+  for (const s of mocks.suppliers) io.out(`  ${c.bold(s.id)}  ${s.url}  api key ${s.apiKey}`);
+  io.out(c.dim("  Ctrl-C stops."));
+  await untilStopped();
+  await mocks.close();
 }

@@ -1,0 +1,112 @@
+// `octo-webhooks sync` and `octo-webhooks status`: every supplier of the config at once.
+import { supplierStatus, syncSuppliers } from "@octo-webhooks/client";
+import { Command } from "commander";
+import { CliError, type Io, table } from "../output.ts";
+import { safeJson, safeText } from "../safe-text.ts";
+import { loadSuppliersConfig } from "./suppliers-config.ts";
+
+interface SuppliersCliOptions {
+  config?: string;
+  supplier?: string[];
+  json?: boolean;
+}
+
+/** Exit codes of `sync`: 0 nothing to change, 1 a supplier failed, 3 something changed (or would). */
+export const SYNC_EXIT = { inLine: 0, failed: 1, changed: 3 } as const;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function common(command: Command): Command {
+  return command
+    .option(
+      "--config <file>",
+      "the config file (default: ./octo-webhooks.config.ts, .mts, .js, .mjs or .json)",
+    )
+    .option("--supplier <id>", "only this supplier (repeatable)", collect)
+    .option("--json", "print JSON");
+}
+
+function printFailures(failures: Array<{ supplier: string; error: string }>, io: Io): void {
+  for (const { supplier, error } of failures) {
+    io.err(io.e.red(`octo-webhooks: supplier ${safeText(supplier)} failed: ${safeText(error)}`));
+  }
+}
+
+export function syncCommand(io: Io): Command {
+  return common(
+    new Command("sync")
+      .description(
+        "register the receiver's webhooks at every supplier of the config: create, update, delete, keep (twice changes nothing)",
+      )
+      .option("--dry-run", "print the plan, change nothing")
+      .option(
+        "--rotate",
+        "register each supplier's next password (hook.nextPasswordEnv) and drop the current one's",
+      ),
+  )
+    .addHelpText(
+      "after",
+      "\nExit code: 0 nothing to change, 3 something changed (or would, with --dry-run), 1 a supplier failed\n(the others are still synced), 2 a usage error.",
+    )
+    .action(async (options: SuppliersCliOptions & { dryRun?: boolean; rotate?: boolean }) => {
+      const config = await loadSuppliersConfig(options.config);
+      const result = await syncSuppliers(config, {
+        dryRun: options.dryRun === true,
+        rotate: options.rotate === true,
+        ...(options.supplier ? { only: options.supplier } : {}),
+      });
+      const rows = result.outcomes.flatMap((o) => (o.ok ? o.rows : []));
+      const failures = result.outcomes.flatMap((o) => (o.ok ? [] : [o]));
+      if (options.json) io.out(safeJson(result));
+      else {
+        const [head, ...body] = table([
+          ["SUPPLIER", "EVENT", "ACTION", "WEBHOOK", "URL"],
+          ...rows.map((r) => [r.supplier, r.event, r.action, r.webhookId ?? "-", r.url].map(safeText)),
+          ...failures.map((f) => [f.supplier, "-", "failed", "-", safeText(f.error)]),
+        ]);
+        io.out(io.c.bold(head as string));
+        for (const line of body) io.out(line);
+        const verb = options.dryRun ? "would change" : "changed";
+        io.out(io.c.dim(result.changed ? `${verb}: yes` : "everything is in line"));
+      }
+      printFailures(failures, io);
+      const code =
+        result.failed.length > 0 ? SYNC_EXIT.failed : result.changed ? SYNC_EXIT.changed : SYNC_EXIT.inLine;
+      if (code !== 0) throw new CliError("", code);
+    });
+}
+
+export function statusCommand(io: Io): Command {
+  return common(
+    new Command("status").description(
+      "list what each supplier of the config has registered; flag registrations pointing at URLs the config does not know",
+    ),
+  )
+    .addHelpText(
+      "after",
+      "\nExit code: 0, or 1 when a supplier could not be asked or has unknown registrations.",
+    )
+    .action(async (options: SuppliersCliOptions) => {
+      const config = await loadSuppliersConfig(options.config);
+      const outcomes = await supplierStatus(config, options.supplier ? { only: options.supplier } : {});
+      const rows = outcomes.flatMap((o) => (o.ok ? o.rows : []));
+      const failures = outcomes.flatMap((o) => (o.ok ? [] : [o]));
+      if (options.json) io.out(safeJson(outcomes));
+      else {
+        const [head, ...body] = table([
+          ["SUPPLIER", "EVENT", "WEBHOOK", "URL", "STATE"],
+          ...rows.map((r) => [
+            ...[r.supplier, r.event, r.webhookId, r.url].map(safeText),
+            r.known ? "ok" : "UNKNOWN URL",
+          ]),
+          ...outcomes.flatMap((o) =>
+            o.ok && o.rows.length === 0 ? [[o.supplier, "-", "-", "-", "nothing registered"]] : [],
+          ),
+        ]);
+        io.out(io.c.bold(head as string));
+        for (const line of body) io.out(line.includes("UNKNOWN URL") ? io.c.yellow(line) : line);
+      }
+      printFailures(failures, io);
+      if (failures.length > 0 || rows.some((r) => !r.known)) throw new CliError("", 1);
+    });
+}
