@@ -4,6 +4,7 @@ import { createAdmission } from "./admission.ts";
 import { isNonRetryableError, OctoHandlerError, OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
 import { type AnyHandler, createHandlerRegistry, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
+import { checkEventName } from "./known-names.ts";
 import { BOOKING_LIFECYCLE_EVENTS } from "./lifecycle.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { readBody, readBodyNow } from "./read-body.ts";
@@ -15,6 +16,7 @@ import type {
   OctoWebhooksOptions,
   ReceiveResult,
 } from "./receiver-types.ts";
+import { createRefusalLog, OPEN_ENDPOINT_WARNING, unsupportedMediaType } from "./refusal-log.ts";
 import { authChallenge, createRequestAuth } from "./request-auth.ts";
 import { configError, resolveOptions } from "./resolve-options.ts";
 import { runHandlers } from "./run-handlers.ts";
@@ -104,7 +106,13 @@ export function createReceiver<TContext = unknown>(
     return { event: delivery.event, handlers: selected.length };
   };
 
+  const logRefusal = createRefusalLog(logger);
+  let openWarned = settings.auth !== undefined;
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
+    if (!openWarned) {
+      openWarned = true;
+      logger.warn?.(OPEN_ENDPOINT_WARNING);
+    }
     const header = toHeaderGetter(request.headers);
     try {
       const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
@@ -116,7 +124,7 @@ export function createReceiver<TContext = unknown>(
       }
       if (authenticate !== undefined) await authenticate(header, method, context);
       if (!isJsonContentType(header("content-type"))) {
-        throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
+        throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", unsupportedMediaType(header("content-type")));
       }
       if (Number(header("content-length")) > maxBodyBytes) {
         throw new OctoRequestError(
@@ -132,7 +140,7 @@ export function createReceiver<TContext = unknown>(
       return skipped === undefined ? answers.ok : answers[skipped];
     } catch (error) {
       if (error instanceof OctoRequestError) {
-        logger.debug?.(error.message.replace(PACKAGE_PREFIX, `${PACKAGE_PREFIX} refused a delivery:`));
+        logRefusal(error);
         await registry.runHooks(LISTS.error, error, undefined);
       } else if (!(error instanceof OctoHandlerError)) {
         logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);
@@ -153,7 +161,11 @@ export function createReceiver<TContext = unknown>(
     ...lifecycleMethods,
     // one implementation of both overloads of `on`
     on: ((event: string | readonly string[], handler: unknown) => {
-      const removers = (typeof event === "string" ? [event] : event).map((name) => add(name, handler));
+      const names = (typeof event === "string" ? [event] : event).map((given) => {
+        const checked = checkEventName(given);
+        return "name" in checked ? checked.name : configError(checked.refusal);
+      });
+      const removers = names.map((name) => add(name, handler));
       return () => {
         for (const remove of removers) remove();
       };

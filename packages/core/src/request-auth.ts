@@ -29,7 +29,7 @@ export function createRequestAuth<TContext>({
   auth,
   logger,
 }: Pick<ReceiverSettings<TContext>, "auth" | "logger">): RequestAuth<TContext> | undefined {
-  if (auth === undefined) return undefined;
+  if (auth === undefined || auth === "none") return undefined;
   const resolver = typeof auth === "function" ? auth : undefined;
   const fixed = typeof auth === "object" ? createAuthenticator(auth) : undefined;
   const resolved = new WeakMap<AuthConfig, Authenticator>();
@@ -49,7 +49,11 @@ export function createRequestAuth<TContext>({
       }
       return authenticator;
     } catch (error) {
-      const detail = error instanceof OctoWebhooksError ? error.message : "the auth resolver threw";
+      // the error's message carries its own prefix
+      const detail =
+        error instanceof OctoWebhooksError
+          ? error.message.replace(/^\[[^\]]+\] /, "")
+          : "the auth resolver threw";
       logger.error?.(`${PACKAGE_PREFIX} refusing deliveries until auth is fixed: ${detail}`);
       throw new OctoRequestError("AUTH_MISCONFIGURED", "auth is misconfigured", { cause: error });
     }

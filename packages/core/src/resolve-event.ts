@@ -1,7 +1,7 @@
 import { OctoRequestError } from "./errors.ts";
 
 /** The resource keys of the events this version models, in the order they are looked for. */
-const RESOURCE_EVENTS = [
+export const RESOURCE_EVENTS = [
   ["booking", "booking_update"],
   ["availability", "availability_update"],
 ] as const;
