@@ -45,15 +45,13 @@ export interface DeliveryHookOptions {
 
 /** `onBookingConfirmed`, `onBookingCancelled`...: one option per lifecycle event (see `BOOKING_LIFECYCLE_EVENTS`). */
 export type LifecycleHandlerOptions = {
-  [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]?: MaybeArray<
-    OctoHandler<BookingUpdateEvent>
-  >;
+  [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]?: MaybeArray<OctoHandler<E>>;
 };
 
 /** `onBookingConfirmed(handler)`, `onBookingCancelled(handler)`...: each returns a function that removes it. */
 export type LifecycleHandlerMethods = {
   [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]: (
-    handler: OctoHandler<BookingUpdateEvent>,
+    handler: OctoHandler<E>,
   ) => () => void;
 };
 
@@ -212,13 +210,12 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
    * webhooks.on("booking.cancelled", ({ booking }) => releaseSeats(booking.uuid));
    * ```
    */
-  on<E extends keyof OctoHandlerEventMap>(
-    event: E | readonly E[],
-    handler: OctoHandler<OctoHandlerEventMap[E]>,
-  ): () => void;
+  on<E extends keyof OctoHandlerEventMap>(event: E | readonly E[], handler: OctoHandler<E>): () => void;
   /**
    * Registers a handler for an event this version does not model (`"order_update"`...), which gets the
-   * untyped envelope. Names of lifecycle events and internal lists never reach it.
+   * untyped envelope. Names of lifecycle events and internal lists never reach it. A name that looks like
+   * a typo of a known event (`"booking.cancelld"`, `"booking_updated"`) is refused with a "did you
+   * mean"; `"custom:<name>"` registers `<name>` as it is.
    */
   on(event: string | readonly string[], handler: OctoHandler<UnknownEvent>): () => void;
   /** Registers a handler for every `booking_update` (besides the lifecycle handlers it fires). */
