@@ -7,6 +7,7 @@ export type {
   BookingUpdateEvent,
   DeliveryStore,
   Diff,
+  DiffEntry,
   HandlerContext,
   Logger,
   OctoHandler,

@@ -9,11 +9,13 @@ type Schemas = typeof lenientSchemas;
  * run time, but `booking.stauts` must not compile (read vendor fields through `WithVendorFields`).
  * Records (`webhook.headers`) keep theirs.
  */
-type Known<T> = T extends string | number | boolean | bigint | symbol | null | undefined
+type Known<T> = unknown extends T
   ? T
-  : T extends readonly (infer U)[]
-    ? Known<U>[]
-    : { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Known<T[K]> };
+  : T extends string | number | boolean | bigint | symbol | null | undefined
+    ? T
+    : T extends readonly (infer U)[]
+      ? Known<U>[]
+      : { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Known<T[K]> };
 type Out<K extends keyof Schemas> = Known<z.infer<Schemas[K]>>;
 
 /**
