@@ -16,7 +16,13 @@ import type {
   OctoWebhooksOptions,
   ReceiveResult,
 } from "./receiver-types.ts";
-import { createRefusalLog, OPEN_ENDPOINT_WARNING, unsupportedMediaType } from "./refusal-log.ts";
+import {
+  createRefusalLog,
+  isPreRead,
+  OPEN_ENDPOINT_WARNING,
+  PRE_READ_WARNING,
+  unsupportedMediaType,
+} from "./refusal-log.ts";
 import { authChallenge, createRequestAuth } from "./request-auth.ts";
 import { configError, resolveOptions } from "./resolve-options.ts";
 import { runHandlers } from "./run-handlers.ts";
@@ -108,10 +114,16 @@ export function createReceiver<TContext = unknown>(
 
   const logRefusal = createRefusalLog(logger);
   let openWarned = settings.auth !== undefined;
+  // our limits are the user's choice only when given; a parser in front makes them moot
+  let preReadWarned = options.maxBodyBytes === undefined && options.bodyTimeoutMs === undefined;
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
     if (!openWarned) {
       openWarned = true;
       logger.warn?.(OPEN_ENDPOINT_WARNING);
+    }
+    if (!preReadWarned && isPreRead(request.body)) {
+      preReadWarned = true;
+      logger.warn?.(PRE_READ_WARNING);
     }
     const header = toHeaderGetter(request.headers);
     try {

@@ -44,3 +44,13 @@ export function unsupportedMediaType(contentType: string | undefined): string {
   const shown = contentType.replace(/[^\x20-\x7e]/g, "?").slice(0, 100);
   return `the body must be application/json, not "${shown}"`;
 }
+
+/** Whether a request's body was already read by something in front (a body parser): not a stream. */
+export function isPreRead(body: unknown): boolean {
+  if (body === undefined || body === null) return false;
+  if (typeof body !== "object") return true;
+  return !(Symbol.asyncIterator in body) && typeof (body as { getReader?: unknown }).getReader !== "function";
+}
+
+/** Said once by a receiver given `maxBodyBytes` or `bodyTimeoutMs` that gets bodies a parser already read. */
+export const PRE_READ_WARNING = `${PACKAGE_PREFIX} the request body was already read by a body parser in front of the receiver (express.json()...): \`maxBodyBytes\` and \`bodyTimeoutMs\` cannot apply, the parser's own limits answer instead (Express: an HTML 413, or no answer to a stalled body). Mount octoWebhooks() before the body parser`;

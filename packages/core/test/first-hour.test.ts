@@ -209,3 +209,27 @@ describe("messages", () => {
     expect((error as OctoRequestError).status).toBe(400);
   });
 });
+
+describe("a body parser in front", () => {
+  it("warns once when a limit of ours is configured and the body arrives already read", async () => {
+    const logger = capturingLogger();
+    const webhooks = createOctoWebhooks({ auth: "none", maxBodyBytes: 2048, logger });
+    const parsed = { method: "POST", headers: { "content-type": "application/json" }, body: bookingBody() };
+    expect((await webhooks.handle(parsed)).status).toBe(200);
+    expect((await webhooks.handle(parsed)).status).toBe(200);
+    const warns = logger.lines.filter((l) => l.startsWith("warn"));
+    expect(warns).toHaveLength(1);
+    expect(warns[0]).toContain("already read by a body parser");
+    expect(warns[0]).toContain("Mount octoWebhooks() before the body parser");
+  });
+
+  it("says nothing for a stream, or when no limit of ours was configured", async () => {
+    const logger = capturingLogger();
+    const limited = createOctoWebhooks({ auth: "none", bodyTimeoutMs: 5000, logger });
+    const stream = new Blob([JSON.stringify(bookingBody())]).stream();
+    expect((await limited.handle({ ...post(bookingBody()), body: stream })).status).toBe(200);
+    const defaults = createOctoWebhooks({ auth: "none", logger });
+    expect((await defaults.handle({ ...post(bookingBody()), body: bookingBody() })).status).toBe(200);
+    expect(logger.lines.filter((l) => l.startsWith("warn"))).toEqual([]);
+  });
+});

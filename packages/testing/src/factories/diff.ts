@@ -15,7 +15,11 @@ const pointerKey = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1")
  * // [{ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" }]
  * ```
  */
-export function diffOf(before: unknown, after: unknown, ignore: ReadonlySet<string> = new Set()): DiffEntry[] {
+export function diffOf(
+  before: unknown,
+  after: unknown,
+  ignore: ReadonlySet<string> = new Set(),
+): DiffEntry[] {
   const out: DiffEntry[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
     if (ignore.has(path) || JSON.stringify(a) === JSON.stringify(b)) return;
