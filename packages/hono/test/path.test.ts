@@ -1,6 +1,7 @@
 // `path` as the app routes it: relative to basePath() and app.route(), the full path also matching.
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { testPathUnderPrefix } from "../../../conformance/path.ts";
 import { octoWebhooks } from "../src/index.ts";
 
 const delivery = () => ({
@@ -61,3 +62,5 @@ describe("path under a base path", () => {
     expect(seen).toEqual(["b-1"]);
   });
 });
+
+testPathUnderPrefix("hono");
