@@ -29,39 +29,13 @@ const scratch = mkdtempSync(join(tmpdir(), "octo-new-user-"));
 const keep = process.argv.includes("--keep");
 let app;
 try {
-  step(`packing into ${scratch}`);
-  const tarballs = packPackages(root, join(scratch, "tarballs")).map((packed) => packed.tarball);
-  const project = join(scratch, "project");
+  // NEW_USER_PROJECT: a project a previous `--keep` run installed, to iterate without packing again
+  const reused = process.env.NEW_USER_PROJECT;
+  const project = reused ?? join(scratch, "project");
+  if (reused === undefined) await install(project);
+  else rmSync(join(project, "src"), { recursive: true, force: true });
   mkdirSync(join(project, "src"), { recursive: true });
-  writeFileSync(
-    join(project, "package.json"),
-    JSON.stringify({ name: "new-user", private: true, type: "module" }),
-  );
-  const frameworks = [
-    pinned("packages/express", "express"),
-    pinned("packages/express", "@types/express"),
-    pinned("packages/fastify", "fastify"),
-    pinned("packages/hono", "hono"),
-    pinned("packages/hono", "@hono/node-server"),
-    pinned("packages/koa", "koa"),
-    pinned("packages/koa", "@types/koa"),
-    pinned(".", "typescript"),
-    pinned(".", "@types/node"),
-  ];
-  step(`npm install (${tarballs.length} tarballs, ${frameworks.join(", ")})`);
-  execFileSync(
-    "npm",
-    [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--ignore-scripts",
-      "--loglevel=error",
-      ...tarballs,
-      ...frameworks,
-    ],
-    { cwd: project, stdio: ["ignore", "inherit", "inherit"] },
-  );
+  rmSync(join(project, "run"), { recursive: true, force: true });
 
   // the snippets, each in its own file, as the README writes them
   const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -75,12 +49,15 @@ try {
   });
   step(`compiling ${files.length} README snippets under --strict: ${files.join(", ")}`);
   const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
+  // One project holds every framework, so npm hoists Express's content-disposition 2 (with types of its
+  // own) where @types/koa expects @types/content-disposition: a user of one framework never meets this.
   const common = {
     strict: true,
     target: "es2022",
     skipLibCheck: false,
     types: ["node"],
     lib: ["es2022", "dom"],
+    paths: { "content-disposition": ["./node_modules/@types/content-disposition"] },
   };
   const configs = {
     node16: { ...common, module: "node16", moduleResolution: "node16" },
@@ -175,6 +152,42 @@ console.log(JSON.stringify({ refused, accepted }));
   app?.kill();
   if (keep) console.log(`[new-user] kept ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });
+}
+
+async function install(project) {
+  step(`packing into ${scratch}`);
+  const tarballs = packPackages(root, join(scratch, "tarballs")).map((packed) => packed.tarball);
+  mkdirSync(project, { recursive: true });
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify({ name: "new-user", private: true, type: "module" }),
+  );
+  const frameworks = [
+    pinned("packages/express", "express"),
+    pinned("packages/express", "@types/express"),
+    pinned("packages/fastify", "fastify"),
+    pinned("packages/hono", "hono"),
+    pinned("packages/hono", "@hono/node-server"),
+    pinned("packages/koa", "koa"),
+    pinned("packages/koa", "@types/koa"),
+    pinned("packages/aws-lambda", "@types/aws-lambda"),
+    pinned(".", "typescript"),
+    pinned(".", "@types/node"),
+  ];
+  step(`npm install (${tarballs.length} tarballs, ${frameworks.join(", ")})`);
+  execFileSync(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--ignore-scripts",
+      "--loglevel=error",
+      ...tarballs,
+      ...frameworks,
+    ],
+    { cwd: project, stdio: ["ignore", "inherit", "inherit"] },
+  );
 }
 
 async function freePort() {
