@@ -30,6 +30,7 @@ const keep = process.argv.includes("--keep");
 let app;
 try {
   // NEW_USER_PROJECT: a project a previous `--keep` run installed, to iterate without packing again
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: a local shortcut of this script, not a turbo task input
   const reused = process.env.NEW_USER_PROJECT;
   const project = reused ?? join(scratch, "project");
   if (reused === undefined) await install(project);
@@ -141,7 +142,7 @@ console.log(JSON.stringify({ refused, accepted }));
   if (warnings.length !== 1)
     failures.push(`expected one refusal warning in the app's log, found ${warnings.length}`);
   if (log.includes(wrong) || log.includes(password)) failures.push("a password reached the app's log");
-  console.log("--- the app's log ---\n" + log.trimEnd() + "\n---");
+  console.log(`--- the app's log ---\n${log.trimEnd()}\n---`);
   if (failures.length > 0) {
     for (const failure of failures) console.error(`[new-user] FAILED: ${failure}`);
     process.exitCode = 1;

@@ -7,7 +7,6 @@ import type { BOOKING_LIFECYCLE_EVENTS, BookingLifecycleEvent } from "./lifecycl
 import type { RequestBody } from "./read-body.ts";
 import type {
   AnyOctoEvent,
-  BookingUpdateEvent,
   Logger,
   OctoDuplicateHandler,
   OctoErrorHandler,
