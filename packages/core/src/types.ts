@@ -225,8 +225,10 @@ export interface Logger {
   /** Deliveries answered without dispatch: duplicates (`dedupe`) and stale updates (`staleGuard`). */
   info?(message: string): void;
   /**
-   * What needs a look: a duplicate that arrived while its original still ran, a full ack-first queue,
-   * a handler's `NonRetryableError`.
+   * What needs a look: refused deliveries (per reason, the first and then a count at most once a
+   * minute), a receiver without `auth` (once), a body a parser read before a configured limit could
+   * apply (once), a duplicate that arrived while its original still ran, a full ack-first queue, a
+   * handler's `NonRetryableError`.
    */
   warn?(message: string): void;
   /** A handler failed (with what it threw), a store failed, `auth` is misconfigured. */
