@@ -5,7 +5,8 @@ import { configError } from "./errors.ts";
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
 
 /** The header names an `auth` configuration checks, lower-cased. */
-function authHeaderNames(config: AuthConfig | null | undefined): string[] {
+function authHeaderNames(config: AuthConfig | "none" | null | undefined): string[] {
+  if (config === "none") return [];
   const header = config?.header;
   if (header === undefined) return [];
   const list = Array.isArray(header) ? header : [header];

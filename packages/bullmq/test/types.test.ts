@@ -3,6 +3,7 @@ import type { OctoWebhooksOptions } from "@octo-webhooks/core";
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   AvailabilityUpdateEvent,
+  BookingLifecyclePayload,
   BookingUpdateEvent,
   HandlerContext,
   OctoQueueReceiverOptions,
@@ -20,7 +21,7 @@ describe("public types", () => {
       [BookingUpdateEvent, HandlerContext]
     >();
     expectTypeOf<Parameters<Handler<"onBookingCancelled">>>().toEqualTypeOf<
-      [BookingUpdateEvent, HandlerContext]
+      [BookingLifecyclePayload<"booking.cancelled">, HandlerContext]
     >();
     expectTypeOf<Parameters<Handler<"onAvailabilityUpdate">>>().toEqualTypeOf<
       [AvailabilityUpdateEvent, HandlerContext]

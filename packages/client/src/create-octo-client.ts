@@ -48,7 +48,12 @@ export interface WebhookInput {
 export type WebhookPatch = Partial<WebhookInput>;
 
 /** A webhook as the supplier returned it: `id` and `event` are always there; unknown fields are kept. */
-export type RegisteredWebhook = Webhook & { id: string; event: NonNullable<Webhook["event"]> };
+export type RegisteredWebhook = Webhook & {
+  id: string;
+  event: NonNullable<Webhook["event"]>;
+  /** Whether the supplier delivers to it (suppliers that support pausing a webhook echo it). */
+  active?: boolean | null;
+};
 
 /** Options every management call takes. */
 export interface RequestOptions {

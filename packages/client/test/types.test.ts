@@ -13,6 +13,8 @@ describe("public types", () => {
     expectTypeOf<RegisteredWebhook["id"]>().toEqualTypeOf<string>();
     expectTypeOf<"booking_update">().toExtend<RegisteredWebhook["event"]>();
     expectTypeOf<RegisteredWebhook["retryOnError"]>().toEqualTypeOf<boolean | null | undefined>();
+    // unknown fields are kept at run time, typed through WithVendorFields (core's escape hatch)
+    // @ts-expect-error a field OCTO does not name does not compile
     expectTypeOf<RegisteredWebhook["vendorField"]>().toEqualTypeOf<unknown>();
   });
 

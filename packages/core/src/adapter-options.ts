@@ -35,10 +35,21 @@ export function adapterWebhooks<TContext>(
   if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
     fail('`path` must start with "/", for example "/webhooks/octo"');
   }
-  if (existing === undefined) return { webhooks: createOctoWebhooks(rest), path };
+  // core checks every option (a misspelt one gets a "did you mean"); its errors say this adapter's name
+  const create = (given: typeof rest) => {
+    try {
+      return createOctoWebhooks(given);
+    } catch (error) {
+      if (!(error instanceof OctoWebhooksError) || error.code !== "CONFIG_INVALID") throw error;
+      return fail(error.message.replace(/^\[@octo-webhooks\/core\] /, ""));
+    }
+  };
+  if (existing === undefined) return { webhooks: create(rest), path };
   if (typeof existing !== "object" || existing === null || typeof existing.handle !== "function") {
     fail("`webhooks` must be a receiver made by createOctoWebhooks()");
   }
+  // the names given beside an existing receiver are checked the same way (a silent receiver, thrown away)
+  create({ ...rest, auth: "none", logger: {} });
   // every handler option has a registration method of the same name (`onBookingConfirmed`...)
   const register = (key: string): ((handler: unknown) => unknown) | undefined => {
     const method: unknown = Reflect.get(existing, key);

@@ -41,8 +41,10 @@ export interface AuthConfig {
 /**
  * Static auth, or a function that resolves it per request (for example from `c.env` on Workers).
  * A resolver that returns nothing usable fails closed: the delivery gets a 500 and is retried.
+ * `"none"` says on purpose that the endpoint is open (a receiver without `auth` warns once that it is).
  */
 export type AuthOption<TContext = unknown> =
+  | "none"
   | AuthConfig
   | ((
       context: TContext,

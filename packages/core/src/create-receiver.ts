@@ -11,6 +11,7 @@ import {
 import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
+import { checkEventName } from "./known-names.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
@@ -21,6 +22,13 @@ import type {
   OctoWebhooksOptions,
   ReceiveResult,
 } from "./receiver-types.ts";
+import {
+  createRefusalLog,
+  isPreRead,
+  OPEN_ENDPOINT_WARNING,
+  PRE_READ_WARNING,
+  unsupportedMediaType,
+} from "./refusal-log.ts";
 import { authChallenge, createRequestAuth } from "./request-auth.ts";
 import { configError, resolveOptions } from "./resolve-options.ts";
 import { runHandlers } from "./run-handlers.ts";
@@ -118,7 +126,19 @@ export function createReceiver<TContext = unknown>(
     return { event: delivery.event, handlers: selected.length };
   };
 
+  const logRefusal = createRefusalLog(logger);
+  let openWarned = settings.auth !== undefined;
+  // our limits are the user's choice only when given; a parser in front makes them moot
+  let preReadWarned = options.maxBodyBytes === undefined && options.bodyTimeoutMs === undefined;
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
+    if (!openWarned) {
+      openWarned = true;
+      logger.warn?.(OPEN_ENDPOINT_WARNING);
+    }
+    if (!preReadWarned && isPreRead(request.body)) {
+      preReadWarned = true;
+      logger.warn?.(PRE_READ_WARNING);
+    }
     const header = toHeaderGetter(request.headers);
     let reading = false;
     let supplier: string | undefined;
@@ -133,7 +153,7 @@ export function createReceiver<TContext = unknown>(
       if (identify !== undefined) supplier = await identify(header, method, request.supplier);
       else if (authenticate !== undefined) await authenticate(header, method, context);
       if (!isJsonContentType(header("content-type"))) {
-        throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", "the body must be application/json");
+        throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", unsupportedMediaType(header("content-type")));
       }
       if (Number(header("content-length")) > maxBodyBytes) {
         throw new OctoRequestError(
@@ -151,9 +171,7 @@ export function createReceiver<TContext = unknown>(
     } catch (error) {
       if (supplier !== undefined && error instanceof OctoWebhooksError) error.supplier = supplier;
       if (error instanceof OctoRequestError) {
-        logger.debug?.(
-          error.message.replace(PACKAGE_PREFIX, `${PACKAGE_PREFIX} refused a delivery${of(supplier)}:`),
-        );
+        logRefusal(error, of(supplier));
         await registry.runHooks(LISTS.error, error, undefined);
       } else if (!(error instanceof OctoHandlerError)) {
         logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);
@@ -182,7 +200,11 @@ export function createReceiver<TContext = unknown>(
     ...eventMethods,
     // one implementation of both overloads of `on`
     on: ((event: string | readonly string[], handler: unknown) => {
-      const removers = (typeof event === "string" ? [event] : event).map((name) => add(name, handler));
+      const names = (typeof event === "string" ? [event] : event).map((given) => {
+        const checked = checkEventName(given);
+        return "name" in checked ? checked.name : configError(checked.refusal);
+      });
+      const removers = names.map((name) => add(name, handler));
       return () => {
         for (const remove of removers) remove();
       };

@@ -9,7 +9,6 @@ import type { RequestBody } from "./read-body.ts";
 import type { SuppliersOption } from "./supplier-auth.ts";
 import type {
   AnyOctoEvent,
-  BookingUpdateEvent,
   Logger,
   OctoDuplicateHandler,
   OctoErrorHandler,
@@ -55,9 +54,7 @@ export interface DeliveryHookOptions {
  * `BOOKING_LIFECYCLE_EVENTS` and `ORDER_LIFECYCLE_EVENTS`).
  */
 export type LifecycleHandlerOptions = {
-  [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]?: MaybeArray<
-    OctoHandler<BookingUpdateEvent>
-  >;
+  [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]?: MaybeArray<OctoHandler<E>>;
 } & {
   [E in OrderLifecycleEvent as (typeof ORDER_LIFECYCLE_EVENTS)[E]]?: MaybeArray<
     OctoHandler<OrderUpdateEvent>
@@ -67,7 +64,7 @@ export type LifecycleHandlerOptions = {
 /** `onBookingConfirmed(handler)`, `onOrderCancelled(handler)`...: each returns a function that removes it. */
 export type LifecycleHandlerMethods = {
   [E in BookingLifecycleEvent as (typeof BOOKING_LIFECYCLE_EVENTS)[E]]: (
-    handler: OctoHandler<BookingUpdateEvent>,
+    handler: OctoHandler<E>,
   ) => () => void;
 } & {
   [E in OrderLifecycleEvent as (typeof ORDER_LIFECYCLE_EVENTS)[E]]: (
@@ -264,13 +261,12 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
    * webhooks.on("order_update", ({ order }) => console.log(order.id, order.bookings?.length));
    * ```
    */
-  on<E extends keyof OctoHandlerEventMap>(
-    event: E | readonly E[],
-    handler: OctoHandler<OctoHandlerEventMap[E]>,
-  ): () => void;
+  on<E extends keyof OctoHandlerEventMap>(event: E | readonly E[], handler: OctoHandler<E>): () => void;
   /**
    * Registers a handler for an event this version does not model (`"transfer_update"`...), which gets the
-   * untyped envelope. Names of lifecycle events and internal lists never reach it.
+   * untyped envelope. Names of lifecycle events and internal lists never reach it. A name that looks like
+   * a typo of a known event (`"booking.cancelld"`, `"booking_updated"`) is refused with a "did you
+   * mean"; `"custom:<name>"` registers `<name>` as it is.
    */
   on(event: string | readonly string[], handler: OctoHandler<UnknownEvent>): () => void;
   /** Registers a handler for every `booking_update` (besides the lifecycle handlers it fires). */

@@ -47,7 +47,7 @@ export function createRequestAuth<TContext>({
   auth,
   logger,
 }: Pick<ReceiverSettings<TContext>, "auth" | "logger">): RequestAuth<TContext> | undefined {
-  if (auth === undefined) return undefined;
+  if (auth === undefined || auth === "none") return undefined;
   const resolver = typeof auth === "function" ? auth : undefined;
   const fixed = typeof auth === "object" ? createAuthenticator(auth) : undefined;
   // by the configuration's values, not its identity: a resolver may mutate and return one object
@@ -70,7 +70,11 @@ export function createRequestAuth<TContext>({
       }
       return authenticator;
     } catch (error) {
-      const detail = error instanceof OctoWebhooksError ? error.message : "the auth resolver threw";
+      // the error's message carries its own prefix
+      const detail =
+        error instanceof OctoWebhooksError
+          ? error.message.replace(/^\[[^\]]+\] /, "")
+          : "the auth resolver threw";
       logger.error?.(`${PACKAGE_PREFIX} refusing deliveries until auth is fixed: ${detail}`);
       throw new OctoRequestError("AUTH_MISCONFIGURED", "auth is misconfigured", { cause: error });
     }

@@ -2,7 +2,7 @@ import { OctoRequestError } from "./errors.ts";
 import { OCTO_EVENTS } from "./events.ts";
 
 /** The resource keys of the events this version models, in the order they are looked for. */
-const RESOURCE_EVENTS = Object.entries(OCTO_EVENTS).map(([event, [key]]) => [key, event] as const);
+export const RESOURCE_EVENTS = Object.entries(OCTO_EVENTS).map(([event, [key]]) => [key, event] as const);
 
 /**
  * Decides which event a body is. The resource key wins over `webhook.event`: handlers read the

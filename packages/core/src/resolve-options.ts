@@ -3,6 +3,7 @@ import type { AuthOption } from "./auth.ts";
 import { createMemoryStore } from "./create-memory-store.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import { OctoWebhooksError, PACKAGE_PREFIX } from "./errors.ts";
+import { handlerOptionNames, misspeltOptions } from "./known-names.ts";
 import type { OctoWebhooksOptions } from "./receiver-types.ts";
 import type { SuppliersOption } from "./supplier-auth.ts";
 import type { Logger } from "./types.ts";
@@ -55,6 +56,27 @@ const defaultLogger: Logger = {
   warn: (message) => console.warn(message),
   error: (message, error) => console.error(message, error ?? ""),
 };
+
+/** The options of `createOctoWebhooks()` that are not handlers (those come from `handlerOptionNames()`). */
+export const SETTING_OPTIONS = [
+  "auth",
+  "maxBodyBytes",
+  "bodyTimeoutMs",
+  "validation",
+  "unknownEvents",
+  "realm",
+  "logger",
+  "dedupe",
+  "staleGuard",
+  "store",
+  "ackFirst",
+] as const;
+
+/**
+ * Every option name `createOctoWebhooks()` knows, for the "did you mean" of a misspelt one; `path`
+ * and `webhooks` are the adapters' (`adapterWebhooks()` takes them out before it calls core).
+ */
+export const optionNames = (): string[] => [...SETTING_OPTIONS, ...handlerOptionNames(), "path", "webhooks"];
 
 /** Throws the `CONFIG_INVALID` error of a bad option. */
 export function configError(message: string): never {
@@ -117,6 +139,8 @@ export function resolveOptions<TContext>(
   strict: OctoValidator | undefined,
 ): ReceiverSettings<TContext> {
   if (typeof options !== "object" || options === null) configError("options must be an object");
+  const misspelt = misspeltOptions(Object.keys(options), optionNames());
+  if (misspelt !== undefined) configError(misspelt);
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     configError("`maxBodyBytes` must be a positive integer");
@@ -129,6 +153,11 @@ export function resolveOptions<TContext>(
     configError('`unknownEvents` must be "accept" or "reject"');
   }
   const logger = options.logger ?? defaultLogger;
+  if (typeof options.auth === "string" && options.auth !== "none") {
+    configError(
+      '`auth` must be an object ({ basic, header, verify }), a function, or "none" for an open endpoint',
+    );
+  }
 
   const dedupe = optionObject(options.dedupe, "dedupe");
   const dedupeTtlMs = positive(dedupe?.ttlMs, "dedupe.ttlMs", DAY_MS);

@@ -1,13 +1,79 @@
 import type * as z from "zod/mini";
-import type { BookingLifecycleEvent } from "./lifecycle.ts";
+import type { BOOKING_STATUS_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
 import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { lenientSchemas } from "./schemas/index.ts";
 
 type Schemas = typeof lenientSchemas;
-type Out<K extends keyof Schemas> = z.infer<Schemas[K]>;
+/**
+ * The type of a lenient schema without the index signatures of its objects: unknown fields are kept at
+ * run time, but `booking.stauts` must not compile (read vendor fields through `WithVendorFields`).
+ * Records (`webhook.headers`) keep theirs.
+ */
+type Known<T> = unknown extends T
+  ? T
+  : T extends string | number | boolean | bigint | symbol | null | undefined
+    ? T
+    : T extends readonly (infer U)[]
+      ? Known<U>[]
+      : { [K in keyof T as string extends K ? (unknown extends T[K] ? never : K) : K]: Known<T[K]> };
+type Out<K extends keyof Schemas> = Known<z.infer<Schemas[K]>>;
 
-/** A booking as real OCTO senders send it: every field but `uuid` may be missing or `null`; unknown fields are kept. */
-export type Booking = Out<"Booking">;
+/**
+ * A type with the fields a vendor adds (Ventrata's, a supplier's own): the typed escape hatch, since the
+ * event types name only the OCTO fields (so that a typo such as `booking.stauts` does not compile).
+ * Without `V`, any field may be read, as `unknown`.
+ *
+ * @example
+ * ```ts
+ * type VentrataBooking = WithVendorFields<Booking, { resellerAgentId?: string }>;
+ * webhooks.onBookingUpdate(({ booking }) => console.log((booking as VentrataBooking).resellerAgentId));
+ * ```
+ */
+export type WithVendorFields<T, V extends object = { [field: string]: unknown }> = T & V;
+
+/** The product of a booking, when the sender embeds it (OCTO's Product content model, every field optional). */
+export interface BookingProduct {
+  id?: string | null;
+  internalName?: string | null;
+  reference?: string | null;
+  locale?: string | null;
+  timeZone?: string | null;
+  title?: string | null;
+  shortDescription?: string | null;
+  availabilityType?: "START_TIME" | "OPENING_HOURS" | (string & {}) | null;
+  instantConfirmation?: boolean | null;
+  instantDelivery?: boolean | null;
+  deliveryFormats?: string[] | null;
+  deliveryMethods?: string[] | null;
+  redemptionMethod?: string | null;
+  options?: BookingOption[] | null;
+}
+
+/** The option of a booking, when the sender embeds it (OCTO's Option content model, every field optional). */
+export interface BookingOption {
+  id?: string | null;
+  default?: boolean | null;
+  internalName?: string | null;
+  reference?: string | null;
+  title?: string | null;
+  shortDescription?: string | null;
+  availabilityLocalStartTimes?: string[] | null;
+  cancellationCutoff?: string | null;
+  cancellationCutoffAmount?: number | null;
+  cancellationCutoffUnit?: string | null;
+  requiredContactFields?: string[] | null;
+  units?: { id?: string | null; internalName?: string | null; type?: string | null }[] | null;
+}
+
+/**
+ * A booking as real OCTO senders send it: every field but `uuid` may be missing or `null`. Unknown
+ * fields are kept at run time but not typed (see `WithVendorFields`); `product` and `option` are
+ * typed leniently from OCTO's content models.
+ */
+export type Booking = Out<"Booking"> & {
+  product?: BookingProduct | null;
+  option?: BookingOption | null;
+};
 /** One ticket of a booking (`booking.unitItems[]`): `uuid`, `unitId`, `status`, `contact`, `ticket`, `pricing`... */
 export type UnitItem = Out<"UnitItem">;
 /** The lead traveller of a booking or unit item: `fullName`, `emailAddress`, `phoneNumber`, `locales`... */
@@ -25,12 +91,14 @@ export type Availability = Out<"Availability">;
 /** The subscription a delivery belongs to, as the sender echoes it. */
 export type Webhook = Out<"Webhook">;
 /** One change: `{ op, path, was, value }`, for example `{ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" }`. */
-export type Diff = Out<"Diff">;
+export type DiffEntry = Out<"Diff">;
+/** The changes of a `booking_update` (`payload.diff`): a list of {@link DiffEntry}. */
+export type Diff = DiffEntry[];
 /** The supplier that sent the delivery, when it says: `id`, `name`, `endpoint`, `contact`. */
 export type Supplier = Out<"Supplier">;
 
 /** A cart order (`octo/cart`): `id`, `status`, `bookings` (full bookings), `contact`, `pricing`, `utcExpiresAt`... */
-export type Order = Out<"Order">;
+export type Order = Omit<Out<"Order">, "bookings"> & { bookings?: Booking[] | null };
 /** An OCTO product: `id`, `internalName`, `timeZone`, `availabilityType`, `options` (with their `units`)... */
 export type Product = Out<"Product">;
 /** One option of a product: `id`, `internalName`, `default`, `cancellationCutoff...`, `restrictions`, `units`. */
@@ -39,7 +107,7 @@ export type ProductOption = Out<"Option">;
 export type ProductUnit = Out<"Unit">;
 
 /** The body of a `booking_update` delivery. */
-export type BookingUpdateEvent = Out<"BookingUpdate">;
+export type BookingUpdateEvent = Omit<Out<"BookingUpdate">, "booking"> & { booking: Booking };
 
 /**
  * The body of an `availability_update` delivery. `productId` and `optionId` are normalised: taken from
@@ -56,7 +124,7 @@ export type AvailabilityUpdateEvent = {
 };
 
 /** The body of an `order_update` delivery (`octo/cart`): `{ webhook, order, diff?, supplier? }`; diffs may carry objects. */
-export type OrderUpdateEvent = Out<"OrderUpdate">;
+export type OrderUpdateEvent = Omit<Out<"OrderUpdate">, "order"> & { order: Order };
 
 /** The body of a `product_update` delivery: `{ webhook, product, supplier? }`. */
 export type ProductUpdateEvent = Out<"ProductUpdate">;
@@ -78,11 +146,26 @@ export interface OctoEventMap {
 /** The events with a typed payload: `"booking_update"`, `"availability_update"`, `"order_update"`, `"product_update"`. */
 export type OctoEventName = keyof OctoEventMap;
 
+type StatusEvents = typeof BOOKING_STATUS_EVENTS;
+/** The booking status a lifecycle event fires for (`"CANCELLED"` for `"booking.cancelled"`; `"CONFIRMED"` for `"booking.amended"`). */
+export type LifecycleStatus<E extends BookingLifecycleEvent> = E extends "booking.amended"
+  ? "CONFIRMED"
+  : { [S in keyof StatusEvents]: StatusEvents[S] extends E ? S : never }[keyof StatusEvents];
+
+/**
+ * The body a lifecycle handler gets: the `booking_update` body, with `booking.status` narrowed to the
+ * status of the event. (When the sender left `booking.status` out, the event came from the `diff` and
+ * the field stays absent at run time: the README's table.)
+ */
+export type BookingLifecyclePayload<E extends BookingLifecycleEvent> = Omit<BookingUpdateEvent, "booking"> & {
+  booking: Omit<Booking, "status"> & { status: LifecycleStatus<E> };
+};
+
 /**
  * Lifecycle events: each fires with the `booking_update` body it was derived from (see the README's
  * table), or, for a booking of an `order_update`, with `{ webhook, booking, diff, supplier }` built from it.
  */
-export type BookingLifecycleEventMap = { [K in BookingLifecycleEvent]: BookingUpdateEvent };
+export type BookingLifecycleEventMap = { [K in BookingLifecycleEvent]: BookingLifecyclePayload<K> };
 
 /** Order lifecycle events: each fires with the `order_update` body it was derived from. */
 export type OrderLifecycleEventMap = { [K in OrderLifecycleEvent]: OrderUpdateEvent };
@@ -99,7 +182,7 @@ export type AnyOctoEvent = OctoEventMap[OctoEventName] | UnknownEvent;
 /** The second argument of every handler. */
 export interface HandlerContext {
   /** The event this delivery was dispatched as (decided by the resource key; see the README). */
-  readonly event: string;
+  readonly event: OctoEventName | (string & {});
   /** What `webhook.event` said, which can disagree with `event` in published examples. */
   readonly webhookEvent: string | undefined;
   /** The request headers (a Web `Headers`, built on first use). */
@@ -159,8 +242,19 @@ export type OctoStaleHandler = (payload: StaleCheckedEvent, context: StaleContex
 /**
  * A handler: the typed body first, the delivery's context second. What it returns is awaited; a throw
  * (or a rejection) fails the delivery with a 500 so that the sender retries, unless it is a `NonRetryableError`.
+ * `T` is an event name (`OctoHandler<"booking_update">`, `OctoHandler<"booking.cancelled">`) or a payload type.
  */
-export type OctoHandler<T> = (payload: T, context: HandlerContext) => unknown;
+export type OctoHandler<T> = (
+  payload: T extends keyof OctoHandlerEventMap ? OctoHandlerEventMap[T] : T,
+  context: HandlerContext,
+) => unknown;
+
+/** A `booking_update` handler, to write outside the options object. */
+export type BookingUpdateHandler = OctoHandler<"booking_update">;
+/** An `availability_update` handler, to write outside the options object. */
+export type AvailabilityUpdateHandler = OctoHandler<"availability_update">;
+/** A handler of one lifecycle event (`LifecycleHandler<"booking.cancelled">`): `booking.status` is narrowed. */
+export type LifecycleHandler<E extends BookingLifecycleEvent> = OctoHandler<E>;
 
 /** Called when a delivery is refused (`OctoRequestError`) or a handler fails (`OctoHandlerError`). */
 export type OctoErrorHandler = (
@@ -175,8 +269,10 @@ export interface Logger {
   /** Deliveries answered without dispatch: duplicates (`dedupe`) and stale updates (`staleGuard`). */
   info?(message: string): void;
   /**
-   * What needs a look: a duplicate that arrived while its original still ran, a full ack-first queue,
-   * a handler's `NonRetryableError`.
+   * What needs a look: refused deliveries (per reason, the first and then a count at most once a
+   * minute), a receiver without `auth` (once), a body a parser read before a configured limit could
+   * apply (once), a duplicate that arrived while its original still ran, a full ack-first queue, a
+   * handler's `NonRetryableError`.
    */
   warn?(message: string): void;
   /** A handler failed (with what it threw), a store failed, `auth` is misconfigured. */

@@ -172,6 +172,7 @@ describe("ackFirst", () => {
     const logger = capturingLogger();
     const webhooks = createOctoWebhooks({
       ackFirst: true,
+      auth: "none",
       logger,
       onBookingUpdate: () => {
         throw new NonRetryableError("unknown product");

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { quirkFixtures, seedFixtures } from "../../../fixtures/index.ts";
 import {
+  type Booking,
   createOctoWebhooks,
   deliveryKey,
   NonRetryableError,
   OctoHandlerError,
   OctoRequestError,
+  type WithVendorFields,
 } from "../src/index.ts";
 import { bookingBody, capturingLogger, post } from "./helpers.ts";
 
@@ -60,7 +62,7 @@ describe("handlers", () => {
   it("keeps unknown fields on the objects handlers receive", async () => {
     let vendor: unknown;
     const webhooks = createOctoWebhooks({
-      onBookingUpdate: ({ booking }) => void (vendor = booking.vendorField),
+      onBookingUpdate: ({ booking }) => void (vendor = (booking as WithVendorFields<Booking>).vendorField),
     });
     await webhooks.handle(post(bookingBody({ vendorField: { nested: [1, 2] } })));
     expect(vendor).toEqual({ nested: [1, 2] });

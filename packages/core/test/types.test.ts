@@ -2,13 +2,21 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   type AvailabilityUpdateEvent,
+  type AvailabilityUpdateHandler,
   type Booking,
   type BookingLifecycleEvent,
+  type BookingLifecyclePayload,
+  type BookingOption,
+  type BookingProduct,
   type BookingUpdateEvent,
+  type BookingUpdateHandler,
   createOctoWebhooks,
   type Diff,
+  type DiffEntry,
   type DuplicateContext,
   type HandlerContext,
+  type LifecycleHandler,
+  type OctoHandler,
   type OctoWebhooks,
   type Order,
   type OrderLifecycleEvent,
@@ -17,6 +25,7 @@ import {
   type ProductUpdateEvent,
   type StaleContext,
   type UnknownEvent,
+  type WithVendorFields,
 } from "../src/index.ts";
 
 describe("public types", () => {
@@ -62,15 +71,92 @@ describe("public types", () => {
     void wrong;
   });
 
-  it("unknown fields are kept as unknown", () => {
-    expectTypeOf<Booking["vendorField"]>().toEqualTypeOf<unknown>();
+  it("unknown fields do not compile (a typo is caught); WithVendorFields is the typed escape hatch", () => {
+    const read = (booking: Booking) => {
+      // @ts-expect-error `stauts` is no field of a booking: the index signature is gone from the types
+      void booking.stauts;
+      // @ts-expect-error neither is a vendor's field, until it is declared
+      void booking.vendorField;
+      const vendor = booking as WithVendorFields<Booking, { vendorField?: string }>;
+      expectTypeOf(vendor.vendorField).toEqualTypeOf<string | undefined>();
+      expectTypeOf((booking as WithVendorFields<Booking>).anything).toEqualTypeOf<unknown>();
+    };
+    void read;
+    // nested objects lose theirs too; records keep theirs
+    type Item = NonNullable<Booking["unitItems"]>[number];
+    expectTypeOf<Item>().not.toHaveProperty("stauts");
+    expectTypeOf<NonNullable<NonNullable<BookingUpdateEvent["webhook"]>["headers"]>>().toEqualTypeOf<
+      Record<string, string>
+    >();
+  });
+
+  it("booking.product and booking.option are typed leniently from OCTO's content models", () => {
+    expectTypeOf<Booking["product"]>().toEqualTypeOf<BookingProduct | null | undefined>();
+    expectTypeOf<Booking["option"]>().toEqualTypeOf<BookingOption | null | undefined>();
+    expectTypeOf<NonNullable<Booking["product"]>["internalName"]>().toEqualTypeOf<
+      string | null | undefined
+    >();
+  });
+
+  it("handler types by event name, and named handler types", () => {
+    const onUpdate: OctoHandler<"booking_update"> = ({ booking, diff }) => {
+      expectTypeOf(booking.uuid).toEqualTypeOf<string>();
+      expectTypeOf(diff).toEqualTypeOf<Diff | null | undefined>();
+    };
+    const same: BookingUpdateHandler = onUpdate;
+    const byPayload: OctoHandler<BookingUpdateEvent> = same;
+    const onAvailability: AvailabilityUpdateHandler = ({ availability }) =>
+      expectTypeOf(availability.id).toEqualTypeOf<string>();
+    const onCancelled: LifecycleHandler<"booking.cancelled"> = ({ booking }) =>
+      expectTypeOf(booking.status).toEqualTypeOf<"CANCELLED">();
+    createOctoWebhooks({
+      onBookingUpdate: byPayload,
+      onAvailabilityUpdate: onAvailability,
+      onBookingCancelled: onCancelled,
+    });
+    // @ts-expect-error an availability handler is no booking handler
+    createOctoWebhooks({ onBookingUpdate: onAvailability });
+  });
+
+  it("a diff entry is one; Diff is the list", () => {
+    expectTypeOf<Diff>().toEqualTypeOf<DiffEntry[]>();
+    expectTypeOf<DiffEntry["path"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<NonNullable<BookingUpdateEvent["diff"]>>().toEqualTypeOf<Diff>();
+  });
+
+  it("context.event names the known events and still takes any string", () => {
+    createOctoWebhooks({
+      onAny: (_payload, { event }) => {
+        expectTypeOf<"booking_update">().toExtend<typeof event>();
+        expectTypeOf<"order_update">().toExtend<typeof event>();
+        expectTypeOf<"anything_else">().toExtend<typeof event>();
+      },
+    });
+    expectTypeOf<HandlerContext["event"]>().not.toEqualTypeOf<string>();
+  });
+
+  it("lifecycle handlers narrow booking.status", () => {
+    createOctoWebhooks({
+      onBookingCancelled: ({ booking }) => expectTypeOf(booking.status).toEqualTypeOf<"CANCELLED">(),
+      onBookingAmended: ({ booking }) => expectTypeOf(booking.status).toEqualTypeOf<"CONFIRMED">(),
+      onBookingNoShow: ({ booking }) => expectTypeOf(booking.status).toEqualTypeOf<"NOSHOW">(),
+    });
+    const webhooks = createOctoWebhooks();
+    webhooks.on("booking.expired", ({ booking }) => expectTypeOf(booking.status).toEqualTypeOf<"EXPIRED">());
+    webhooks.on(["booking.confirmed", "booking.cancelled"], ({ booking }) =>
+      expectTypeOf(booking.status).toEqualTypeOf<"CONFIRMED" | "CANCELLED">(),
+    );
+    webhooks.onBookingCancelled(({ booking }) => {
+      // @ts-expect-error a cancelled booking is never CONFIRMED
+      if (booking.status === "CONFIRMED") return;
+    });
   });
 
   it("handlers get the typed body first and the context second", () => {
     const webhooks = createOctoWebhooks();
     webhooks.onBookingUpdate((payload, context) => {
       expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>();
-      expectTypeOf(payload.diff).toEqualTypeOf<Diff[] | null | undefined>();
+      expectTypeOf(payload.diff).toEqualTypeOf<Diff | null | undefined>();
       expectTypeOf(context).toEqualTypeOf<HandlerContext>();
     });
     webhooks.onAvailabilityUpdate(({ productId, availability }) => {
@@ -110,11 +196,13 @@ describe("public types", () => {
         >();
       },
     });
-    webhooks.on("booking.cancelled", (payload) => expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>());
-    webhooks.on(["booking_update", "booking.amended"], (payload) =>
-      expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>(),
+    webhooks.on("booking.cancelled", (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<BookingLifecyclePayload<"booking.cancelled">>(),
     );
-    webhooks.onBookingConfirmed((payload) => expectTypeOf(payload).toEqualTypeOf<BookingUpdateEvent>());
+    webhooks.on(["booking_update", "booking.amended"], (payload) =>
+      expectTypeOf(payload).toExtend<BookingUpdateEvent>(),
+    );
+    webhooks.onBookingConfirmed((payload) => expectTypeOf(payload).toExtend<BookingUpdateEvent>());
     webhooks.onBookingNoShow(({ booking }) => booking.status);
     // @ts-expect-error a lifecycle handler gets a booking body, not an availability
     webhooks.onBookingExpired(({ availability }) => availability.id);

@@ -30,6 +30,18 @@ export type OctoHonoOptions<E extends Env = any> = AdapterOptions<Context<E>>;
 /** Node's request as core and {@link lingerBeforeClose} use it, duck-typed: this package imports nothing from Node. */
 type NodeIncoming = NodeRequestLike & { readableDidRead?: unknown; [Symbol.asyncIterator]?: unknown };
 
+/**
+ * Whether the request is for `path`, as the app routes it: relative to the app's `basePath()` (or the
+ * `app.route()` prefix) the middleware runs under, or as the full path.
+ */
+function ours(c: Context, path: string): boolean {
+  if (matchesPath(c.req.path, path)) return true;
+  const request = c.req as unknown as { matchedRoutes?: { basePath?: unknown }[]; routeIndex?: number };
+  const base = request.matchedRoutes?.[request.routeIndex ?? -1]?.basePath;
+  if (typeof base !== "string" || base === "" || base === "/") return false;
+  return matchesPath(c.req.path, `${base.replace(/\/$/, "")}${path}`);
+}
+
 /** On `@hono/node-server`, Node's request (`c.env.incoming`); elsewhere `undefined`. */
 function nodeIncoming(c: Context): NodeIncoming | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
@@ -114,7 +126,7 @@ export function octoWebhooks<E extends Env = any>(
 ): MiddlewareHandler<E> & { readonly webhooks: OctoWebhooks<Context<E>> } {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
   const middleware: MiddlewareHandler<E> = async (c, next) => {
-    if (path !== undefined && !matchesPath(c.req.path, path)) return next();
+    if (path !== undefined && !ours(c, path)) return next();
     const incoming = nodeIncoming(c);
     // the supplier a path names: `path`'s `:supplier` segment, or the app's route parameter
     const supplier = path === undefined ? c.req.param("supplier") : supplierInPath(c.req.path, path);

@@ -1,4 +1,4 @@
-import type { Booking, BookingUpdateEvent, Diff, UnitItem } from "@octo-webhooks/core";
+import type { Booking, BookingUpdateEvent, DiffEntry, UnitItem } from "@octo-webhooks/core";
 import { diffOf } from "./diff.ts";
 import { createRandom } from "./random.ts";
 import {
@@ -27,7 +27,7 @@ export interface BookingUpdateOptions extends FactoryOptions {
    * The `diff` to send. By default, the change from the usual previous status (ON_HOLD -> CONFIRMED,
    * CONFIRMED -> CANCELLED...); `null` leaves `diff` out.
    */
-  diff?: Diff[] | null;
+  diff?: DiffEntry[] | null;
 }
 
 /** Options of {@link bookingLifecycle}: those of `bookingUpdate` but `status` and `diff`, which the lifecycle sets. */
@@ -196,7 +196,7 @@ function bookingAt(state: BookingState, options: FactoryOptions): Booking {
 
 function envelope(
   booking: Booking,
-  diff: Diff[] | null | undefined,
+  diff: DiffEntry[] | null | undefined,
   options: BookingUpdateOptions,
 ): BookingUpdateEvent {
   const body: BookingUpdateEvent = {

@@ -1,4 +1,4 @@
-import type { Diff } from "@octo-webhooks/core";
+import type { DiffEntry } from "@octo-webhooks/core";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -15,8 +15,12 @@ const pointerKey = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1")
  * // [{ op: "replace", path: "/status", was: "ON_HOLD", value: "CONFIRMED" }]
  * ```
  */
-export function diffOf(before: unknown, after: unknown, ignore: ReadonlySet<string> = new Set()): Diff[] {
-  const out: Diff[] = [];
+export function diffOf(
+  before: unknown,
+  after: unknown,
+  ignore: ReadonlySet<string> = new Set(),
+): DiffEntry[] {
+  const out: DiffEntry[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
     if (ignore.has(path) || JSON.stringify(a) === JSON.stringify(b)) return;
     if (Array.isArray(a) && Array.isArray(b)) {

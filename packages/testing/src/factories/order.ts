@@ -37,7 +37,7 @@ export interface OrderUpdateOptions extends FactoryOptions {
   /** Order fields to override, applied last (shallow). */
   order?: Partial<Order>;
   /** The `diff` to send instead of the one derived from `was`. */
-  diff?: Diff[] | null;
+  diff?: Diff | null;
 }
 
 const PREVIOUS: Record<string, OrderStatus> = {

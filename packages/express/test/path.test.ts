@@ -1,0 +1,3 @@
+import { testPathUnderPrefix } from "../../../conformance/path.ts";
+
+testPathUnderPrefix("express");
