@@ -1,0 +1,188 @@
+// The fault-injection harness: the processes of a scenario (receivers, workers, Redis) started apart from
+// the test process, so that they can be killed (SIGKILL), stopped (SIGTERM) and started again at chosen
+// moments, while the effects are counted in a Redis that none of the killed processes owns.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { freePort } from "@octo-webhooks/test-helpers";
+import { Redis } from "ioredis";
+
+const here = (file: string) => new URL(file, import.meta.url).pathname;
+
+/** One process of a scenario, which can be killed and started again with the same arguments. */
+export interface Managed {
+  /** The current process (a new one after each `start()`). */
+  readonly process: ChildProcess;
+  /** Every line it printed on stdout, across restarts. */
+  readonly lines: string[];
+  /** Starts it again (after a kill), and waits for its readiness line. */
+  start(): Promise<void>;
+  /** Sends `signal` and waits until it exited; resolves at once when it is not running. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Resolves with the exit code or signal of the current process. */
+  exited(): Promise<number | string | null>;
+}
+
+/** The options of an app process (src/app.ts), passed as JSON. */
+export interface AppOptions {
+  role: "receiver" | "worker";
+  /** default: handlers before the answer; ack-first: in the bounded in-process queue; queue: BullMQ. */
+  mode: "default" | "ack-first" | "queue";
+  /** The port to listen on (the same after a restart, so that the supplier's webhook URL holds). */
+  port?: number;
+  /** The Redis of the queue and of `dedupe`. */
+  redisUrl: string;
+  /** The Redis where effects are counted (outside every killed process). */
+  effectsUrl: string;
+  prefix: string;
+  /** How long a handler works before its effect, in ms. */
+  handlerMs: number;
+  dedupe?: boolean;
+  concurrency?: number;
+  maxQueued?: number;
+  /** Grace given to in-flight work on SIGTERM, in ms. */
+  drainMs?: number;
+}
+
+/** Starts `src/app.ts` with `options` and waits for its `READY` line. */
+export async function startApp(options: AppOptions): Promise<Managed> {
+  const app = managed("app.ts", [JSON.stringify(options)]);
+  await app.start();
+  return app;
+}
+
+function managed(script: string, args: string[]): Managed {
+  let current: ChildProcess | undefined;
+  const lines: string[] = [];
+  return {
+    get process() {
+      if (current === undefined) throw new Error("[@octo-webhooks/faults] the process was never started");
+      return current;
+    },
+    lines,
+    async start() {
+      const child = spawn(
+        process.execPath,
+        ["--conditions=@octo-webhooks/source", "--import", "tsx", here(script), ...args],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      current = child;
+      let buffer = "";
+      let ready: (() => void) | undefined;
+      const isReady = new Promise<void>((resolve, reject) => {
+        ready = resolve;
+        child.once("exit", (code, signal) =>
+          reject(new Error(`[@octo-webhooks/faults] ${script} exited (${code ?? signal}) before READY`)),
+        );
+      });
+      child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+        buffer += chunk;
+        const parts = buffer.split("\n");
+        buffer = parts.pop() ?? "";
+        for (const line of parts) {
+          lines.push(line);
+          if (line === "READY") ready?.();
+        }
+      });
+      await isReady;
+    },
+    async kill(signal) {
+      const child = current;
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exit = once(child, "exit");
+      child.kill(signal);
+      await exit;
+    },
+    async exited() {
+      const child = current;
+      if (child === undefined) return null;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+      const [code, signal] = await once(child, "exit");
+      return code ?? signal;
+    },
+  };
+}
+
+/** A redis-server of the scenario's own, on a fixed port, which can be stopped and started again. */
+export interface ControlledRedis {
+  readonly url: string;
+  /** Starts it (again), empty: no persistence, as an operator who chose none. */
+  start(): Promise<void>;
+  /** Kills it (SIGKILL): what it held is gone. */
+  stop(): Promise<void>;
+}
+
+/** A redis-server on a free port, without persistence, started by `start()`. */
+export async function controlledRedis(): Promise<ControlledRedis> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  return {
+    url,
+    async start() {
+      child = spawn(
+        "redis-server",
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        { stdio: "ignore" },
+      );
+      for (let i = 0; i < 100; i++) {
+        const client = new Redis(url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
+        client.on("error", () => {});
+        try {
+          await client.connect();
+          await client.ping();
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        } finally {
+          client.disconnect();
+        }
+      }
+      throw new Error(`[@octo-webhooks/faults] redis-server on port ${port} did not start`);
+    },
+    async stop() {
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exit = once(child, "exit");
+      child.kill("SIGKILL");
+      await exit;
+    },
+  };
+}
+
+/** The counts of a scenario: each uuid sent once, effects counted per uuid. */
+export interface Figures {
+  sent: number;
+  applied: number;
+  lost: number;
+  doubled: number;
+}
+
+/** Reads the effect counts of `prefix` (one HINCRBY per handler run, per booking uuid) against `uuids`. */
+export async function figures(effects: Redis, prefix: string, uuids: readonly string[]): Promise<Figures> {
+  const runs = await effects.hgetall(`${prefix}:effects`);
+  let applied = 0;
+  let lost = 0;
+  let doubled = 0;
+  for (const uuid of uuids) {
+    const count = Number(runs[uuid] ?? 0);
+    applied += count;
+    if (count === 0) lost++;
+    if (count > 1) doubled++;
+  }
+  return { sent: uuids.length, applied, lost, doubled };
+}
+
+/** Waits until `check()` is true, polling every 50 ms, or throws after `timeoutMs` saying `what`. */
+export async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`[@octo-webhooks/faults] gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** `FAULTS_LONG=1` (`pnpm test:faults`): the long forms. */
+export const long = process.env.FAULTS_LONG === "1";
