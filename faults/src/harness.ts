@@ -3,10 +3,10 @@
 // moments, while the effects are counted in a Redis that none of the killed processes owns.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { freePort } from "@octo-webhooks/test-helpers";
 import { Redis } from "ioredis";
-
-const here = (file: string) => new URL(file, import.meta.url).pathname;
+import { APP_BUNDLE } from "./bundle.ts";
 
 /** One process of a scenario, which can be killed and started again with the same arguments. */
 export interface Managed {
@@ -45,12 +45,20 @@ export interface AppOptions {
 
 /** Starts `src/app.ts` with `options` and waits for its `READY` line. */
 export async function startApp(options: AppOptions): Promise<Managed> {
-  const app = managed("app.ts", [JSON.stringify(options)]);
+  const app = managed([JSON.stringify(options)]);
   await app.start();
   return app;
 }
 
-function managed(script: string, args: string[]): Managed {
+/** The bundle (test/setup.ts makes it) when there is one, else the sources through tsx. */
+function command(args: string[]): string[] {
+  if (existsSync(APP_BUNDLE)) return [APP_BUNDLE, ...args];
+  const source = new URL("app.ts", import.meta.url).pathname;
+  return ["--conditions=@octo-webhooks/source", "--import", "tsx", source, ...args];
+}
+
+function managed(args: string[]): Managed {
+  const script = "app.ts";
   let current: ChildProcess | undefined;
   const lines: string[] = [];
   return {
@@ -60,11 +68,7 @@ function managed(script: string, args: string[]): Managed {
     },
     lines,
     async start() {
-      const child = spawn(
-        process.execPath,
-        ["--conditions=@octo-webhooks/source", "--import", "tsx", here(script), ...args],
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
+      const child = spawn(process.execPath, command(args), { stdio: ["ignore", "pipe", "inherit"] });
       current = child;
       let buffer = "";
       let ready: (() => void) | undefined;
