@@ -4,12 +4,11 @@
 // on the effects Redis; every handler run is counted apart (`<prefix>:runs`), so re-runs show. Prints
 // READY once it listens or works. On SIGTERM: stops accepting, lets in-flight requests and queued work
 // finish within `drainMs`, then exits 0 (or 1 past the deadline).
-import { createServer } from "node:http";
 import { createOctoQueue, createOctoWorker, createRedisStore } from "@octo-webhooks/bullmq";
 import { type BookingUpdateEvent, createOctoWebhooks, type HandlerContext } from "@octo-webhooks/core";
-import { matchesPath } from "@octo-webhooks/core/adapter";
 import { Redis } from "ioredis";
 import type { AppOptions } from "./harness.ts";
+import { serverFor } from "./servers.ts";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as AppOptions;
 const { prefix } = options;
@@ -65,19 +64,11 @@ if (options.role === "worker") {
         ? { ackFirst: { concurrency: options.concurrency ?? 8, maxQueued: options.maxQueued ?? 100 } }
         : {}),
     });
+  const server = await serverFor(options.adapter ?? "node", webhooks);
   let inFlight = 0;
-  const server = createServer(async (req, res) => {
-    if (!matchesPath(req.url ?? "/", "/webhooks/octo")) {
-      res.writeHead(404).end();
-      return;
-    }
+  server.on("request", (_req, res) => {
     inFlight++;
-    try {
-      const answer = await webhooks.handle({ method: req.method ?? "", headers: req.headers, body: req });
-      res.writeHead(answer.status, answer.headers).end(answer.body);
-    } finally {
-      inFlight--;
-    }
+    res.once("close", () => inFlight--);
   });
   server.listen(options.port ?? 0, "127.0.0.1", () => {
     const address = server.address();

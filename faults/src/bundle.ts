@@ -1,5 +1,5 @@
 // app.ts bundled once per run with esbuild (the workspace sources through the `@octo-webhooks/source`
-// condition, bullmq and ioredis left to node_modules): a process of a scenario then starts in a fraction
+// condition, bullmq, ioredis and the frameworks left to node_modules): a process of a scenario then starts in a fraction
 // of the time tsx takes to transpile the sources at each start, which the restarts of every kill pay.
 import { build } from "esbuild";
 
@@ -16,7 +16,8 @@ export async function bundleApp(): Promise<void> {
     format: "esm",
     target: "node20",
     conditions: ["@octo-webhooks/source"],
-    external: ["bullmq", "ioredis"],
+    // the frameworks too: they are CommonJS, and faults/ depends on each
+    external: ["bullmq", "ioredis", "express", "fastify", "hono", "@hono/node-server", "koa"],
     logLevel: "warning",
   });
 }

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { freePort } from "@octo-webhooks/test-helpers";
 import { Redis } from "ioredis";
 import { APP_BUNDLE } from "./bundle.ts";
+import type { Adapter } from "./servers.ts";
 
 /** One process of a scenario, which can be killed and started again with the same arguments. */
 export interface Managed {
@@ -25,6 +26,8 @@ export interface Managed {
 /** The options of an app process (src/app.ts), passed as JSON. */
 export interface AppOptions {
   role: "receiver" | "worker";
+  /** The receiver's adapter (default node:http with core's handle()). */
+  adapter?: Adapter;
   /** default: handlers before the answer; ack-first: in the bounded in-process queue; queue: BullMQ. */
   mode: "default" | "ack-first" | "queue";
   /** The port to listen on (the same after a restart, so that the supplier's webhook URL holds). */
