@@ -3,7 +3,9 @@
 // moments, while the effects are counted in a Redis that none of the killed processes owns.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort } from "@octo-webhooks/test-helpers";
 import { Redis } from "ioredis";
 import { APP_BUNDLE } from "./bundle.ts";
@@ -112,23 +114,30 @@ function managed(args: string[]): Managed {
 /** A redis-server of the scenario's own, on a fixed port, which can be stopped and started again. */
 export interface ControlledRedis {
   readonly url: string;
-  /** Starts it (again), empty: no persistence, as an operator who chose none. */
+  /** Starts it (again), with what it persisted when `aof` is on, else empty. */
   start(): Promise<void>;
-  /** Kills it (SIGKILL): what it held is gone. */
-  stop(): Promise<void>;
+  /** SIGTERM: a clean shutdown (the AOF flushed when on); SIGKILL: a crash. Waits until it exited. */
+  stop(signal: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
-/** A redis-server on a free port, without persistence, started by `start()`. */
-export async function controlledRedis(): Promise<ControlledRedis> {
+/**
+ * A redis-server on a free port, in a fresh directory: with `aof`, `appendonly yes` and
+ * `appendfsync always` (every acknowledged write survives a restart); without, no persistence at all.
+ */
+export async function controlledRedis(options: { aof: boolean }): Promise<ControlledRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), "octo-faults-redis-"));
+  const persistence = options.aof
+    ? ["--appendonly", "yes", "--appendfsync", "always"]
+    : ["--appendonly", "no"];
   let child: ChildProcess | undefined;
   return {
     url,
     async start() {
       child = spawn(
         "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir, ...persistence],
         { stdio: "ignore" },
       );
       for (let i = 0; i < 100; i++) {
@@ -150,10 +159,10 @@ export async function controlledRedis(): Promise<ControlledRedis> {
       }
       throw new Error(`[@octo-webhooks/faults] redis-server on port ${port} did not start`);
     },
-    async stop() {
+    async stop(signal) {
       if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
       const exit = once(child, "exit");
-      child.kill("SIGKILL");
+      child.kill(signal);
       await exit;
     },
   };
@@ -193,3 +202,10 @@ export async function until(check: () => Promise<boolean> | boolean, what: strin
 
 /** `FAULTS_LONG=1` (`pnpm test:faults`): the long forms. */
 export const long = process.env.FAULTS_LONG === "1";
+
+/** An ioredis client for BullMQ in the test process; its connection errors (Redis killed on purpose) are expected. */
+export function quietRedis(url: string): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null });
+  client.on("error", () => {});
+  return client;
+}

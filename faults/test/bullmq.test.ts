@@ -7,7 +7,7 @@ import { freePort } from "@octo-webhooks/test-helpers";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { figures, long, type Managed, startApp, until } from "../src/harness.ts";
+import { figures, long, type Managed, quietRedis, startApp, until } from "../src/harness.ts";
 import { burst, supplierFor } from "../src/supply.ts";
 
 const redisUrl = inject("redisUrl");
@@ -23,7 +23,7 @@ describe.skipIf(redisUrl === "")("BullMQ mode, workers and receivers killed", ()
     const effects = new Redis(redisUrl);
     cleanup.push(async () => effects.quit());
     const queue = new Queue("octo-webhooks", {
-      connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+      connection: quietRedis(redisUrl),
       prefix,
     });
     cleanup.push(() => queue.close());
