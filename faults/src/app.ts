@@ -8,6 +8,7 @@ import { createOctoQueue, createOctoWorker, createRedisStore } from "@octo-webho
 import { type BookingUpdateEvent, createOctoWebhooks, type HandlerContext } from "@octo-webhooks/core";
 import { Redis } from "ioredis";
 import type { AppOptions } from "./harness.ts";
+import { startSampling } from "./sample.ts";
 import { serverFor } from "./servers.ts";
 
 const options = JSON.parse(process.argv[2] ?? "{}") as AppOptions;
@@ -25,6 +26,7 @@ async function onBookingUpdate({ booking }: BookingUpdateEvent, { deliveryKey }:
 }
 
 const drainMs = options.drainMs ?? 10_000;
+if (options.sampleMs !== undefined) startSampling(options.sampleMs);
 
 if (options.role === "worker") {
   const worker = createOctoWorker({
@@ -53,6 +55,7 @@ if (options.role === "worker") {
     createOctoWebhooks({
       auth,
       logger,
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
       onBookingUpdate,
       ...(options.dedupe
         ? {

@@ -46,6 +46,10 @@ export interface AppOptions {
   maxQueued?: number;
   /** Grace given to in-flight work on SIGTERM, in ms. */
   drainMs?: number;
+  /** The receiver's `maxBodyBytes` (core's default when absent). */
+  maxBodyBytes?: number;
+  /** Print a `SAMPLE <json>` line (RSS, event-loop delay p99, handles) every this many ms. */
+  sampleMs?: number;
 }
 
 /** Starts `src/app.ts` with `options` and waits for its `READY` line. */
@@ -57,9 +61,9 @@ export async function startApp(options: AppOptions): Promise<Managed> {
 
 /** The bundle (test/setup.ts makes it) when there is one, else the sources through tsx. */
 function command(args: string[]): string[] {
-  if (existsSync(APP_BUNDLE)) return [APP_BUNDLE, ...args];
+  if (existsSync(APP_BUNDLE)) return ["--expose-gc", APP_BUNDLE, ...args];
   const source = new URL("app.ts", import.meta.url).pathname;
-  return ["--conditions=@octo-webhooks/source", "--import", "tsx", source, ...args];
+  return ["--expose-gc", "--conditions=@octo-webhooks/source", "--import", "tsx", source, ...args];
 }
 
 function managed(args: string[]): Managed {
