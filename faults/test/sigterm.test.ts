@@ -43,6 +43,8 @@ describe.skipIf(redisUrl === "")("SIGTERM during load", () => {
     const effects = new Redis(redisUrl);
     cleanup.push(async () => effects.quit());
     const inFlight = long ? 100 : 20;
+    // ack-first drains in inFlight / concurrency rounds of 1.5 s: 5 of them, well within the deadline
+    const concurrency = inFlight / 5;
     // every case at once: their processes start in parallel
     const outcomes = await Promise.all(
       cases.map(async ({ adapter, mode }) => {
@@ -57,7 +59,7 @@ describe.skipIf(redisUrl === "")("SIGTERM during load", () => {
           effectsUrl: redisUrl,
           prefix,
           handlerMs: 1_500,
-          concurrency: 4,
+          concurrency,
           maxQueued: inFlight,
           drainMs: 20_000,
         });
@@ -71,7 +73,7 @@ describe.skipIf(redisUrl === "")("SIGTERM during load", () => {
           }),
         );
         // handlers running (default: one per request; ack-first: `concurrency` of them, the rest queued)
-        const running = mode === "default" ? inFlight : 4;
+        const running = mode === "default" ? inFlight : concurrency;
         const runs = async () =>
           (await effects.hvals(`${prefix}:runs`)).reduce((sum, value) => sum + Number(value), 0);
         await until(async () => (await runs()) >= running, `${adapter}/${mode}: handlers running`);
