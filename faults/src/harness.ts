@@ -54,9 +54,21 @@ export interface AppOptions {
 
 /** Starts `src/app.ts` with `options` and waits for its `READY` line. */
 export async function startApp(options: AppOptions): Promise<Managed> {
-  const app = managed([JSON.stringify(options)]);
+  // a receiver listens on a port of its choosing the first time (no race for a "free" port with other
+  // processes), then on that same port after each restart, so that the supplier's webhook URL holds
+  const settings = { ...options };
+  const app = managed(() => [JSON.stringify(settings)]);
   await app.start();
+  const port = /^PORT=(\d+)$/.exec(app.lines.find((line) => line.startsWith("PORT=")) ?? "")?.[1];
+  if (port !== undefined) settings.port = Number(port);
   return app;
+}
+
+/** The port a receiver started by {@link startApp} listens on. */
+export function portOf(app: Managed): number {
+  const line = app.lines.find((l) => l.startsWith("PORT="));
+  if (line === undefined) throw new Error("[@octo-webhooks/faults] this process printed no PORT= line");
+  return Number(line.slice(5));
 }
 
 /** The bundle (test/setup.ts makes it) when there is one, else the sources through tsx. */
@@ -66,7 +78,7 @@ function command(args: string[]): string[] {
   return ["--expose-gc", "--conditions=@octo-webhooks/source", "--import", "tsx", source, ...args];
 }
 
-function managed(args: string[]): Managed {
+function managed(args: () => string[]): Managed {
   const script = "app.ts";
   let current: ChildProcess | undefined;
   const lines: string[] = [];
@@ -77,7 +89,7 @@ function managed(args: string[]): Managed {
     },
     lines,
     async start() {
-      const child = spawn(process.execPath, command(args), { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, command(args()), { stdio: ["ignore", "pipe", "inherit"] });
       current = child;
       let buffer = "";
       let ready: (() => void) | undefined;

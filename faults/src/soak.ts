@@ -4,11 +4,10 @@
 // RSS, event-loop delay (p99) and handle count every 10 s. Fails when an answer is not the expected one,
 // or when RSS or handles grow between the end of the warm-up and the end of the run.
 import { randomBytes, randomUUID } from "node:crypto";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import { localRedis } from "../../packages/bullmq/test/local-redis.ts";
 import { bundleApp } from "./bundle.ts";
-import { type Managed, startApp } from "./harness.ts";
+import { type Managed, portOf, startApp } from "./harness.ts";
 import type { Sample } from "./sample.ts";
 import { ADAPTERS } from "./servers.ts";
 
@@ -52,12 +51,10 @@ async function main() {
   let failed = false;
   try {
     for (const adapter of ADAPTERS) {
-      const port = await freePort();
       const app = await startApp({
         role: "receiver",
         adapter,
         mode: "default",
-        port,
         redisUrl: redis.url,
         effectsUrl: redis.url,
         prefix: `soak-${randomBytes(4).toString("hex")}`,
@@ -66,7 +63,7 @@ async function main() {
         maxBodyBytes: MAX_BODY_BYTES,
         sampleMs: SAMPLE_MS,
       });
-      apps.push({ adapter, app, port });
+      apps.push({ adapter, app, port: portOf(app) });
     }
     const started = Date.now();
     const unexpected: string[] = [];

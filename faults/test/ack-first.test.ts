@@ -4,11 +4,10 @@
 // docs/reliability.md). This test fills the queue with handlers that cannot finish in time, kills the
 // process, and pins the loss at exactly that number, so that a change in behaviour fails it.
 import { randomBytes, randomUUID } from "node:crypto";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { figures, type Managed, startApp } from "../src/harness.ts";
+import { figures, type Managed, portOf, startApp } from "../src/harness.ts";
 
 const redisUrl = inject("redisUrl");
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -26,11 +25,9 @@ describe.skipIf(redisUrl === "")("in-process ack-first, process killed", () => {
     const prefix = `faults-${randomBytes(4).toString("hex")}`;
     const effects = new Redis(redisUrl);
     cleanup.push(async () => effects.quit());
-    const port = await freePort();
     const receiver: Managed = await startApp({
       role: "receiver",
       mode: "ack-first",
-      port,
       redisUrl,
       effectsUrl: redisUrl,
       prefix,
@@ -38,6 +35,7 @@ describe.skipIf(redisUrl === "")("in-process ack-first, process killed", () => {
       concurrency: CONCURRENCY,
       maxQueued: MAX_QUEUED,
     });
+    const port = portOf(receiver);
     cleanup.push(() => receiver.kill("SIGKILL"));
     const url = `http://127.0.0.1:${port}/webhooks/octo`;
     const auth = { username: "octo", password: "faults-password" };

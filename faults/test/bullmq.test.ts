@@ -3,11 +3,10 @@
 // `Queue.add` and its answer gets the supplier's retry, which collapses into the same job (its id is the
 // delivery key). Effects are counted in a Redis outside every killed process.
 import { randomBytes } from "node:crypto";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { figures, long, type Managed, quietRedis, startApp, until } from "../src/harness.ts";
+import { figures, long, type Managed, portOf, quietRedis, startApp, until } from "../src/harness.ts";
 import { burst, supplierFor } from "../src/supply.ts";
 
 const redisUrl = inject("redisUrl");
@@ -27,9 +26,9 @@ describe.skipIf(redisUrl === "")("BullMQ mode, workers and receivers killed", ()
       prefix,
     });
     cleanup.push(() => queue.close());
-    const port = await freePort();
     const common = { redisUrl, effectsUrl: redisUrl, prefix, handlerMs: 200 } as const;
-    const receiver: Managed = await startApp({ ...common, role: "receiver", mode: "queue", port });
+    const receiver: Managed = await startApp({ ...common, role: "receiver", mode: "queue" });
+    const port = portOf(receiver);
     cleanup.push(() => receiver.kill("SIGKILL"));
     const workers = await Promise.all(
       [1, 2].map(() => startApp({ ...common, role: "worker", mode: "queue" })),

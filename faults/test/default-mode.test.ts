@@ -3,10 +3,9 @@
 // safety net: every event's effect is applied at least once, and exactly once with `dedupe` on a shared
 // store (Redis) and an idempotent effect.
 import { randomBytes } from "node:crypto";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { figures, long, type Managed, startApp, until } from "../src/harness.ts";
+import { figures, long, type Managed, portOf, startApp, until } from "../src/harness.ts";
 import { burst, supplierFor } from "../src/supply.ts";
 
 const redisUrl = inject("redisUrl");
@@ -25,17 +24,16 @@ describe.skipIf(redisUrl === "")("default mode, receiver killed mid-handler", ()
       const prefix = `faults-${randomBytes(4).toString("hex")}`;
       const effects = new Redis(redisUrl);
       cleanup.push(async () => effects.quit());
-      const port = await freePort();
       const receiver: Managed = await startApp({
         role: "receiver",
         mode: "default",
-        port,
         redisUrl,
         effectsUrl: redisUrl,
         prefix,
         handlerMs: 20,
         dedupe,
       });
+      const port = portOf(receiver);
       cleanup.push(() => receiver.kill("SIGKILL"));
       const supplier = await supplierFor(port);
       cleanup.push(() => supplier.close());

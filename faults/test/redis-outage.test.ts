@@ -3,12 +3,11 @@
 // accepted is lost. Crashed and restarted: what it had not persisted is gone; with no persistence (the
 // operator's choice) that is every job still waiting, pinned here, and with `appendonly yes` none.
 import { randomBytes } from "node:crypto";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { controlledRedis, figures, long, quietRedis, startApp, until } from "../src/harness.ts";
+import { controlledRedis, figures, long, portOf, quietRedis, startApp, until } from "../src/harness.ts";
 import { burst, supplierFor } from "../src/supply.ts";
 
 const redisUrl = inject("redisUrl");
@@ -28,9 +27,9 @@ describe.skipIf(redisUrl === "")("BullMQ mode, Redis stopped and restarted", () 
     const effects = new Redis(redisUrl); // the effects live elsewhere: this Redis survives the outage
     cleanup.push(async () => effects.quit());
     const prefix = `faults-${randomBytes(4).toString("hex")}`;
-    const port = await freePort();
     const common = { redisUrl: redis.url, effectsUrl: redisUrl, prefix, handlerMs: 20 } as const;
-    const receiver = await startApp({ ...common, role: "receiver", mode: "queue", port });
+    const receiver = await startApp({ ...common, role: "receiver", mode: "queue" });
+    const port = portOf(receiver);
     cleanup.push(() => receiver.kill("SIGKILL"));
     const worker = await startApp({ ...common, role: "worker", mode: "queue" });
     cleanup.push(() => worker.kill("SIGKILL"));
@@ -83,9 +82,9 @@ describe.skipIf(redisUrl === "")("BullMQ mode, Redis stopped and restarted", () 
     const effects = new Redis(redisUrl);
     cleanup.push(async () => effects.quit());
     const prefix = `faults-${randomBytes(4).toString("hex")}`;
-    const port = await freePort();
     const common = { redisUrl: redis.url, effectsUrl: redisUrl, prefix, handlerMs: 0 } as const;
-    const receiver = await startApp({ ...common, role: "receiver", mode: "queue", port });
+    const receiver = await startApp({ ...common, role: "receiver", mode: "queue" });
+    const port = portOf(receiver);
     cleanup.push(() => receiver.kill("SIGKILL"));
     const supplier = await supplierFor(port);
     cleanup.push(() => supplier.close());

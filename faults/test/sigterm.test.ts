@@ -3,11 +3,10 @@
 // exits 0 within its deadline. The recipe is app.ts's SIGTERM handler, documented in docs/reliability.md:
 // server.close(), wait for the requests in flight, webhooks.drain(), exit; all raced against a deadline.
 import { randomBytes, randomUUID } from "node:crypto";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { figures, long, startApp, until } from "../src/harness.ts";
+import { figures, long, portOf, startApp, until } from "../src/harness.ts";
 import { ADAPTERS, type Adapter } from "../src/servers.ts";
 
 const redisUrl = inject("redisUrl");
@@ -49,12 +48,10 @@ describe.skipIf(redisUrl === "")("SIGTERM during load", () => {
     const outcomes = await Promise.all(
       cases.map(async ({ adapter, mode }) => {
         const prefix = `faults-${randomBytes(4).toString("hex")}`;
-        const port = await freePort();
         const app = await startApp({
           role: "receiver",
           adapter,
           mode,
-          port,
           redisUrl,
           effectsUrl: redisUrl,
           prefix,
@@ -63,6 +60,7 @@ describe.skipIf(redisUrl === "")("SIGTERM during load", () => {
           maxQueued: inFlight,
           drainMs: 20_000,
         });
+        const port = portOf(app);
         cleanup.push(() => app.kill("SIGKILL"));
         const url = `http://127.0.0.1:${port}/webhooks/octo`;
         const uuids = Array.from({ length: inFlight }, () => randomUUID());
