@@ -6,6 +6,7 @@ export default defineConfig({
       "packages/*/vitest.config.ts",
       "examples/*/vitest.config.ts",
       "fuzz/vitest.config.ts",
+      "faults/vitest.config.ts",
       "test/vitest.config.ts",
     ],
   },

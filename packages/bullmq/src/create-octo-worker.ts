@@ -43,6 +43,12 @@ export interface OctoWorkerOptions
   prefix?: string;
   /** Jobs processed at once by this worker (default 8). */
   concurrency?: number;
+  /**
+   * How long a running job's lock lasts without renewal, in ms (default 30 000). A worker renews it while
+   * it runs; when a worker process dies (SIGKILL, OOM, power loss), its jobs are found stalled and run
+   * again by another worker within about twice this time.
+   */
+  lockDurationMs?: number;
   /** Core's validation mode for the bodies (default `"lenient"`). */
   validation?: "lenient" | "strict";
   /** Core's handling of events this version does not model (default `"accept"`). */
@@ -81,6 +87,7 @@ const WORKER_KEYS = new Set([
   "name",
   "prefix",
   "concurrency",
+  "lockDurationMs",
   "store",
   "autorun",
   "onDeadLetter",
@@ -137,6 +144,7 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
   if (typeof name !== "string" || name === "") configError("`name` must be a non-empty string");
   const prefix = options.prefix ?? "bull";
   const concurrency = positiveInteger(options.concurrency, "concurrency", 8);
+  const lockDuration = positiveInteger(options.lockDurationMs, "lockDurationMs", 30_000);
   const logger = options.logger ?? defaultLogger;
   if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== "function") {
     configError("`onDeadLetter` must be a function");
@@ -192,6 +200,8 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     connection: client,
     prefix,
     concurrency,
+    lockDuration,
+    stalledInterval: lockDuration,
     autorun: options.autorun ?? true,
   });
   watchErrors(worker, logger, `worker of "${name}"`);

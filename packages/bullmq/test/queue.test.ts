@@ -307,6 +307,9 @@ describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
     );
     expect(() => queue.receiver({ ackFirst: true } as never)).toThrow(/`ackFirst`/);
     expect(() => t.queue({ attempts: 0 })).toThrow(/`attempts` must be a positive integer/);
+    expect(() => createOctoWorker({ connection: redisUrl, lockDurationMs: 0.5 })).toThrow(
+      /^\[@octo-webhooks\/bullmq\] .*`lockDurationMs` must be a positive integer/,
+    );
     expect(() => createOctoWorker({ connection: redisUrl, dedupe: true } as never)).toThrow(
       /^\[@octo-webhooks\/bullmq\] createOctoWorker\(\) does not take `dedupe`: duplicates are suppressed when enqueued/,
     );
