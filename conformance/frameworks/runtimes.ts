@@ -166,6 +166,8 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       parsers: { none: { keepsRawBody: true } },
       mounts: ["app"],
       isContext: isFetchContext(runtime),
+      noSuppliers:
+        "core's fetch() cannot be told the path's :supplier; the runner does not carry context.supplier",
       ...resets,
       start: (setup) => startInRuntime(runtime, "fetch", setup),
     },
@@ -175,6 +177,7 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       parsers: honoParsers,
       mounts: ["app", "route"],
       isContext: isHonoContext,
+      noSuppliers: "the Bun/Deno runner does not carry context.supplier back to the test process",
       ...resets,
       start: (setup) => startInRuntime(runtime, "hono", setup),
     },

@@ -35,6 +35,7 @@ function appRouter(name: string, edge: boolean): FrameworkUnderTest {
     transport: "app.request",
     parsers: { none: { keepsRawBody: true } },
     mounts: ["route"],
+    noSuppliers: "core's fetch() cannot be told the route's [supplier] segment",
     // the auth resolver gets what the route passes second: the NextRequest
     isContext: (value) => value instanceof NextRequest,
     start: async (setup) => {
@@ -59,6 +60,7 @@ function appRouter(name: string, edge: boolean): FrameworkUnderTest {
 const pagesRouter: FrameworkUnderTest = {
   name: "next (Pages Router API route, bodyParser: false)",
   transport: "http",
+  noSuppliers: "the route in this test does not pass the [supplier] segment to handle()",
   parsers: { none: { keepsRawBody: true } },
   mounts: ["route"],
   isContext: (value) =>

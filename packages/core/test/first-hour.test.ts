@@ -55,7 +55,7 @@ describe("event names given to on()", () => {
     webhooks.on("gift_card_issued", () => void seen.push("gift"));
     webhooks.on("custom:booking_updated", () => void seen.push("custom"));
     await webhooks.handle(post(bookingBody()));
-    await webhooks.handle(post({ webhook: { event: "order_update" } }));
+    await webhooks.handle(post({ webhook: { event: "order_update" }, order: { id: "o-1", bookings: [] } }));
     await webhooks.handle(post({ webhook: { event: "gift_card_issued" } }));
     await webhooks.handle(post({ webhook: { event: "booking_updated" } }));
     expect(seen).toEqual(["lifecycle", "order", "gift", "custom"]);
@@ -74,7 +74,7 @@ describe("option names", () => {
 
   it("refuses an on* option that is no handler, listing the handler options", () => {
     expect(() => createOctoWebhooks({ ...silent, onSomethingElse: () => undefined } as object)).toThrow(
-      /unknown option `onSomethingElse`; the handler options are onBookingUpdate, onAvailabilityUpdate, onBookingOnHold/,
+      /unknown option `onSomethingElse`; the handler options are onBookingUpdate, onAvailabilityUpdate, onOrderUpdate, onProductUpdate, /,
     );
   });
 
