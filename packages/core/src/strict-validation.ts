@@ -2,6 +2,13 @@ import { formatIssues } from "./format-issues.ts";
 import { strictSchemas } from "./schemas/index.ts";
 import { lenientValidation, type OctoValidator } from "./validation.ts";
 
+const STRICT: Record<string, (typeof strictSchemas)[keyof typeof strictSchemas] | undefined> = {
+  booking_update: strictSchemas.BookingUpdate,
+  availability_update: strictSchemas.AvailabilityUpdate,
+  order_update: strictSchemas.OrderUpdate,
+  product_update: strictSchemas.ProductUpdate,
+};
+
 /**
  * Strict validation: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps),
  * with zod, for the four modelled events. Events this version does not model (`transfer_update`...) are
@@ -15,13 +22,6 @@ import { lenientValidation, type OctoValidator } from "./validation.ts";
  * const webhooks = createOctoWebhooks({ validation: strictValidation });
  * ```
  */
-const STRICT: Record<string, (typeof strictSchemas)[keyof typeof strictSchemas] | undefined> = {
-  booking_update: strictSchemas.BookingUpdate,
-  availability_update: strictSchemas.AvailabilityUpdate,
-  order_update: strictSchemas.OrderUpdate,
-  product_update: strictSchemas.ProductUpdate,
-};
-
 export const strictValidation: OctoValidator = (event, body) => {
   // own keys only: an event named "__proto__" or "constructor" must not find a schema
   const schema = Object.hasOwn(STRICT, event) ? STRICT[event] : undefined;
