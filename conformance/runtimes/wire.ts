@@ -30,7 +30,8 @@ export function toWire(
   register?: (kind: "$fn" | "$receiver", target: unknown) => number,
   depth = 0,
 ): Wire {
-  if (depth > 8) return null;
+  // deep enough for an order: order > bookings > booking > unitItems > item > pricing > includedTaxes > tax
+  if (depth > 16) return null;
   const next = (v: unknown) => toWire(v, register, depth + 1);
   if (value === undefined) return { $undefined: true };
   if (value === null || typeof value !== "object") {
