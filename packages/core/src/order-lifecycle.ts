@@ -41,7 +41,8 @@ export const ORDER_LIFECYCLE_EVENTS = {
 /** An order lifecycle event name: `"order.confirmed"`, `"order.cancelled"`, `"order.amended"`... */
 export type OrderLifecycleEvent = keyof typeof ORDER_LIFECYCLE_EVENTS;
 
-type OrderBody = {
+/** What the order lifecycle reads of an `order_update` body: the order (status, bookings) and the diff. */
+export type OrderBody = {
   order?: { status?: unknown; bookings?: unknown } | null | undefined;
   diff?: readonly unknown[] | null | undefined;
 };

@@ -14,6 +14,7 @@ export {
   OctoWebhooksError,
   type ValidationIssue,
 } from "./errors.ts";
+export type { AnyHandler } from "./handler-registry.ts";
 export type { HeaderLookup } from "./headers.ts";
 export {
   BOOKING_LIFECYCLE_EVENTS,
@@ -21,6 +22,7 @@ export {
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
+export type { OrderBody } from "./order-lifecycle.ts";
 export {
   ORDER_LIFECYCLE_EVENTS,
   ORDER_STATUS_EVENTS,
@@ -30,6 +32,7 @@ export {
   orderLifecycleEvent,
 } from "./order-lifecycle.ts";
 export { parseInstant } from "./parse-instant.ts";
+export type { RequestBody } from "./read-body.ts";
 export type {
   AckFirstOptions,
   AdapterOptions,
@@ -103,6 +106,7 @@ export type {
   ProductUpdateEvent,
   StaleCheckedEvent,
   StaleContext,
+  StatusEvents,
   Supplier,
   Ticket,
   UnitItem,

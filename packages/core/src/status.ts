@@ -11,7 +11,7 @@ import type { OctoResponse } from "./receiver-types.ts";
 
 /**
  * The one table of HTTP statuses. Every answer `handle()` gives is built in this file, from this
- * table (the 200s included: {@link answers} below).
+ * table (the 200s included: `answers` below).
  *
  * | situation                                    | status |
  * |----------------------------------------------|--------|

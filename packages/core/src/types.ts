@@ -146,7 +146,8 @@ export interface OctoEventMap {
 /** The events with a typed payload: `"booking_update"`, `"availability_update"`, `"order_update"`, `"product_update"`. */
 export type OctoEventName = keyof OctoEventMap;
 
-type StatusEvents = typeof BOOKING_STATUS_EVENTS;
+/** Which booking status fires which lifecycle event (the type of `BOOKING_STATUS_EVENTS`). */
+export type StatusEvents = typeof BOOKING_STATUS_EVENTS;
 /** The booking status a lifecycle event fires for (`"CANCELLED"` for `"booking.cancelled"`; `"CONFIRMED"` for `"booking.amended"`). */
 export type LifecycleStatus<E extends BookingLifecycleEvent> = E extends "booking.amended"
   ? "CONFIRMED"
