@@ -10,10 +10,10 @@ import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { cpus } from "node:os";
 import { createOctoClient } from "@octo-webhooks/client";
+import { localRedis } from "@octo-webhooks/test-helpers/redis";
 import { bookingUpdate, type Delivery, startMockSupplier } from "@octo-webhooks/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { localRedis } from "../../packages/bullmq/test/local-redis.ts";
 import { PASS, USER } from "./constants.ts";
 
 const quick = process.argv.includes("--quick");

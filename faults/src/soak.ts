@@ -4,8 +4,8 @@
 // RSS, event-loop delay (p99) and handle count every 10 s. Fails when an answer is not the expected one,
 // or when RSS or handles grow between the end of the warm-up and the end of the run.
 import { randomBytes, randomUUID } from "node:crypto";
+import { localRedis } from "@octo-webhooks/test-helpers/redis";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
-import { localRedis } from "../../packages/bullmq/test/local-redis.ts";
 import { bundleApp } from "./bundle.ts";
 import { type Managed, portOf, startApp } from "./harness.ts";
 import type { Sample } from "./sample.ts";

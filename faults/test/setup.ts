@@ -1,7 +1,8 @@
 // Vitest global setup of the faults project: a real Redis (the bullmq package's setup: OCTO_REDIS_URL or a
 // redis-server of its own), and src/app.ts bundled once so that the scenarios' processes start quickly.
+
+import redisSetup from "@octo-webhooks/test-helpers/redis-setup";
 import type { TestProject } from "vitest/node";
-import redisSetup from "../../packages/bullmq/test/redis-setup.ts";
 import { bundleApp } from "../src/bundle.ts";
 
 export default async function setup(project: TestProject) {

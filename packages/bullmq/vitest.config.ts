@@ -1,3 +1,3 @@
 import { project } from "../../vitest.shared.ts";
 
-export default project("bullmq", { globalSetup: ["test/redis-setup.ts"] });
+export default project("bullmq", { globalSetup: ["@octo-webhooks/test-helpers/redis-setup"] });

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
+// the `redisUrl` the global setup provides (its `ProvidedContext` declaration)
+import type {} from "@octo-webhooks/test-helpers/redis-setup";
 import { Redis } from "ioredis";
 import { describe, inject } from "vitest";
 
 export { capturingLogger } from "@octo-webhooks/test-helpers";
 
-/** The Redis the tests run against (see redis-setup.ts), or `""` when there is none. */
+/** The Redis the tests run against (see @octo-webhooks/test-helpers/redis-setup), or `""` when there is none. */
 export const redisUrl = inject("redisUrl");
 
-/** `describe` for tests that need Redis: skipped without one (redis-setup.ts has printed why). */
+/** `describe` for tests that need Redis: skipped without one (the Redis setup has printed why). */
 export const describeWithRedis = describe.skipIf(redisUrl === "");
 
 /** A BullMQ prefix of its own for one test file; `cleanup()` deletes every key under it. */

@@ -2,8 +2,8 @@
 // redis-server started here on a free loopback port with no persistence. Without either it throws, saying
 // how to get one: the bullmq tests and `pnpm bench:scale` exist to run against a real Redis.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { freePort } from "@octo-webhooks/test-helpers";
 import { Redis } from "ioredis";
+import { freePort } from "./index.ts";
 
 export const HOW_TO_GET_REDIS =
   "Either install redis-server (Debian/Ubuntu: `apt-get install -y redis-server`; macOS: `brew install redis`) " +

@@ -1,11 +1,11 @@
-// Vitest global setup: the tests run against a real Redis (see local-redis.ts), given to them as `redisUrl`.
+// Vitest global setup: the tests run against a real Redis (see redis.ts), given to them as `redisUrl`.
 // Without one (no OCTO_REDIS_URL, no redis-server on PATH), the tests that need it are skipped with the
 // reason (and how to get Redis) printed, and every other test runs; with OCTO_REQUIRE_REDIS=1 (CI, which
 // installs Redis) its absence fails the run instead, as does an OCTO_REDIS_URL where Redis does not answer.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { localRedis } from "./local-redis.ts";
+import { localRedis } from "./redis.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -15,7 +15,7 @@ declare module "vitest" {
 }
 
 /** Where the reason is left for scripts/run-tests.mjs, which repeats it under its closing line. */
-export const skipReasonFile = join(import.meta.dirname, "../../../node_modules/.octo-test-skips/bullmq.txt");
+export const skipReasonFile = join(import.meta.dirname, "../node_modules/.octo-test-skips/bullmq.txt");
 
 export default async function setup(project: TestProject) {
   try {
