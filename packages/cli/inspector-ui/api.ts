@@ -1,50 +1,12 @@
 // The page's calls to the inspector's JSON API (same origin), and the types it answers with.
 
-export interface Attempt {
-  attempt: number;
-  at: string;
-  status: number | undefined;
-  answer: string | undefined;
-  error: string | undefined;
-  durationMs: number;
-}
-
-export interface DeliveryView {
-  id: string;
-  webhookId: string | undefined;
-  event: string;
-  subject: string | undefined;
-  url: string;
-  state: "pending" | "delivered" | "failed" | "cancelled";
-  status: number | undefined;
-  attempts: Attempt[];
-  latencyMs: number | undefined;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-  diff: unknown;
-  nextRetries: string[];
-}
-
-export interface Kind {
-  id: string;
-  label: string;
-  event: string;
-}
-
-export interface State {
-  supplierUrl: string;
-  apiKey: string;
-  retrySchedule: number[];
-  kinds: Kind[];
-}
-
-export interface Subscription {
-  id: string;
-  event: string;
-  url: string;
-  retryOnError: boolean | undefined;
-  headers: Record<string, string>;
-}
+export type {
+  AttemptView as Attempt,
+  DeliveryView,
+  KindView as Kind,
+  StateView as State,
+  SubscriptionView as Subscription,
+} from "../src/inspector/wire.ts";
 
 /** Calls the API; rejects with its `error` message when it answers an error. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {

@@ -37,7 +37,8 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
       (error: Error) => setMessage(`Not created: ${error.message}`),
     );
   };
-  const remove = (s: Subscription) =>
+  // a supplier that answered without an id leaves nothing to delete by: the button is disabled
+  const remove = (s: Subscription & { id: string }) =>
     api(`/api/subscriptions/${encodeURIComponent(s.id)}`, { method: "DELETE" }).then(
       () => {
         setMessage(`Deleted ${s.event} → ${s.url}`);
@@ -71,8 +72,8 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
             </tr>
           </thead>
           <tbody>
-            {list.map((s) => (
-              <tr key={s.id}>
+            {list.map((s, index) => (
+              <tr key={s.id ?? `no-id-${index}`}>
                 <td>{s.event}</td>
                 <td>
                   <code>{s.url}</code>
@@ -86,7 +87,16 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
                 </td>
                 <td>{s.retryOnError === false ? "off" : "on"}</td>
                 <td>
-                  <button type="button" class="danger" onClick={() => void remove(s)}>
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={s.id === undefined}
+                    title={s.id === undefined ? "the supplier gave this webhook no id" : undefined}
+                    onClick={() => {
+                      const { id } = s;
+                      if (id !== undefined) void remove({ ...s, id });
+                    }}
+                  >
                     Delete
                     <span class="visually-hidden">
                       {" "}

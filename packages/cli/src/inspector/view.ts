@@ -1,5 +1,8 @@
 import { redactUrl } from "@octo-webhooks/client";
 import type { Delivery } from "@octo-webhooks/testing";
+import type { DeliveryView, SubscriptionView } from "./wire.ts";
+
+export type { DeliveryView } from "./wire.ts";
 
 // What the inspector shows of a delivery and of a subscription: credentials masked (the Authorization
 // header, custom header values, URL credentials), never the secrets themselves.
@@ -48,26 +51,6 @@ function maskBody(body: Record<string, unknown>): Record<string, unknown> {
   return { ...body, webhook: { ...webhook, url: maskUrl(webhook.url) } };
 }
 
-/** A delivery as the inspector's API and page show it. */
-export interface DeliveryView {
-  id: string;
-  webhookId: string | undefined;
-  event: string;
-  subject: string | undefined;
-  url: string;
-  state: Delivery["state"];
-  /** The last attempt's status (`undefined`: not tried yet, or no answer). */
-  status: number | undefined;
-  attempts: Delivery["attempts"];
-  /** The last attempt's duration. */
-  latencyMs: number | undefined;
-  headers: Record<string, string>;
-  body: Record<string, unknown>;
-  diff: unknown;
-  /** When each retry still to come will be sent (ISO 8601), on the supplier's schedule. */
-  nextRetries: string[];
-}
-
 /** `delivery` for the page; `retrySchedule` places the retries still to come on its timeline. */
 export function deliveryView(delivery: Delivery, retrySchedule: readonly number[]): DeliveryView {
   const last = delivery.attempts.at(-1);
@@ -103,7 +86,7 @@ export function subscriptionView(webhook: {
   url?: string | null | undefined;
   retryOnError?: boolean | null | undefined;
   headers?: Record<string, string> | null | undefined;
-}) {
+}): SubscriptionView {
   return {
     id: webhook.id,
     event: webhook.event,
