@@ -107,12 +107,6 @@ export interface FrameworkUnderTest {
    */
   ackFirst?: boolean;
   /**
-   * Why this target does not run the many-suppliers cases yet, when it does not: core's `fetch()` has no
-   * way to be told the path's `:supplier` (Next.js routes, Bun and Deno through `fetch`), and the Bun/Deno
-   * runner does not carry `context.supplier` back to the test process.
-   */
-  noSuppliers?: string;
-  /**
    * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
    * {@link OTHER_PATH} route; with the app's way to {@link Started.drain | drain} its receiver.
    */

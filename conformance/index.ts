@@ -131,7 +131,7 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
  */
 export function testFramework(framework: FrameworkUnderTest): void {
   testCredentials(framework);
-  if (framework.noSuppliers === undefined) testSuppliers(framework);
+  testSuppliers(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

@@ -43,9 +43,9 @@ async function callbackServer() {
     fn: (id) => () => {
       throw new Error(`the runtime handed back a function of its own (${id}); the suite never asks for one`);
     },
-    error: ({ name, message, status, nonRetryable, code, stack, cause }) => {
+    error: ({ name, message, status, nonRetryable, code, supplier, stack, cause }) => {
       if (nonRetryable) return new NonRetryableError(message, status === undefined ? {} : { status });
-      const error = Object.assign(new Error(message, { cause }), { name, code, status });
+      const error = Object.assign(new Error(message, { cause }), { name, code, status, supplier });
       error.stack = stack;
       return error;
     },
@@ -166,8 +166,6 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       parsers: { none: { keepsRawBody: true } },
       mounts: ["app"],
       isContext: isFetchContext(runtime),
-      noSuppliers:
-        "core's fetch() cannot be told the path's :supplier; the runner does not carry context.supplier",
       ...resets,
       start: (setup) => startInRuntime(runtime, "fetch", setup),
     },
@@ -177,7 +175,6 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       parsers: honoParsers,
       mounts: ["app", "route"],
       isContext: isHonoContext,
-      noSuppliers: "the Bun/Deno runner does not carry context.supplier back to the test process",
       ...resets,
       start: (setup) => startInRuntime(runtime, "hono", setup),
     },

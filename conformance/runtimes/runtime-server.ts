@@ -5,7 +5,7 @@
 // it does in-process. Each answer waits for the calls its request made (`onError`, log lines) to land.
 // Prints `{"origin"}` on its first line once it listens, or `{"error"}` when the app refused to start.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { NonRetryableError, type OctoWebhooks } from "@octo-webhooks/core";
+import { createOctoWebhooks, NonRetryableError, type OctoWebhooks } from "@octo-webhooks/core";
 import { adapterWebhooks, matchesPath } from "@octo-webhooks/core/adapter";
 import { OTHER_PATH } from "../app.ts";
 import { buildHonoApp } from "../frameworks/hono.ts";
@@ -159,12 +159,16 @@ function build(options: Record<string, unknown>): (request: Request, context: un
     return async (request) =>
       new URL(request.url).pathname === DRAIN_PATH ? drained(drain) : app.fetch(request);
   }
-  const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/core");
+  // as a Worker/Bun/Deno user writes it: core's fetch() given the `path` (which routes, and reads the
+  // `:supplier` segment); only the suite's own paths are answered before it. A receiver the suite made
+  // (`webhooks`) lives in the test process: the path is matched here, as an adapter does.
+  const given = options.webhooks !== undefined ? adapterWebhooks(options, "@octo-webhooks/core") : undefined;
+  const webhooks = given?.webhooks ?? createOctoWebhooks(options);
   return async (request, context) => {
     const url = new URL(request.url);
     if (url.pathname === DRAIN_PATH) return drained(() => webhooks.drain());
     if (url.pathname === OTHER_PATH) return other(request);
-    if (path !== undefined && !matchesPath(url.pathname, path))
+    if (given?.path !== undefined && !matchesPath(url.pathname, given.path))
       return new Response("Not Found", { status: 404 });
     return webhooks.fetch(request, context);
   };

@@ -19,7 +19,16 @@ const base64 = (bytes: Uint8Array) => {
 const unbase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /** What the handler context, an error or a framework's own object carries that a test may read. */
-const CONTEXT_KEYS = ["event", "webhookEvent", "headers", "rawBody", "deliveryKey", "lifecycle", "state"];
+const CONTEXT_KEYS = [
+  "event",
+  "webhookEvent",
+  "headers",
+  "rawBody",
+  "deliveryKey",
+  "lifecycle",
+  "state",
+  "supplier",
+];
 
 /**
  * Turns `value` into its wire form. `register` gives a function (or a receiver) an id that the other side
@@ -44,7 +53,7 @@ export function toWire(
   if (value instanceof Date) return { $date: value.toISOString() };
   if (typeof Headers !== "undefined" && value instanceof Headers) return { $headers: [...value] };
   if (value instanceof Error) {
-    const { status, code, nonRetryable } = value as Error & Record<string, unknown>;
+    const { status, code, nonRetryable, supplier } = value as Error & Record<string, unknown>;
     return {
       $error: {
         name: value.name,
@@ -52,6 +61,7 @@ export function toWire(
         stack: value.stack ?? "",
         code,
         status,
+        supplier,
         nonRetryable: value.name === "NonRetryableError" || nonRetryable === true,
         cause: next(value.cause),
       },
@@ -91,6 +101,7 @@ export interface Revivers {
     status?: number;
     nonRetryable: boolean;
     code?: unknown;
+    supplier?: unknown;
     cause: unknown;
   }): Error;
 }
@@ -114,6 +125,7 @@ export function fromWire(wire: Wire, revive: Revivers): unknown {
       name: error.name,
       code: error.code,
       status: error.status,
+      supplier: error.supplier,
     });
     rebuilt.stack = error.stack;
     return rebuilt;

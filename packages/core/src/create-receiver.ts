@@ -12,6 +12,7 @@ import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
 import { checkEventName } from "./known-names.ts";
+import { matchesPath, notFound, supplierInPath } from "./match-path.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
@@ -55,6 +56,10 @@ export function createReceiver<TContext = unknown>(
       : createSupplierAuth(settings.suppliers, settings.supplierCacheMs, logger);
   const challenge = authChallenge(settings);
   const admission = createAdmission(settings, registry.runHooks);
+  const { path } = options;
+  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
+    configError('`path` must start with "/", for example "/webhooks/octo/:supplier"');
+  }
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
 
   /** After the handlers: ends the claim, then reports and throws their errors if any. */
@@ -229,10 +234,12 @@ export function createReceiver<TContext = unknown>(
     },
     handle,
     fetch: async (request, context, executionContext) => {
+      if (path !== undefined && !matchesPath(request.url, path)) return notFound();
       const octoRequest: OctoRequest = {
         method: request.method,
         headers: request.headers,
         body: request.body,
+        supplier: path === undefined ? undefined : supplierInPath(request.url, path),
       };
       if (typeof executionContext?.waitUntil === "function") {
         octoRequest.waitUntil = (promise) => executionContext.waitUntil(promise);

@@ -145,6 +145,12 @@ export interface OctoWebhooksOptions<TContext = unknown>
   suppliers?: SuppliersOption;
   /** How long an answer of a `suppliers` function is reused, in ms (default 30 s). */
   supplierCacheMs?: number;
+  /**
+   * The path `fetch()` answers (a trailing slash tolerated; any other path gets a 404). A `:supplier`
+   * segment (`/webhooks/octo/:supplier`) matches any one segment and names the supplier, as on the
+   * adapters. `handle()` does no routing: it takes `request.supplier` as given.
+   */
+  path?: string;
   /** Largest accepted body in bytes (default 1 MB); larger bodies get a 413 without being read. */
   maxBodyBytes?: number;
   /** Longest time a body may take to arrive, in ms (default 30 s); slower bodies get a 408. */

@@ -22,6 +22,46 @@ describe("the :supplier path segment", () => {
   });
 });
 
+describe("fetch() with a `path` (Workers, Bun, Deno, Next.js)", () => {
+  const request = (url: string, authorization: string) =>
+    new Request(url, { ...post(bookingBody({ uuid: "b-path" }), { authorization }) });
+
+  it("reads the supplier from the path's :supplier segment: only that supplier's credentials pass", async () => {
+    const seen: (string | undefined)[] = [];
+    const webhooks = createOctoWebhooks({
+      path: "/webhooks/octo/:supplier",
+      suppliers: { ventrata: configOf("ventrata"), peek: configOf("peek") },
+      onBookingUpdate: (_event, context) => void seen.push(context.supplier),
+    });
+    const own = await webhooks.fetch(request("https://r.example/webhooks/octo/peek", authOf("peek")));
+    expect(own.status).toBe(200);
+    expect(seen).toEqual(["peek"]);
+    const crossed = await webhooks.fetch(request("https://r.example/webhooks/octo/ventrata", authOf("peek")));
+    expect(crossed.status).toBe(401);
+    expect(seen).toEqual(["peek"]);
+  });
+
+  it("answers 404 on any other path, without reading the body or running a handler", async () => {
+    let calls = 0;
+    const webhooks = createOctoWebhooks({
+      auth: "none",
+      path: "/webhooks/octo",
+      onBookingUpdate: () => void calls++,
+    });
+    const other = await webhooks.fetch(request("https://r.example/other", "x"));
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect((await webhooks.fetch(request("https://r.example/webhooks/octo/", "x"))).status).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  it("refuses a path that does not start with /", () => {
+    expect(() => createOctoWebhooks({ auth: "none", path: "webhooks/octo" })).toThrow(
+      /`path` must start with "\/"/,
+    );
+  });
+});
+
 describe("suppliers: the options", () => {
   it.each([
     [{ auth: { basic: cred("a") }, suppliers: { a: configOf("a") } }, /`auth` or `suppliers`, not both/],
