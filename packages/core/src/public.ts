@@ -68,6 +68,13 @@ export {
 export { STATUS_BY_CODE } from "./status.ts";
 export type { SupplierConfig, SuppliersOption } from "./supplier-auth.ts";
 export type {
+  DeliveryTelemetry,
+  OctoTelemetry,
+  ReceiverTelemetry,
+  TelemetryDelivery,
+  TelemetryReceiver,
+} from "./telemetry.ts";
+export type {
   AnyOctoEvent,
   Availability,
   AvailabilityUpdateEvent,

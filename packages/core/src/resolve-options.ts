@@ -70,6 +70,7 @@ export const SETTING_OPTIONS = [
   "staleGuard",
   "store",
   "ackFirst",
+  "telemetry",
 ] as const;
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * OpenTelemetry for receivers: `openTelemetry()` is a `telemetry` option that records each delivery
+ * as spans (`octo.webhook.receive`, one `octo.handler <event>` per handler, `octo.webhook.ack_first`)
+ * and metrics (`octo.webhook.deliveries`...) through `@opentelemetry/api`, an optional peer dependency
+ * that only this entry imports. Spans, metrics and the parent rule: docs/observability.md.
+ *
+ * @packageDocumentation
+ */
+import { type MeterProvider, metrics, type TracerProvider, trace } from "@opentelemetry/api";
+import { configuredSecrets } from "./otel-attributes.ts";
+import { startDelivery } from "./otel-delivery.ts";
+import { createMetrics, type OctoMetrics } from "./otel-metrics.ts";
+import type { OctoTelemetry } from "./telemetry.ts";
+
+declare const __OCTO_CORE_VERSION__: string | undefined;
+
+/** The instrumentation scope (tracer and meter name) of every span and metric recorded. */
+export const INSTRUMENTATION_SCOPE = "@octo-webhooks/core";
+
+const VERSION = typeof __OCTO_CORE_VERSION__ === "string" ? __OCTO_CORE_VERSION__ : "0.0.0-source";
+
+/** Options of {@link openTelemetry}. */
+export interface OpenTelemetryOptions {
+  /** Where spans go (default: the global one, `trace.setGlobalTracerProvider()`, which the SDKs register). */
+  tracerProvider?: TracerProvider;
+  /** Where metrics go (default: the global one, `metrics.setGlobalMeterProvider()`). */
+  meterProvider?: MeterProvider;
+}
+
+/**
+ * The `telemetry` option that records deliveries with OpenTelemetry: traces continue the sender's
+ * `traceparent` (W3C, through the API's propagator), metrics count deliveries, duplicates, stale
+ * updates, handler durations, body sizes and the ack-first queue. It records to the providers you
+ * registered (the SDK's `NodeSDK`, `@vercel/otel`...); with none registered, the API's no-ops cost
+ * next to nothing. Credentials never reach a span: the `Authorization` header and the configured
+ * `auth`/`suppliers` secrets are scrubbed from recorded error messages.
+ *
+ * @example
+ * ```ts
+ * import { createOctoWebhooks } from "@octo-webhooks/core";
+ * import { openTelemetry } from "@octo-webhooks/core/otel";
+ *
+ * const webhooks = createOctoWebhooks({ auth: "none", telemetry: openTelemetry() });
+ * ```
+ */
+export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry {
+  const tracerProvider = options.tracerProvider;
+  const meterProvider = options.meterProvider;
+  const depths = new Set<() => number>();
+  // instruments are made at the first delivery, so that a meter provider registered after the
+  // receiver was made (but before traffic) is the one used
+  let instruments: OctoMetrics | undefined;
+  const recorded = () => {
+    instruments ??= createMetrics(
+      (meterProvider ?? metrics).getMeter(INSTRUMENTATION_SCOPE, VERSION),
+      depths,
+    );
+    return instruments;
+  };
+  return {
+    instrument(receiver) {
+      depths.add(receiver.queueDepth);
+      const shared = {
+        tracer: (tracerProvider ?? trace).getTracer(INSTRUMENTATION_SCOPE, VERSION),
+        metrics: recorded,
+        secrets: configuredSecrets(receiver.options),
+      };
+      return { start: (method, headers) => startDelivery(shared, method, headers) };
+    },
+  };
+}
+
+export type { OctoTelemetry } from "./telemetry.ts";
