@@ -2,7 +2,6 @@
 // ack-first span linked to it, and the metrics. The parent rule is in docs/observability.md.
 import {
   type Attributes,
-  type Context,
   context,
   isSpanContextValid,
   type Link,

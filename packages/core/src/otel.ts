@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { type MeterProvider, metrics, type TracerProvider, trace } from "@opentelemetry/api";
+import { type Meter, type MeterProvider, metrics, type TracerProvider, trace } from "@opentelemetry/api";
 import { configuredSecrets } from "./otel-attributes.ts";
 import { startDelivery } from "./otel-delivery.ts";
 import { createMetrics, type OctoMetrics } from "./otel-metrics.ts";
@@ -46,28 +46,38 @@ export interface OpenTelemetryOptions {
 export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry {
   const tracerProvider = options.tracerProvider;
   const meterProvider = options.meterProvider;
-  const depths = new Set<() => number>();
-  // instruments are made at the first delivery, so that a meter provider registered after the
-  // receiver was made (but before traffic) is the one used
-  let instruments: OctoMetrics | undefined;
-  const recorded = () => {
-    instruments ??= createMetrics(
-      (meterProvider ?? metrics).getMeter(INSTRUMENTATION_SCOPE, VERSION),
-      depths,
-    );
-    return instruments;
-  };
   return {
     instrument(receiver) {
-      depths.add(receiver.queueDepth);
+      // the meter is looked up at each delivery (a map lookup), so that a meter provider registered
+      // after the receiver was made is the one used; each meter gets its instruments once
+      const metricsOf = () => {
+        const meter = (meterProvider ?? metrics).getMeter(INSTRUMENTATION_SCOPE, VERSION);
+        let recorded = INSTRUMENTS.get(meter);
+        if (recorded === undefined) {
+          const depths = new Set<() => number>();
+          recorded = { metrics: createMetrics(meter, depths), depths };
+          INSTRUMENTS.set(meter, recorded);
+        }
+        recorded.depths.add(receiver.queueDepth);
+        return recorded.metrics;
+      };
+      metricsOf();
       const shared = {
         tracer: (tracerProvider ?? trace).getTracer(INSTRUMENTATION_SCOPE, VERSION),
-        metrics: recorded,
+        metrics: metricsOf,
         secrets: configuredSecrets(receiver.options),
       };
-      return { start: (method, headers) => startDelivery(shared, method, headers) };
+      return {
+        start: (method, headers) => {
+          const current = metricsOf();
+          return startDelivery({ ...shared, metrics: () => current }, method, headers);
+        },
+      };
     },
   };
 }
+
+/** The instruments of each meter, and the queue depths its gauge sums (one per receiver). */
+const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; depths: Set<() => number> }>();
 
 export type { OctoTelemetry } from "./telemetry.ts";
