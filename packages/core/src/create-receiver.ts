@@ -58,7 +58,7 @@ export function createReceiver<TContext = unknown>(
   const admission = createAdmission(settings, registry.runHooks);
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
   // `telemetry` (docs/observability.md): without it, every `span?.` below is all it costs
-  const instrumented = options.telemetry?.instrument({ options, queueDepth: () => queue.pending });
+  const instrumented = options.telemetry?.instrument({ options, queue });
 
   /** After the handlers: ends the claim, then reports and throws their errors if any. */
   const afterHandlers = async (delivery: ParsedDelivery, errors: unknown[] | undefined) => {
@@ -127,6 +127,7 @@ export function createReceiver<TContext = unknown>(
     ackFirst?: OctoRequest,
     span?: DeliveryTelemetry,
   ): Promise<ReceiveResult> => {
+    span?.parsed(delivery);
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
     const selected = registry.select(delivery);
@@ -184,7 +185,6 @@ export function createReceiver<TContext = unknown>(
         readBodyNow(request.body, maxBodyBytes) ??
         (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
       const delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
-      span?.parsed(delivery);
       const { skipped } = await process(delivery, settings.ackFirst && request, span);
       const answer = skipped === undefined ? answers.ok : answers[skipped];
       span?.end(answer.status, undefined, skipped);
@@ -250,7 +250,6 @@ export function createReceiver<TContext = unknown>(
       const span = instrumented?.start(undefined, receiveOptions?.headers);
       try {
         const delivery = parseDelivery(input, receiveOptions?.headers, key, settings, supplier);
-        span?.parsed(delivery);
         const result = await process(delivery, undefined, span);
         span?.end(undefined, undefined, result.skipped);
         return result;

@@ -20,14 +20,14 @@ export interface OctoMetrics {
  * Creates the instruments on `meter`, and `octo.webhook.ack_first.queue_depth`, an observable gauge
  * of the ack-first deliveries running or waiting in the receivers `depths` lists (read at each collection).
  */
-export function createMetrics(meter: Meter, depths: ReadonlySet<() => number>): OctoMetrics {
+export function createMetrics(meter: Meter, depths: ReadonlySet<{ readonly pending: number }>): OctoMetrics {
   const gauge = meter.createObservableGauge("octo.webhook.ack_first.queue_depth", {
     description: "Ack-first deliveries running or waiting in this process",
     unit: "{delivery}",
   });
   gauge.addCallback((result) => {
     let depth = 0;
-    for (const read of depths) depth += read();
+    for (const queue of depths) depth += queue.pending;
     result.observe(depth);
   });
   return {

@@ -54,11 +54,11 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
         const meter = (meterProvider ?? metrics).getMeter(INSTRUMENTATION_SCOPE, VERSION);
         let recorded = INSTRUMENTS.get(meter);
         if (recorded === undefined) {
-          const depths = new Set<() => number>();
+          const depths = new Set<{ readonly pending: number }>();
           recorded = { metrics: createMetrics(meter, depths), depths };
           INSTRUMENTS.set(meter, recorded);
         }
-        recorded.depths.add(receiver.queueDepth);
+        recorded.depths.add(receiver.queue);
         return recorded.metrics;
       };
       metricsOf();
@@ -78,6 +78,6 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
 }
 
 /** The instruments of each meter, and the queue depths its gauge sums (one per receiver). */
-const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; depths: Set<() => number> }>();
+const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; depths: Set<{ readonly pending: number }> }>();
 
 export type { OctoTelemetry } from "./telemetry.ts";

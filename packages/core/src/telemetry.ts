@@ -11,8 +11,8 @@ import type { HandlerContext } from "./types.ts";
 export interface TelemetryReceiver {
   /** The options the receiver was made with. */
   readonly options: object;
-  /** Ack-first deliveries running or waiting in this process now (`0` without `ackFirst`). */
-  queueDepth(): number;
+  /** Its ack-first queue: `pending` is how many deliveries run or wait in this process now (`0` without `ackFirst`). */
+  readonly queue: { readonly pending: number };
 }
 
 /** A delivery once parsed: what spans, metrics and log lines describe it by. */
