@@ -24,7 +24,7 @@ async function serve(webhooks: OctoWebhooks, around = (run: () => Promise<void>)
   );
   onCleanup(server.close);
   return (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.origin}/`, post(body, { authorization: AUTHORIZATION, ...headers }));
+    fetch(`${server.origin}/`, post(body, { authorization: AUTHORIZATION, ...headers }) as RequestInit);
 }
 
 const receiver = (options: OctoWebhooksOptions = {}) =>
@@ -113,7 +113,9 @@ describe("openTelemetry(): spans", () => {
     webhooks.onBookingUpdate(() => {
       throw new Error(`db refused ${PASSWORD}; header was ${AUTHORIZATION}`);
     });
-    expect((await (await serve(webhooks))(bookingBody(), newTraceparent())).status).toBe(500);
+    expect(
+      (await (await serve(webhooks))(bookingBody(), { traceparent: newTraceparent().traceparent })).status,
+    ).toBe(500);
     const [handler] = otel.named("octo.handler booking_update");
     const [receive] = otel.named("octo.webhook.receive");
     expect(handler?.status.code).toBe(SpanStatusCode.ERROR);
