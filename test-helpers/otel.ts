@@ -32,11 +32,19 @@ export function newTraceparent(): { traceparent: string; traceId: string; spanId
   return { traceparent: `00-${traceId}-${spanId}-01`, traceId, spanId };
 }
 
+let recorder: ReturnType<typeof createRecorder> | undefined;
+
 /**
- * Registers the SDK globally with in-memory exporters and returns what they recorded: `spans()`
- * (finished spans), `points(name)` (the data points of a metric, collected now), `reset()`.
+ * Registers the SDK globally with in-memory exporters (once per process: later calls return the same
+ * recorder) and returns what they recorded: `spans()` (finished spans), `points(name)` (the data points
+ * of a metric, collected now), `reset()`.
  */
 export function recordTelemetry() {
+  recorder ??= createRecorder();
+  return recorder;
+}
+
+function createRecorder() {
   const spanExporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);

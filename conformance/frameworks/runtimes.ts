@@ -149,6 +149,9 @@ const isHonoContext = (value: unknown) =>
   (value as { $instance?: string }).$instance === "Context" &&
   ((value as { $keys?: string[] }).$keys ?? []).includes("env");
 
+const OUT_OF_PROCESS =
+  "the app runs in a Bun or Deno process: its spans never reach the test process's in-memory exporter";
+
 /** Core's `fetch` and the Hono adapter under Bun and under Deno, on their own servers. */
 export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
   const server = runtime === "bun" ? "Bun.serve" : "Deno.serve";
@@ -168,6 +171,7 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       isContext: isFetchContext(runtime),
       noSuppliers:
         "core's fetch() cannot be told the path's :supplier; the runner does not carry context.supplier",
+      noTelemetry: OUT_OF_PROCESS,
       ...resets,
       start: (setup) => startInRuntime(runtime, "fetch", setup),
     },
@@ -178,6 +182,7 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       mounts: ["app", "route"],
       isContext: isHonoContext,
       noSuppliers: "the Bun/Deno runner does not carry context.supplier back to the test process",
+      noTelemetry: OUT_OF_PROCESS,
       ...resets,
       start: (setup) => startInRuntime(runtime, "hono", setup),
     },
