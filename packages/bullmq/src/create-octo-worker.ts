@@ -217,11 +217,12 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     logger.error?.(
       `[@octo-webhooks/bullmq] job ${job.id} (${job.name}) failed for good after ${job.attemptsMade} attempt(s); ` +
         "it stays among the dead letters until re-driven (queue.redrive())",
+      { event: job.name, deliveryKey: job.data?.key, supplier: job.data?.supplier },
     );
     if (options.onDeadLetter === undefined) return;
     void (async () => options.onDeadLetter?.(toDeadLetter(job as unknown as JobLike), error))().catch(
       (hookError: unknown) =>
-        logger.error?.("[@octo-webhooks/bullmq] an onDeadLetter handler threw", hookError),
+        logger.error?.("[@octo-webhooks/bullmq] an onDeadLetter handler threw", { error: hookError }),
     );
   });
 

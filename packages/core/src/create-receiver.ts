@@ -12,6 +12,7 @@ import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
 import { checkEventName } from "./known-names.ts";
+import { logFields, traced } from "./log-fields.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
@@ -70,8 +71,12 @@ export function createReceiver<TContext = unknown>(
     const supplier = delivery.context.supplier;
     error.supplier = supplier;
     const message = supplier === undefined ? error.message : `${error.message} (supplier ${supplier})`;
-    if (refusedOnly) logger.warn?.(message);
-    else logger.error?.(message, errors.length === 1 ? errors[0] : errors);
+    if (refusedOnly) logger.warn?.(message, logFields(delivery, { code: error.code }));
+    else
+      logger.error?.(
+        message,
+        logFields(delivery, { code: error.code, error: errors.length === 1 ? errors[0] : errors }),
+      );
     await registry.runHooks(LISTS.error, error, delivery.context);
     throw error;
   };
@@ -84,7 +89,10 @@ export function createReceiver<TContext = unknown>(
   ): void | Promise<void> => {
     const claimed = settings.dedupe !== undefined;
     if (selected.length === 0) {
-      logger.debug?.(`${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`);
+      logger.debug?.(
+        `${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`,
+        logFields(delivery, { status: 200 }),
+      );
       return claimed ? afterHandlers(delivery, undefined) : undefined;
     }
     const outcome = runHandlers(selected, toPayload(delivery), delivery.context, span);
@@ -106,7 +114,10 @@ export function createReceiver<TContext = unknown>(
       } catch (error) {
         // an OctoHandlerError was reported to onError already
         if (!(error instanceof OctoHandlerError)) {
-          logger.error?.(`${PACKAGE_PREFIX} unexpected failure of an ack-first delivery`, error);
+          logger.error?.(
+            `${PACKAGE_PREFIX} unexpected failure of an ack-first delivery`,
+            logFields(delivery, { error }),
+          );
         }
       }
     };
@@ -127,7 +138,7 @@ export function createReceiver<TContext = unknown>(
     ackFirst?: OctoRequest,
     span?: DeliveryTelemetry,
   ): Promise<ReceiveResult> => {
-    span?.parsed(delivery);
+    if (span) traced(delivery, span);
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
     const selected = registry.select(delivery);
@@ -138,6 +149,7 @@ export function createReceiver<TContext = unknown>(
       await admission?.endClaim(delivery, "release");
       logger.warn?.(
         `${PACKAGE_PREFIX} the ack-first queue is full (ackFirst.maxQueued); answered 503 so that the sender retries`,
+        logFields(delivery, { status: 503, code: "OVERLOADED" }),
       );
       throw new OctoRequestError("OVERLOADED", "too many deliveries are waiting; retry later");
     }
@@ -151,16 +163,17 @@ export function createReceiver<TContext = unknown>(
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
     if (!openWarned) {
       openWarned = true;
-      logger.warn?.(OPEN_ENDPOINT_WARNING);
+      logger.warn?.(OPEN_ENDPOINT_WARNING, {});
     }
     if (!preReadWarned && isPreRead(request.body)) {
       preReadWarned = true;
-      logger.warn?.(PRE_READ_WARNING);
+      logger.warn?.(PRE_READ_WARNING, {});
     }
     const header = toHeaderGetter(request.headers);
     const span = instrumented?.start(request.method, request.headers);
     let reading = false;
     let supplier: string | undefined;
+    let delivery: ParsedDelivery | undefined;
     try {
       const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
       if (method !== "POST") {
@@ -184,7 +197,7 @@ export function createReceiver<TContext = unknown>(
       const input =
         readBodyNow(request.body, maxBodyBytes) ??
         (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
-      const delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
+      delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
       const { skipped } = await process(delivery, settings.ackFirst && request, span);
       const answer = skipped === undefined ? answers.ok : answers[skipped];
       span?.end(answer.status, undefined, skipped);
@@ -192,10 +205,13 @@ export function createReceiver<TContext = unknown>(
     } catch (error) {
       if (supplier !== undefined && error instanceof OctoWebhooksError) error.supplier = supplier;
       if (error instanceof OctoRequestError) {
-        logRefusal(error, of(supplier));
+        logRefusal(error, of(supplier), logFields(delivery, { supplier, traceId: span?.traceId }));
         await registry.runHooks(LISTS.error, error, undefined);
       } else if (!(error instanceof OctoHandlerError)) {
-        logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);
+        logger.error?.(
+          `${PACKAGE_PREFIX} unexpected failure`,
+          logFields(delivery, { status: 500, supplier, traceId: span?.traceId, error }),
+        );
       }
       const answer = errorAnswer(error, challenge);
       // refused before its body was read (405, 401, 415, a Content-Length over the limit): close the

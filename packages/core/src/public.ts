@@ -102,6 +102,7 @@ export type {
   OctoEventName,
   OctoHandler,
   OctoHandlerEventMap,
+  OctoLogFields,
   OctoStaleHandler,
   Order,
   OrderLifecycleEventMap,

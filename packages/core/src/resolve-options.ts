@@ -54,7 +54,7 @@ export interface ReceiverSettings<TContext> {
 
 const defaultLogger: Logger = {
   warn: (message) => console.warn(message),
-  error: (message, error) => console.error(message, error ?? ""),
+  error: (message, fields) => console.error(message, fields?.error ?? ""),
 };
 
 /** The options of `createOctoWebhooks()` that are not handlers (those come from `handlerOptionNames()`). */
@@ -126,7 +126,8 @@ function resolveStore(store: DeliveryStore | undefined, used: boolean, logger: L
     const given: Partial<DeliveryStore> = store;
     const missing = methods.filter((m) => typeof given[m] !== "function");
     if (missing.length > 0) configError(`\`store\` lacks ${missing.join(", ")}; see DeliveryStore`);
-    if (!used) logger.warn?.(`${PACKAGE_PREFIX} \`store\` is unused: turn on \`dedupe\` or \`staleGuard\``);
+    if (!used)
+      logger.warn?.(`${PACKAGE_PREFIX} \`store\` is unused: turn on \`dedupe\` or \`staleGuard\``, {});
   }
   return store ?? createMemoryStore();
 }
