@@ -7,6 +7,7 @@ import {
   createOctoWebhooks,
   type HandlerContext,
   type OctoErrorCode,
+  type OctoLogFields,
   STATUS_BY_CODE,
 } from "@octo-webhooks/core";
 import fc from "fast-check";
