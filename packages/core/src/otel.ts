@@ -14,7 +14,15 @@ import type { OctoTelemetry } from "./telemetry.ts";
 
 declare const __OCTO_CORE_VERSION__: string | undefined;
 
-/** The instrumentation scope (tracer and meter name) of every span and metric recorded. */
+/**
+ * The instrumentation scope (tracer and meter name) of every span and metric recorded, to select them
+ * in a view or a sampler.
+ *
+ * @example
+ * ```ts
+ * const views = [{ meterName: INSTRUMENTATION_SCOPE, instrumentName: "octo.webhook.body.size", aggregation: { type: AggregationType.DROP } }];
+ * ```
+ */
 export const INSTRUMENTATION_SCOPE = "@octo-webhooks/core";
 
 const VERSION = typeof __OCTO_CORE_VERSION__ === "string" ? __OCTO_CORE_VERSION__ : "0.0.0-source";
