@@ -29,7 +29,8 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 /** What every delivery of one receiver shares. */
 export interface OtelReceiver {
   tracer: Tracer;
-  metrics: () => OctoMetrics;
+  /** The instruments, `undefined` while no meter provider is registered. */
+  metrics: () => OctoMetrics | undefined;
   secrets: readonly string[];
 }
 
@@ -90,7 +91,7 @@ export function startDelivery(
     const done = (error?: unknown, failed = false) => {
       const measured: Attributes = event === undefined ? {} : { "octo.event": event };
       if (failed) measured["error.type"] = fail(handler, error, secrets);
-      metrics.handlerDuration.record((performance.now() - started) / 1000, measured);
+      metrics?.handlerDuration.record((performance.now() - started) / 1000, measured);
       handler.end();
     };
     let result: unknown;
@@ -114,10 +115,12 @@ export function startDelivery(
       return span.isRecording() ? span.spanContext().traceId : undefined;
     },
     parsed(delivery: TelemetryDelivery) {
-      known = deliveryAttributes(delivery);
+      // a span that records nothing (no SDK, or sampled out) is spared the delivery key's hash
+      known = span.isRecording() ? deliveryAttributes(delivery) : { "octo.event": delivery.event };
       span.setAttributes(known);
-      const size = bodyBytes(delivery.context.rawBody);
-      if (size !== undefined) receiver.metrics().bodySize.record(size, { "octo.event": delivery.event });
+      const metrics = receiver.metrics();
+      const size = metrics && bodyBytes(delivery.context.rawBody);
+      if (size !== undefined) metrics?.bodySize.record(size, { "octo.event": delivery.event });
     },
     handler: handlerSpan,
     background(run) {
@@ -154,15 +157,15 @@ export function startDelivery(
         span.setAttribute("octo.delivery.duplicate", duplicate);
         span.setAttribute("octo.delivery.stale", skipped === "stale");
       }
-      if (duplicate) metrics.duplicates.add(1, byEvent);
-      if (skipped === "stale") metrics.stale.add(1, byEvent);
+      if (duplicate) metrics?.duplicates.add(1, byEvent);
+      if (skipped === "stale") metrics?.stale.add(1, byEvent);
       if (error !== undefined) {
         counted["error.type"] = errorType(error);
         // a refusal (4xx) is the sender's, not ours: its type is kept, the span is not marked failed
         if (status === undefined || status >= 500) fail(span, error, secrets);
         else span.setAttribute("error.type", counted["error.type"]);
       }
-      metrics.deliveries.add(1, counted);
+      metrics?.deliveries.add(1, counted);
       span.end();
     },
   };

@@ -6,7 +6,14 @@
  *
  * @packageDocumentation
  */
-import { type Meter, type MeterProvider, metrics, type TracerProvider, trace } from "@opentelemetry/api";
+import {
+  createNoopMeter,
+  type Meter,
+  type MeterProvider,
+  metrics,
+  type TracerProvider,
+  trace,
+} from "@opentelemetry/api";
 import { configuredSecrets } from "./otel-attributes.ts";
 import { startDelivery } from "./otel-delivery.ts";
 import { createMetrics, type OctoMetrics } from "./otel-metrics.ts";
@@ -60,6 +67,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
       // after the receiver was made is the one used; each meter gets its instruments once
       const metricsOf = () => {
         const meter = (meterProvider ?? metrics).getMeter(INSTRUMENTATION_SCOPE, VERSION);
+        // no meter provider registered: the API's no-op meter, nothing to measure (the body's size...)
+        if (meter instanceof NOOP_METER) return undefined;
         let recorded = INSTRUMENTS.get(meter);
         if (recorded === undefined) {
           const depths = new Set<{ readonly pending: number }>();
@@ -84,6 +93,9 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
     },
   };
 }
+
+/** The class of the API's no-op meter, what `getMeter()` answers while no meter provider is registered. */
+const NOOP_METER = createNoopMeter().constructor as new () => Meter;
 
 /** The instruments of each meter, and the queue depths its gauge sums (one per receiver). */
 const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; depths: Set<{ readonly pending: number }> }>();
