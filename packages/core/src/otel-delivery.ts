@@ -34,6 +34,15 @@ export interface OtelReceiver {
   secrets: readonly string[];
 }
 
+/** A delivery's telemetry when nothing is recorded: runs what it is given. */
+const IDLE: DeliveryTelemetry = {
+  traceId: undefined,
+  parsed: () => {},
+  handler: (_index, run) => run(),
+  background: (run) => run(),
+  end: () => {},
+};
+
 /** Records `error` on `span` (message and stack scrubbed) and marks it failed with its `error.type`. */
 function fail(span: Span, error: unknown, secrets: readonly string[]): string {
   const type = errorType(error);
@@ -72,6 +81,10 @@ export function startDelivery(
     { kind: method !== undefined && !inApp ? SpanKind.SERVER : SpanKind.INTERNAL, attributes, links },
     inApp ? active : sent,
   );
+  // no SDK at all (a no-op span with no context, no meter provider): nothing to record or carry on
+  if (!span.isRecording() && !isSpanContextValid(span.spanContext()) && receiver.metrics() === undefined) {
+    return IDLE;
+  }
   // the request's own Authorization value is scrubbed from what this delivery records
   const authorization = header("authorization");
   const secrets = authorization ? [...receiver.secrets, authorization] : receiver.secrets;
