@@ -45,7 +45,15 @@ export function deliveryAttributes(delivery: TelemetryDelivery): Attributes {
 
 /** The size of a body as received, in bytes (`undefined` when a parser had read it first). */
 export function bodyBytes(rawBody: string | undefined): number | undefined {
-  return rawBody === undefined ? undefined : new TextEncoder().encode(rawBody).length;
+  if (rawBody === undefined) return undefined;
+  // UTF-8 length counted without encoding a copy: 1 byte per code unit, +1 up to U+07FF, +2 above,
+  // +1 for each half of a surrogate pair (4 bytes together)
+  let bytes = rawBody.length;
+  for (let i = 0; i < rawBody.length; i++) {
+    const unit = rawBody.charCodeAt(i);
+    if (unit > 0x7f) bytes += unit <= 0x7ff || (unit >= 0xd800 && unit <= 0xdfff) ? 1 : 2;
+  }
+  return bytes;
 }
 
 const REDACTED = "[REDACTED]";

@@ -63,12 +63,20 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
   const meterProvider = options.meterProvider;
   return {
     instrument(receiver) {
-      // the meter is looked up at each delivery (a map lookup), so that a meter provider registered
-      // after the receiver was made is the one used; each meter gets its instruments once
+      // the meter provider is checked at each delivery (a property read), so that one registered after
+      // the receiver was made is the one used; each meter gets its instruments once
+      let provider: MeterProvider | undefined;
+      let current: OctoMetrics | undefined;
       const metricsOf = () => {
-        const meter = (meterProvider ?? metrics).getMeter(INSTRUMENTATION_SCOPE, VERSION);
+        const now = meterProvider ?? metrics.getMeterProvider();
+        if (now === provider) return current;
+        provider = now;
+        const meter = now.getMeter(INSTRUMENTATION_SCOPE, VERSION);
         // no meter provider registered: the API's no-op meter, nothing to measure (the body's size...)
-        if (meter instanceof NOOP_METER) return undefined;
+        if (meter instanceof NOOP_METER) {
+          current = undefined;
+          return current;
+        }
         let recorded = INSTRUMENTS.get(meter);
         if (recorded === undefined) {
           const depths = new Set<{ readonly pending: number }>();
@@ -76,7 +84,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
           INSTRUMENTS.set(meter, recorded);
         }
         recorded.depths.add(receiver.queue);
-        return recorded.metrics;
+        current = recorded.metrics;
+        return current;
       };
       metricsOf();
       const shared = {
@@ -85,10 +94,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
         secrets: configuredSecrets(receiver.options),
       };
       return {
-        start: (method, headers) => {
-          const current = metricsOf();
-          return startDelivery({ ...shared, metrics: () => current }, method, headers);
-        },
+        start: (method, headers) => startDelivery(shared, method, headers),
       };
     },
   };

@@ -215,6 +215,19 @@ describe("openTelemetry(): metrics", () => {
     expect(otel.unit("octo.webhook.body.size")).toBe("By");
   });
 
+  it("octo.webhook.body.size: the body's UTF-8 bytes as received", async () => {
+    const webhooks = receiver();
+    const text = JSON.stringify(bookingBody({ uuid: "size", notes: "Zürich, 3 € tip 🎉" }));
+    const sumOf = async () =>
+      (await otel.points("octo.webhook.body.size")).reduce(
+        (total, [, value]) => total + ((value as { sum?: number }).sum ?? 0),
+        0,
+      );
+    const before = await sumOf();
+    expect((await (await serve(webhooks))(text)).status).toBe(200);
+    expect((await sumOf()) - before).toBe(Buffer.byteLength(text));
+  });
+
   it("octo.webhook.ack_first.queue_depth: the deliveries waiting or running in this process", async () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
