@@ -176,6 +176,11 @@ export function resolveOptions<TContext>(
   if (options.suppliers !== undefined && options.auth !== undefined) {
     configError("give `auth` or `suppliers`, not both: with `suppliers`, each supplier has its own `auth`");
   }
+  if (options.telemetry !== undefined && typeof options.telemetry?.instrument !== "function") {
+    configError(
+      "`telemetry` must be openTelemetry() from @octo-webhooks/core/otel, or an object with `instrument()`",
+    );
+  }
   const supplierCacheMs = positive(options.supplierCacheMs, "supplierCacheMs", 30_000);
   const used = dedupe !== undefined || staleGuard !== undefined;
   const store = resolveStore(options.store, used, logger);

@@ -169,6 +169,14 @@ describe("openTelemetry(): spans", () => {
   });
 });
 
+describe("the telemetry option", () => {
+  it("refuses what is not an instrumentation, saying what to give", () => {
+    expect(() => createOctoWebhooks({ auth: "none", telemetry: true as never })).toThrow(
+      /^\[@octo-webhooks\/core\] `telemetry` must be openTelemetry\(\) from @octo-webhooks\/core\/otel/,
+    );
+  });
+});
+
 describe("openTelemetry(): metrics", () => {
   it("after 200, duplicate, stale, 401 and a handler failure", async () => {
     const webhooks = receiver({ dedupe: true, staleGuard: true });
