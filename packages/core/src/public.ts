@@ -22,6 +22,7 @@ export {
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
+export type { OctoLogFields } from "./log-fields.ts";
 export type { OrderBody } from "./order-lifecycle.ts";
 export {
   ORDER_LIFECYCLE_EVENTS,
@@ -102,7 +103,6 @@ export type {
   OctoEventName,
   OctoHandler,
   OctoHandlerEventMap,
-  OctoLogFields,
   OctoStaleHandler,
   Order,
   OrderLifecycleEventMap,

@@ -2,7 +2,8 @@
 // default logger, without flooding it: per reason, the first refusal, then at most one line a minute
 // saying how many more there were. Messages are ours and never carry credentials.
 import { type OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
-import type { Logger, OctoLogFields } from "./types.ts";
+import type { OctoLogFields } from "./log-fields.ts";
+import type { Logger } from "./types.ts";
 
 /** How often a reason's count is reported, at most. */
 export const REFUSAL_LOG_INTERVAL_MS = 60_000;

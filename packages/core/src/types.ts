@@ -1,5 +1,6 @@
 import type * as z from "zod/mini";
 import type { BOOKING_STATUS_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OctoLogFields } from "./log-fields.ts";
 import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { lenientSchemas } from "./schemas/index.ts";
 
@@ -262,27 +263,6 @@ export type OctoErrorHandler = (
   error: import("./errors.ts").OctoWebhooksError,
   context: HandlerContext | undefined,
 ) => unknown;
-
-/**
- * What every log line of a receiver passes second, beside its human message: the same shape at every
- * level, each field present when known (`{}` for a line about the receiver itself). Never credentials.
- */
-export interface OctoLogFields {
-  /** The delivery's event (`booking_update`...). */
-  event?: string | undefined;
-  /** The HTTP status it was (or will be) answered with. */
-  status?: number | undefined;
-  /** The error code (`UNAUTHORIZED`, `HANDLER_FAILED`...; see `STATUS_BY_CODE`). */
-  code?: string | undefined;
-  /** The delivery's key (`context.deliveryKey`). */
-  deliveryKey?: string | undefined;
-  /** The configured supplier that sent it (`context.supplier`, with `suppliers`). */
-  supplier?: string | undefined;
-  /** The trace id it is recorded under, with `telemetry`. */
-  traceId?: string | undefined;
-  /** What was thrown (a handler's error, a store's...), on `error` lines; several handlers' errors as an array. */
-  error?: unknown;
-}
 
 /**
  * Where the library reports what it did; defaults to `console` for warnings and errors only. Every
