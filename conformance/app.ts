@@ -107,6 +107,11 @@ export interface FrameworkUnderTest {
    */
   ackFirst?: boolean;
   /**
+   * Why the telemetry case cannot run on this target, when it cannot: the app runs in another process
+   * (Bun, Deno), whose spans the test process's in-memory exporter never sees.
+   */
+  noTelemetry?: string;
+  /**
    * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
    * {@link OTHER_PATH} route; with the app's way to {@link Started.drain | drain} its receiver.
    */

@@ -6,6 +6,7 @@ import {
   createOctoWebhooks,
   type DeliveryStore,
   type Logger,
+  type OctoLogFields,
   type OctoWebhooks,
 } from "@octo-webhooks/core";
 import { basic } from "@octo-webhooks/test-helpers";
@@ -31,7 +32,11 @@ const booking = (uuid: string) => JSON.stringify({ booking: { uuid, status: "CON
 
 /** Options whose logger and onError keep everything in `kept`, and whose handler fails on request. */
 function sweepOptions(kept: string[]): AdapterOptions<unknown> {
-  const keep = (message: string, error?: unknown) => void kept.push(`${message} ${errorText(error)}`);
+  // every line's fields too (OctoLogFields): what was thrown is `fields.error`
+  const keep = (message: string, fields?: OctoLogFields) =>
+    void kept.push(
+      `${message} ${JSON.stringify({ ...fields, error: undefined })} ${errorText(fields?.error)}`,
+    );
   const logger: Logger = { debug: keep, info: keep, warn: keep, error: keep };
   return {
     logger,

@@ -15,6 +15,7 @@ import { testCredentials } from "./credentials.ts";
 import { heldBookingHandler } from "./held-handler.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 import { testSuppliers } from "./suppliers.ts";
+import { testTelemetry } from "./telemetry.ts";
 
 export * from "./app.ts";
 export * from "./held-handler.ts";
@@ -132,6 +133,7 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
 export function testFramework(framework: FrameworkUnderTest): void {
   testCredentials(framework);
   testSuppliers(framework);
+  testTelemetry(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

@@ -33,7 +33,8 @@ function recorder(extra: AdapterOptions<unknown>) {
   const seen: { uuid: string; supplier: string | undefined }[] = [];
   const errors: OctoWebhooksError[] = [];
   const lines: string[] = [];
-  const keep = (message: string, error?: unknown) => void lines.push(`${message} ${String(error ?? "")}`);
+  const keep = (message: string, fields?: unknown) =>
+    void lines.push(`${message} ${JSON.stringify(fields ?? {})}`);
   const options: AdapterOptions<unknown> = {
     logger: { debug: keep, info: keep, warn: keep, error: keep },
     onBookingUpdate: ({ booking }, context: HandlerContext) =>

@@ -7,6 +7,7 @@ import {
   createOctoWebhooks,
   type HandlerContext,
   type OctoErrorCode,
+  type OctoLogFields,
   STATUS_BY_CODE,
 } from "@octo-webhooks/core";
 import fc from "fast-check";
@@ -119,8 +120,11 @@ export function createProbe() {
   };
   const log =
     (level: string) =>
-    (message: string, error?: unknown): void =>
-      scan(`a logger.${level} line`, `${message} ${errorText(error)}`);
+    (message: string, fields?: OctoLogFields): void =>
+      scan(
+        `a logger.${level} line`,
+        `${message} ${JSON.stringify({ ...fields, error: undefined })} ${errorText(fields?.error)}`,
+      );
   const options: AdapterOptions<unknown> = {
     auth: { basic: { username: USER, password: PASS } },
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },

@@ -64,7 +64,9 @@ export function basic(username: string, password: string): string {
   return `Basic ${btoa(String.fromCharCode(...bytes))}`;
 }
 
-type LogMethod = (message: string, error?: unknown) => void;
+/** The fields core passes with every log line (core's `OctoLogFields`; what was thrown is `error`). */
+type LogFields = { error?: unknown } & Record<string, unknown>;
+type LogMethod = (message: string, fields?: LogFields) => void;
 
 /**
  * A logger (core's `Logger` shape) that keeps every line, `<level> <message>[ <error message> <stack>]`:
@@ -72,15 +74,20 @@ type LogMethod = (message: string, error?: unknown) => void;
  */
 export function capturingLogger(): {
   lines: string[];
+  /** The fields of each line, in the order of `lines`. */
+  fields: LogFields[];
   debug: LogMethod;
   info: LogMethod;
   warn: LogMethod;
   error: LogMethod;
 } {
   const lines: string[] = [];
+  const fields: LogFields[] = [];
   const keep =
     (level: string): LogMethod =>
-    (message, error) => {
+    (message, given) => {
+      fields.push(given ?? {});
+      const error = given?.error;
       const detail =
         error instanceof Error
           ? ` ${error.message} ${error.stack}`
@@ -89,5 +96,12 @@ export function capturingLogger(): {
             : ` ${String(error)}`;
       lines.push(`${level} ${message}${detail}`);
     };
-  return { lines, debug: keep("debug"), info: keep("info"), warn: keep("warn"), error: keep("error") };
+  return {
+    lines,
+    fields,
+    debug: keep("debug"),
+    info: keep("info"),
+    warn: keep("warn"),
+    error: keep("error"),
+  };
 }

@@ -3,8 +3,18 @@
 // there with require() and import(). Each must expose exactly what its source exports. Peer frameworks
 // are not installed (`--legacy-peer-deps`): adapters import them as types only, and this proves it. The
 // peers a package does load at run time (`RUNTIME_PEERS`) are installed at the versions its tests pin.
+// Optional peers (`OPTIONAL_PEERS`: `@opentelemetry/api`) are installed only after every other entry
+// was loaded without them, which proves that nothing but the entries that need them imports them.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -85,6 +95,9 @@ const RUNTIME_PEERS: Record<string, string[]> = {
   "@octo-webhooks/nestjs": ["@nestjs/common", "@nestjs/core", "reflect-metadata", "rxjs"],
 };
 
+/** Entries that import an optional peer dependency, loaded once it is installed; the others never need it. */
+const OPTIONAL_PEERS: Record<string, string> = { "@octo-webhooks/core/otel": "@opentelemetry/api" };
+
 function runtimePeers(): string[] {
   return Object.entries(RUNTIME_PEERS).flatMap(([name, peers]) => {
     const dir = join(root, "packages", name.replace("@octo-webhooks/", ""));
@@ -113,8 +126,35 @@ beforeAll(() => {
     ],
     { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
-  required = load(project, "require", specifiers);
-  imported = load(project, "import", specifiers);
+  const plain = specifiers.filter((specifier) => OPTIONAL_PEERS[specifier] === undefined);
+  optionalPeerAbsent = [...new Set(Object.values(OPTIONAL_PEERS))].every(
+    (peer) => !existsSync(join(project, "node_modules", peer)),
+  );
+  required = load(project, "require", plain);
+  imported = load(project, "import", plain);
+  const core = JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8"));
+  const peers = [...new Set(Object.values(OPTIONAL_PEERS))].map(
+    (peer) => `${peer}@${core.devDependencies[peer]}`,
+  );
+  execFileSync(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", ...peers],
+    {
+      cwd: project,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const withPeers = specifiers.filter((specifier) => OPTIONAL_PEERS[specifier] !== undefined);
+  Object.assign(required, load(project, "require", withPeers));
+  Object.assign(imported, load(project, "import", withPeers));
+});
+
+let optionalPeerAbsent = false;
+
+it("every entry but those of OPTIONAL_PEERS loads without its optional peers installed (@opentelemetry/api)", () => {
+  expect(optionalPeerAbsent).toBe(true);
+  expect(Object.keys(required).length).toBe(specifiers.length);
 });
 
 afterAll(() => {

@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { benchBundles, printBundles } from "./bundle.ts";
 import { benchCore, printCore } from "./core.ts";
 import { benchFrameworks, printFrameworks } from "./frameworks.ts";
+import { benchTelemetry, printTelemetry } from "./telemetry.ts";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv
@@ -13,6 +14,7 @@ console.log(`# octo-webhooks benchmarks${quick ? " (quick mode: a smoke run, num
 console.log(`node ${process.version}, ${cpus().length} cores`);
 
 if (!only || only.includes("core")) printCore(await benchCore(quick));
+if (!only || only.includes("core")) printTelemetry(await benchTelemetry(quick));
 if (!only || only.includes("bundle")) printBundles(await benchBundles());
 if (!only || only.includes("frameworks")) {
   printFrameworks(await benchFrameworks({ quick, octo: new Set(["express", "fastify", "hono", "koa"]) }));

@@ -149,6 +149,9 @@ const isHonoContext = (value: unknown) =>
   (value as { $instance?: string }).$instance === "Context" &&
   ((value as { $keys?: string[] }).$keys ?? []).includes("env");
 
+const OUT_OF_PROCESS =
+  "the app runs in a Bun or Deno process: its spans never reach the test process's in-memory exporter";
+
 /** Core's `fetch` and the Hono adapter under Bun and under Deno, on their own servers. */
 export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
   const server = runtime === "bun" ? "Bun.serve" : "Deno.serve";
@@ -166,6 +169,7 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       parsers: { none: { keepsRawBody: true } },
       mounts: ["app"],
       isContext: isFetchContext(runtime),
+      noTelemetry: OUT_OF_PROCESS,
       ...resets,
       start: (setup) => startInRuntime(runtime, "fetch", setup),
     },
@@ -175,6 +179,7 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       parsers: honoParsers,
       mounts: ["app", "route"],
       isContext: isHonoContext,
+      noTelemetry: OUT_OF_PROCESS,
       ...resets,
       start: (setup) => startInRuntime(runtime, "hono", setup),
     },

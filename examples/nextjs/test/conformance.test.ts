@@ -14,14 +14,17 @@ import {
   serve,
   testFramework,
 } from "@octo-webhooks/conformance";
-import { adapterWebhooks, matchesPath } from "@octo-webhooks/core/adapter";
+import { createOctoWebhooks } from "@octo-webhooks/core";
+import { adapterWebhooks, matchesPath, supplierInPath } from "@octo-webhooks/core/adapter";
 import { NextRequest } from "next/server";
 import { createOctoWebhooks as createEdgeWebhooks } from "../../../packages/core/src/index.edge.ts";
 
 /** The receiver a route module makes: core's Node build, or its edge build. */
 function receiver({ options }: Setup, edge: boolean) {
+  // a route module gives core the route's path (`/webhooks/octo/:supplier` for app/webhooks/octo/[supplier]):
+  // fetch() reads the supplier from the URL
+  if (options.webhooks === undefined) return edge ? createEdgeWebhooks(options) : createOctoWebhooks(options);
   const { path: _path, ...rest } = options;
-  if (edge && rest.webhooks === undefined) return createEdgeWebhooks(rest);
   return adapterWebhooks(rest, "@octo-webhooks/core").webhooks;
 }
 
@@ -35,7 +38,6 @@ function appRouter(name: string, edge: boolean): FrameworkUnderTest {
     transport: "app.request",
     parsers: { none: { keepsRawBody: true } },
     mounts: ["route"],
-    noSuppliers: "core's fetch() cannot be told the route's [supplier] segment",
     // the auth resolver gets what the route passes second: the NextRequest
     isContext: (value) => value instanceof NextRequest,
     start: async (setup) => {
@@ -47,7 +49,8 @@ function appRouter(name: string, edge: boolean): FrameworkUnderTest {
         fetch: async (path, init) => {
           const request = new NextRequest(new URL(path, "http://localhost:3000"), init as never);
           if (request.nextUrl.pathname === OTHER_PATH) return otherRoute(request);
-          if (!matchesPath(request.nextUrl.pathname, PATH)) return new Response("Not Found", { status: 404 });
+          if (!matchesPath(request.nextUrl.pathname, setup.options.path ?? PATH))
+            return new Response("Not Found", { status: 404 });
           return handler(request);
         },
         close: async () => {},
@@ -60,17 +63,20 @@ function appRouter(name: string, edge: boolean): FrameworkUnderTest {
 const pagesRouter: FrameworkUnderTest = {
   name: "next (Pages Router API route, bodyParser: false)",
   transport: "http",
-  noSuppliers: "the route in this test does not pass the [supplier] segment to handle()",
   parsers: { none: { keepsRawBody: true } },
   mounts: ["route"],
   isContext: (value) =>
     typeof value === "object" && value !== null && "socket" in value && "headers" in value,
   start: async (setup) => {
-    const webhooks = receiver(setup, false);
-    // pages/api/octo.ts with `export const config = { api: { bodyParser: false } }`
+    const { path: _path, ...rest } = setup.options;
+    const webhooks = adapterWebhooks(rest, "@octo-webhooks/core").webhooks;
+    const path = setup.options.path ?? PATH;
+    // pages/api/octo.ts (or pages/api/octo/[supplier].ts, passing `req.query.supplier` on) with
+    // `export const config = { api: { bodyParser: false } }`
     const route = async (req: IncomingMessage, res: ServerResponse) => {
+      const supplier = supplierInPath(req.url ?? "/", path);
       const answer = await webhooks.handle(
-        { method: req.method ?? "GET", headers: req.headers, body: req },
+        { method: req.method ?? "GET", headers: req.headers, body: req, supplier },
         req,
       );
       res.writeHead(answer.status, answer.headers).end(answer.body);
@@ -83,7 +89,7 @@ const pagesRouter: FrameworkUnderTest = {
         res.end(req.method === "GET" ? "other" : `other:${Buffer.concat(chunks).toString("utf8")}`);
         return;
       }
-      if (!matchesPath(url, PATH)) return void res.writeHead(404).end("Not Found");
+      if (!matchesPath(url, path)) return void res.writeHead(404).end("Not Found");
       await route(req, res);
     });
     return { ...target, drain: () => webhooks.drain() };

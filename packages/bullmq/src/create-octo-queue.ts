@@ -31,6 +31,7 @@ import {
   type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
+import { activeTraceContext, loadTraceApi } from "./trace-context.ts";
 
 /** Options of {@link createOctoQueue}: where Redis is, the queue name, and how long to wait for it. */
 export interface OctoQueueOptions {
@@ -118,6 +119,7 @@ const RECEIVER_OPTIONS = new Set([
   "logger",
   "onError",
   "onDuplicate",
+  "telemetry",
 ]);
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -174,6 +176,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const prefix = options.prefix ?? "bull";
 
   const client = openRedis(options.connection, failFast(timeoutMs));
+  void loadTraceApi();
   const queue = new Queue<OctoJobData, OctoJobResult>(name, {
     connection: client,
     prefix,
@@ -196,6 +199,8 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
     if (context.supplier !== undefined) data.supplier = context.supplier;
     const headers = forwarding.pick(context.headers);
     if (headers !== undefined) data.headers = headers;
+    const trace = activeTraceContext();
+    if (trace !== undefined) data.trace = trace;
     try {
       await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key, context.supplier) }), timeoutMs);
     } catch (error) {

@@ -8,6 +8,7 @@ import {
   OctoHandlerError,
   type OctoHandlerOptions,
   OctoRequestError,
+  type OctoTelemetry,
   type OctoWebhooks,
   type StaleGuardOptions,
 } from "@octo-webhooks/core";
@@ -29,6 +30,7 @@ import {
   type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
+import { inProcessSpan } from "./trace-context.ts";
 
 /** Options of {@link createOctoWorker}: core's handlers and lifecycle handlers, plus Redis, concurrency and retries. */
 export interface OctoWorkerOptions
@@ -66,6 +68,8 @@ export interface OctoWorkerOptions
   autorun?: boolean;
   /** Where handler failures and connection errors are reported (default: warnings and errors to `console`). */
   logger?: Logger;
+  /** Core's `telemetry` (`openTelemetry()` from `@octo-webhooks/core/otel`): the worker's receive and handler spans. */
+  telemetry?: OctoTelemetry;
 }
 
 /**
@@ -172,7 +176,9 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     throw error;
   }
 
-  const processJob = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
+  // the job in an `octo.webhook.process` span that continues the receiver's trace (trace-context.ts)
+  const processJob = (job: Job<OctoJobData, OctoJobResult>) => inProcessSpan(job, () => receiveJob(job));
+  const receiveJob = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
     const data = job.data as Partial<OctoJobData> | undefined;
     if (typeof data?.body !== "string" || typeof data.key !== "string") {
       throw new UnrecoverableError(
@@ -211,11 +217,12 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     logger.error?.(
       `[@octo-webhooks/bullmq] job ${job.id} (${job.name}) failed for good after ${job.attemptsMade} attempt(s); ` +
         "it stays among the dead letters until re-driven (queue.redrive())",
+      { event: job.name, deliveryKey: job.data?.key, supplier: job.data?.supplier },
     );
     if (options.onDeadLetter === undefined) return;
     void (async () => options.onDeadLetter?.(toDeadLetter(job as unknown as JobLike), error))().catch(
       (hookError: unknown) =>
-        logger.error?.("[@octo-webhooks/bullmq] an onDeadLetter handler threw", hookError),
+        logger.error?.("[@octo-webhooks/bullmq] an onDeadLetter handler threw", { error: hookError }),
     );
   });
 

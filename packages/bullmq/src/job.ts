@@ -8,6 +8,8 @@ export interface OctoJobData {
   headers?: Record<string, string>;
   /** The supplier that sent it (`context.supplier`, with core's `suppliers` option), passed on to handlers. */
   supplier?: string;
+  /** The receiver's trace context (W3C `traceparent`, `tracestate`), when `@opentelemetry/api` is installed and a span was active. */
+  trace?: Record<string, string>;
 }
 
 /** What a completed job returns (core's `receive()` result). */

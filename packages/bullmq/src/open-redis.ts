@@ -50,14 +50,17 @@ export function watchErrors(
   emitter.on("error", (error: Error) => {
     const now = Date.now();
     if (failingSince === undefined || now - lastReport >= 60_000) {
-      logger.error?.(`${PREFIX} ${role}: ${error?.message ?? String(error)}`);
+      logger.error?.(`${PREFIX} ${role}: ${error?.message ?? String(error)}`, {});
       lastReport = now;
     }
     failingSince ??= now;
   });
   emitter.on("ready", () => {
     if (failingSince === undefined) return;
-    logger.warn?.(`${PREFIX} ${role}: Redis answers again, after ${Date.now() - failingSince} ms of errors`);
+    logger.warn?.(
+      `${PREFIX} ${role}: Redis answers again, after ${Date.now() - failingSince} ms of errors`,
+      {},
+    );
     failingSince = undefined;
   });
 }

@@ -4,6 +4,7 @@ import { deliveryKey } from "./delivery-key.ts";
 import { OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
 import { isModelled, OCTO_EVENTS } from "./events.ts";
 import { LISTS } from "./handler-registry.ts";
+import { logFields } from "./log-fields.ts";
 import { type ParsedDelivery, toPayload } from "./parse-delivery.ts";
 import { parseInstant } from "./parse-instant.ts";
 import type { ReceiverSettings } from "./resolve-options.ts";
@@ -55,10 +56,10 @@ export function createAdmission(
 ): DeliveryAdmission | undefined {
   if (dedupe === undefined && staleGuard === undefined) return undefined;
 
-  const storeFailed = (what: string, error: unknown) => {
+  const storeFailed = (what: string, error: unknown, delivery: ParsedDelivery) => {
     logger.error?.(
       `${PACKAGE_PREFIX} the delivery store failed (${what}); answered 503 so that the sender retries`,
-      error,
+      logFields(delivery, { status: 503, code: "STORE_UNAVAILABLE", error }),
     );
     return new OctoRequestError("STORE_UNAVAILABLE", "the delivery could not be processed now; retry later", {
       cause: error,
@@ -82,7 +83,7 @@ export function createAdmission(
           (end === "complete"
             ? "a duplicate may get 409 until the lease ends"
             : "the retry may get 409 until the lease ends"),
-        error,
+        logFields(delivery, { error }),
       );
     }
   };
@@ -103,7 +104,7 @@ export function createAdmission(
     try {
       state = await settings.store.claim(claimKey(delivery), settings.leaseMs, token);
     } catch (error) {
-      throw storeFailed("claim", error);
+      throw storeFailed("claim", error, delivery);
     }
     if (state === "claimed") {
       tokens.set(delivery, token);
@@ -113,10 +114,12 @@ export function createAdmission(
       logger.warn?.(
         `${PACKAGE_PREFIX} a duplicate ${event}${of(context.supplier)} arrived while the original was still being processed ` +
           "(the sender probably timed out); answered 409 so that it retries later. Slow handlers? See `ackFirst`.",
+        logFields(delivery, { status: 409, code: "DELIVERY_IN_PROGRESS" }),
       );
     } else {
       logger.info?.(
         `${PACKAGE_PREFIX} duplicate ${event} ${context.deliveryKey}${of(context.supplier)}: answered 200, not dispatched`,
+        logFields(delivery, { status: 200 }),
       );
     }
     await runHooks(LISTS.duplicate, toPayload(delivery), context.with({ state }));
@@ -143,7 +146,10 @@ export function createAdmission(
     const instant = parseInstant(target.utcUpdatedAt);
     if (instant === undefined) {
       if (typeof target.utcUpdatedAt === "string") {
-        logger.debug?.(`${PACKAGE_PREFIX} unreadable utcUpdatedAt; the stale guard let the delivery through`);
+        logger.debug?.(
+          `${PACKAGE_PREFIX} unreadable utcUpdatedAt; the stale guard let the delivery through`,
+          logFields(delivery),
+        );
       }
       return "run";
     }
@@ -154,6 +160,7 @@ export function createAdmission(
       logger.warn?.(
         `${PACKAGE_PREFIX} ${event} with utcUpdatedAt ${toIso(instant)}, more than staleGuard.maxFutureSkewMs ahead of this clock: ` +
           "dispatched, not used for ordering",
+        logFields(delivery),
       );
       return "run";
     }
@@ -171,12 +178,13 @@ export function createAdmission(
       newest = answer > 0 && answer <= Math.min(latest, MAX_INSTANT) ? answer : undefined;
     } catch (error) {
       await endClaim(delivery, "release");
-      throw storeFailed("recordNewest", error);
+      throw storeFailed("recordNewest", error, delivery);
     }
     if (newest === undefined || instant >= newest) return "run";
     await endClaim(delivery, "complete");
     logger.info?.(
       `${PACKAGE_PREFIX} stale ${event}${of(context.supplier)} (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
+      logFields(delivery, { status: 200 }),
     );
     await runHooks(
       LISTS.stale,

@@ -12,6 +12,7 @@ import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
 import { checkEventName } from "./known-names.ts";
+import { logFields, traced } from "./log-fields.ts";
 import { matchesPath, notFound, supplierInPath } from "./match-path.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
@@ -36,6 +37,7 @@ import { runHandlers } from "./run-handlers.ts";
 import { answers, errorAnswer } from "./status.ts";
 import { createSupplierAuth, SUPPLIER_ID } from "./supplier-auth.ts";
 import { createTaskQueue, later } from "./task-queue.ts";
+import type { DeliveryTelemetry } from "./telemetry.ts";
 import type { OctoValidator } from "./validation.ts";
 
 /**
@@ -61,6 +63,8 @@ export function createReceiver<TContext = unknown>(
     configError('`path` must start with "/", for example "/webhooks/octo/:supplier"');
   }
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
+  // `telemetry` (docs/observability.md): without it, every `span?.` below is all it costs
+  const instrumented = options.telemetry?.instrument({ options, queue });
 
   /** After the handlers: ends the claim, then reports and throws their errors if any. */
   const afterHandlers = async (delivery: ParsedDelivery, errors: unknown[] | undefined) => {
@@ -72,37 +76,57 @@ export function createReceiver<TContext = unknown>(
     const supplier = delivery.context.supplier;
     error.supplier = supplier;
     const message = supplier === undefined ? error.message : `${error.message} (supplier ${supplier})`;
-    if (refusedOnly) logger.warn?.(message);
-    else logger.error?.(message, errors.length === 1 ? errors[0] : errors);
+    if (refusedOnly) logger.warn?.(message, logFields(delivery, { code: error.code }));
+    else
+      logger.error?.(
+        message,
+        logFields(delivery, { code: error.code, error: errors.length === 1 ? errors[0] : errors }),
+      );
     await registry.runHooks(LISTS.error, error, delivery.context);
     throw error;
   };
 
   /** Runs the handlers of an admitted delivery; throws `OctoHandlerError` after reporting it. */
-  const dispatch = (delivery: ParsedDelivery, selected: AnyHandler[]): void | Promise<void> => {
+  const dispatch = (
+    delivery: ParsedDelivery,
+    selected: AnyHandler[],
+    span?: DeliveryTelemetry,
+  ): void | Promise<void> => {
     const claimed = settings.dedupe !== undefined;
     if (selected.length === 0) {
-      logger.debug?.(`${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`);
+      logger.debug?.(
+        `${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`,
+        logFields(delivery, { status: 200 }),
+      );
       return claimed ? afterHandlers(delivery, undefined) : undefined;
     }
-    const outcome = runHandlers(selected, toPayload(delivery), delivery.context);
+    const outcome = runHandlers(selected, toPayload(delivery), delivery.context, span);
     // synchronous handlers that all succeeded, without a claim to end: no promise at all
     if (outcome instanceof Promise) return outcome.then((errors) => afterHandlers(delivery, errors));
     return claimed || outcome !== undefined ? afterHandlers(delivery, outcome) : undefined;
   };
 
   /** Ack-first: hands the handlers to the request's `waitUntil`, else to the queue (false when full). */
-  const schedule = (request: OctoRequest, delivery: ParsedDelivery, selected: AnyHandler[]): boolean => {
-    const work = async () => {
+  const schedule = (
+    request: OctoRequest,
+    delivery: ParsedDelivery,
+    selected: AnyHandler[],
+    span?: DeliveryTelemetry,
+  ): boolean => {
+    const run = async () => {
       try {
-        await dispatch(delivery, selected);
+        await dispatch(delivery, selected, span);
       } catch (error) {
         // an OctoHandlerError was reported to onError already
         if (!(error instanceof OctoHandlerError)) {
-          logger.error?.(`${PACKAGE_PREFIX} unexpected failure of an ack-first delivery`, error);
+          logger.error?.(
+            `${PACKAGE_PREFIX} unexpected failure of an ack-first delivery`,
+            logFields(delivery, { error }),
+          );
         }
       }
     };
+    const work = span ? () => span.background(run) : run;
     if (typeof request.waitUntil !== "function") return queue.push(work);
     const promise = later(work);
     request.waitUntil(promise);
@@ -114,17 +138,23 @@ export function createReceiver<TContext = unknown>(
    * Admits a parsed delivery and runs its handlers: before resolving, or after the answer when `ackFirst`
    * is the request it came with (ack-first mode). Throws `OctoRequestError` or `OctoHandlerError`.
    */
-  const process = async (delivery: ParsedDelivery, ackFirst?: OctoRequest): Promise<ReceiveResult> => {
+  const process = async (
+    delivery: ParsedDelivery,
+    ackFirst?: OctoRequest,
+    span?: DeliveryTelemetry,
+  ): Promise<ReceiveResult> => {
+    if (span) traced(delivery, span);
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
     const selected = registry.select(delivery);
     if (ackFirst === undefined || selected.length === 0) {
-      const dispatched = dispatch(delivery, selected);
+      const dispatched = dispatch(delivery, selected, span);
       if (dispatched !== undefined) await dispatched;
-    } else if (!schedule(ackFirst, delivery, selected)) {
+    } else if (!schedule(ackFirst, delivery, selected, span)) {
       await admission?.endClaim(delivery, "release");
       logger.warn?.(
         `${PACKAGE_PREFIX} the ack-first queue is full (ackFirst.maxQueued); answered 503 so that the sender retries`,
+        logFields(delivery, { status: 503, code: "OVERLOADED" }),
       );
       throw new OctoRequestError("OVERLOADED", "too many deliveries are waiting; retry later");
     }
@@ -138,15 +168,17 @@ export function createReceiver<TContext = unknown>(
   const handle = async (request: OctoRequest, context?: TContext): Promise<OctoResponse> => {
     if (!openWarned) {
       openWarned = true;
-      logger.warn?.(OPEN_ENDPOINT_WARNING);
+      logger.warn?.(OPEN_ENDPOINT_WARNING, {});
     }
     if (!preReadWarned && isPreRead(request.body)) {
       preReadWarned = true;
-      logger.warn?.(PRE_READ_WARNING);
+      logger.warn?.(PRE_READ_WARNING, {});
     }
     const header = toHeaderGetter(request.headers);
+    const span = instrumented?.start(request.method, request.headers);
     let reading = false;
     let supplier: string | undefined;
+    let delivery: ParsedDelivery | undefined;
     try {
       const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
       if (method !== "POST") {
@@ -170,21 +202,27 @@ export function createReceiver<TContext = unknown>(
       const input =
         readBodyNow(request.body, maxBodyBytes) ??
         (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
-      const delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
-      const { skipped } = await process(delivery, settings.ackFirst && request);
-      return skipped === undefined ? answers.ok : answers[skipped];
+      delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
+      const { skipped } = await process(delivery, settings.ackFirst && request, span);
+      const answer = skipped === undefined ? answers.ok : answers[skipped];
+      span?.end(answer.status, undefined, skipped);
+      return answer;
     } catch (error) {
       if (supplier !== undefined && error instanceof OctoWebhooksError) error.supplier = supplier;
       if (error instanceof OctoRequestError) {
-        logRefusal(error, of(supplier));
+        logRefusal(error, of(supplier), logFields(delivery, { supplier, traceId: span?.traceId }));
         await registry.runHooks(LISTS.error, error, undefined);
       } else if (!(error instanceof OctoHandlerError)) {
-        logger.error?.(`${PACKAGE_PREFIX} unexpected failure`, error);
+        logger.error?.(
+          `${PACKAGE_PREFIX} unexpected failure`,
+          logFields(delivery, { status: 500, supplier, traceId: span?.traceId, error }),
+        );
       }
       const answer = errorAnswer(error, challenge);
       // refused before its body was read (405, 401, 415, a Content-Length over the limit): close the
       // connection (adapters linger: lingerBeforeClose) rather than let Node read the rest
       if (!reading && isUnfinishedNodeRequest(request.body)) answer.headers.connection = "close";
+      span?.end(answer.status, error);
       return answer;
     }
   };
@@ -230,7 +268,16 @@ export function createReceiver<TContext = unknown>(
       if (supplier !== undefined && (typeof supplier !== "string" || !SUPPLIER_ID.test(supplier))) {
         configError('receive(): `supplier` must be a supplier id (letters, digits, ".", "_" or "-")');
       }
-      return process(parseDelivery(input, receiveOptions?.headers, key, settings, supplier));
+      const span = instrumented?.start(undefined, receiveOptions?.headers);
+      try {
+        const delivery = parseDelivery(input, receiveOptions?.headers, key, settings, supplier);
+        const result = await process(delivery, undefined, span);
+        span?.end(undefined, undefined, result.skipped);
+        return result;
+      } catch (error) {
+        span?.end(undefined, error);
+        throw error;
+      }
     },
     handle,
     fetch: async (request, context, executionContext) => {

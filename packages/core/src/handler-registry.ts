@@ -120,10 +120,9 @@ export function createHandlerRegistry(
         try {
           await (hook as (...a: unknown[]) => unknown)(...args);
         } catch (hookError) {
-          logger.error?.(
-            `${PACKAGE_PREFIX} an on${name[0]?.toUpperCase()}${name.slice(1)} handler threw`,
-            hookError,
-          );
+          logger.error?.(`${PACKAGE_PREFIX} an on${name[0]?.toUpperCase()}${name.slice(1)} handler threw`, {
+            error: hookError,
+          });
         }
       }
     },

@@ -22,6 +22,7 @@ export {
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
+export type { OctoLogFields } from "./log-fields.ts";
 export type { OrderBody } from "./order-lifecycle.ts";
 export {
   ORDER_LIFECYCLE_EVENTS,
@@ -67,6 +68,13 @@ export {
 } from "./schemas/enums.ts";
 export { STATUS_BY_CODE } from "./status.ts";
 export type { SupplierConfig, SuppliersOption } from "./supplier-auth.ts";
+export type {
+  DeliveryTelemetry,
+  OctoTelemetry,
+  ReceiverTelemetry,
+  TelemetryDelivery,
+  TelemetryReceiver,
+} from "./telemetry.ts";
 export type {
   AnyOctoEvent,
   Availability,

@@ -14,6 +14,7 @@ import type {
   ReceiveResult,
 } from "./receiver-io.ts";
 import type { SuppliersOption } from "./supplier-auth.ts";
+import type { OctoTelemetry } from "./telemetry.ts";
 import type {
   AnyOctoEvent,
   Logger,
@@ -190,6 +191,11 @@ export interface OctoWebhooksOptions<TContext = unknown>
    * work is not durable: a crash loses it, and a handler failure only reaches `onError`.
    */
   ackFirst?: boolean | AckFirstOptions;
+  /**
+   * Traces, metrics and trace ids in log lines (default off: nothing recorded, nothing loaded):
+   * `openTelemetry()` from `@octo-webhooks/core/otel`, or your own {@link OctoTelemetry}. See docs/observability.md.
+   */
+  telemetry?: OctoTelemetry;
 }
 
 /**

@@ -2,20 +2,22 @@
 // default logger, without flooding it: per reason, the first refusal, then at most one line a minute
 // saying how many more there were. Messages are ours and never carry credentials.
 import { type OctoRequestError, PACKAGE_PREFIX } from "./errors.ts";
+import type { OctoLogFields } from "./log-fields.ts";
 import type { Logger } from "./types.ts";
 
 /** How often a reason's count is reported, at most. */
 export const REFUSAL_LOG_INTERVAL_MS = 60_000;
 
 /** Reports a refusal: every one at `debug`, the first of each reason (and then a count a minute) at `warn`. */
-export type RefusalLog = (error: OctoRequestError, from?: string) => void;
+export type RefusalLog = (error: OctoRequestError, from?: string, fields?: OctoLogFields) => void;
 
 /** A refusal log over `logger`; `now` is the clock (tests pass their own). */
 export function createRefusalLog(logger: Logger, now: () => number = Date.now): RefusalLog {
   const reasons = new Map<string, { since: number; more: number }>();
-  return (error, from = "") => {
+  return (error, from = "", fields) => {
     const detail = error.message.replace(PACKAGE_PREFIX, "").trim();
-    logger.debug?.(`${PACKAGE_PREFIX} refused a delivery${from}: ${detail}`);
+    const known = { ...fields, status: error.status, code: error.code };
+    logger.debug?.(`${PACKAGE_PREFIX} refused a delivery${from}: ${detail}`, known);
     // 5xx refusals (store down, queue full, auth misconfigured) are reported where they happen
     if (error.status >= 500) return;
     const at = now();
@@ -30,7 +32,10 @@ export function createRefusalLog(logger: Logger, now: () => number = Date.now): 
         ? ` (and ${reason.more} more ${error.code} refusal${reason.more === 1 ? "" : "s"} in the last ${Math.round((at - reason.since) / 1000)} s)`
         : "";
     reasons.set(reasonKey, { since: at, more: 0 });
-    logger.warn?.(`${PACKAGE_PREFIX} refused a delivery${from} with ${error.status}: ${detail}${earlier}`);
+    logger.warn?.(
+      `${PACKAGE_PREFIX} refused a delivery${from} with ${error.status}: ${detail}${earlier}`,
+      known,
+    );
   };
 }
 

@@ -75,7 +75,10 @@ export function createRequestAuth<TContext>({
         error instanceof OctoWebhooksError
           ? error.message.replace(/^\[[^\]]+\] /, "")
           : "the auth resolver threw";
-      logger.error?.(`${PACKAGE_PREFIX} refusing deliveries until auth is fixed: ${detail}`);
+      logger.error?.(`${PACKAGE_PREFIX} refusing deliveries until auth is fixed: ${detail}`, {
+        status: 500,
+        code: "AUTH_MISCONFIGURED",
+      });
       throw new OctoRequestError("AUTH_MISCONFIGURED", "auth is misconfigured", { cause: error });
     }
   };
@@ -87,7 +90,11 @@ export function createRequestAuth<TContext>({
     try {
       accepted = await authenticator(request);
     } catch (error) {
-      logger.error?.(`${PACKAGE_PREFIX} auth \`verify\` threw; the delivery was answered 500`, error);
+      logger.error?.(`${PACKAGE_PREFIX} auth \`verify\` threw; the delivery was answered 500`, {
+        status: 500,
+        code: "AUTH_MISCONFIGURED",
+        error,
+      });
       throw new OctoRequestError("AUTH_MISCONFIGURED", "auth verification failed", { cause: error });
     }
     if (!accepted) throw new OctoRequestError("UNAUTHORIZED", "missing or invalid credentials");

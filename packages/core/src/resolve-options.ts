@@ -54,7 +54,7 @@ export interface ReceiverSettings<TContext> {
 
 const defaultLogger: Logger = {
   warn: (message) => console.warn(message),
-  error: (message, error) => console.error(message, error ?? ""),
+  error: (message, fields) => console.error(message, fields?.error ?? ""),
 };
 
 /** The options of `createOctoWebhooks()` that are not handlers (those come from `handlerOptionNames()`). */
@@ -70,6 +70,7 @@ export const SETTING_OPTIONS = [
   "staleGuard",
   "store",
   "ackFirst",
+  "telemetry",
 ] as const;
 
 /**
@@ -125,7 +126,8 @@ function resolveStore(store: DeliveryStore | undefined, used: boolean, logger: L
     const given: Partial<DeliveryStore> = store;
     const missing = methods.filter((m) => typeof given[m] !== "function");
     if (missing.length > 0) configError(`\`store\` lacks ${missing.join(", ")}; see DeliveryStore`);
-    if (!used) logger.warn?.(`${PACKAGE_PREFIX} \`store\` is unused: turn on \`dedupe\` or \`staleGuard\``);
+    if (!used)
+      logger.warn?.(`${PACKAGE_PREFIX} \`store\` is unused: turn on \`dedupe\` or \`staleGuard\``, {});
   }
   return store ?? createMemoryStore();
 }
@@ -173,6 +175,11 @@ export function resolveOptions<TContext>(
   const maxQueued = positive(ackFirst?.maxQueued, "ackFirst.maxQueued", 1000, true);
   if (options.suppliers !== undefined && options.auth !== undefined) {
     configError("give `auth` or `suppliers`, not both: with `suppliers`, each supplier has its own `auth`");
+  }
+  if (options.telemetry !== undefined && typeof options.telemetry?.instrument !== "function") {
+    configError(
+      "`telemetry` must be openTelemetry() from @octo-webhooks/core/otel, or an object with `instrument()`",
+    );
   }
   const supplierCacheMs = positive(options.supplierCacheMs, "supplierCacheMs", 30_000);
   const used = dedupe !== undefined || staleGuard !== undefined;

@@ -1,4 +1,5 @@
 import type { AnyHandler } from "./handler-registry.ts";
+import type { DeliveryTelemetry } from "./telemetry.ts";
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   ((typeof value === "object" && value !== null) || typeof value === "function") &&
@@ -11,18 +12,23 @@ const inOrder = (failures: Array<[number, unknown]>): unknown[] | undefined =>
  * Starts every handler at once, in registration order, and settles when all have: with `undefined`
  * when all succeeded, else with what they threw, in registration order. Answers synchronously when
  * no handler returned a promise, which spares the common synchronous handler several microtasks
- * (`Promise.allSettled` was measurably slower; see docs/benchmarks.md).
+ * (`Promise.allSettled` was measurably slower; see docs/benchmarks.md). With `telemetry`, each handler
+ * runs inside its `handler()` (a span per handler).
  */
 export function runHandlers(
   handlers: readonly AnyHandler[],
   payload: unknown,
   context: unknown,
+  telemetry?: DeliveryTelemetry,
 ): unknown[] | undefined | Promise<unknown[] | undefined> {
   const failures: Array<[number, unknown]> = [];
   let pending: Array<Promise<unknown>> | undefined;
   for (let i = 0; i < handlers.length; i++) {
     try {
-      const result = (handlers[i] as (payload: unknown, context: unknown) => unknown)(payload, context);
+      const handler = handlers[i] as (payload: unknown, context: unknown) => unknown;
+      const result = telemetry
+        ? telemetry.handler(i, () => handler(payload, context))
+        : handler(payload, context);
       if (isThenable(result)) {
         const index = i;
         pending ??= [];

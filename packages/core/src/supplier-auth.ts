@@ -64,7 +64,10 @@ export function createSupplierAuth(
   logger: Logger,
 ): SupplierAuth {
   const misconfigured = (detail: string, cause?: unknown) => {
-    logger.error?.(`${PACKAGE_PREFIX} refusing a delivery: ${detail}`);
+    logger.error?.(`${PACKAGE_PREFIX} refusing a delivery: ${detail}`, {
+      status: 500,
+      code: "AUTH_MISCONFIGURED",
+    });
     return new OctoRequestError("AUTH_MISCONFIGURED", "auth is misconfigured", { cause });
   };
   const accepts = async (authenticator: Authenticator, request: AuthRequest, id: string) => {

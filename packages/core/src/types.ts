@@ -1,5 +1,6 @@
 import type * as z from "zod/mini";
 import type { BOOKING_STATUS_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OctoLogFields } from "./log-fields.ts";
 import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { lenientSchemas } from "./schemas/index.ts";
 
@@ -263,19 +264,22 @@ export type OctoErrorHandler = (
   context: HandlerContext | undefined,
 ) => unknown;
 
-/** Where the library reports what it did; defaults to `console` for warnings and errors only. */
+/**
+ * Where the library reports what it did; defaults to `console` for warnings and errors only. Every
+ * line comes with its {@link OctoLogFields} second: `(message, fields) => pinoLogger.warn(fields, message)`.
+ */
 export interface Logger {
   /** Each refused delivery (wrong credentials, bad body...) and why; events no handler was registered for. */
-  debug?(message: string): void;
+  debug?(message: string, fields?: OctoLogFields): void;
   /** Deliveries answered without dispatch: duplicates (`dedupe`) and stale updates (`staleGuard`). */
-  info?(message: string): void;
+  info?(message: string, fields?: OctoLogFields): void;
   /**
    * What needs a look: refused deliveries (per reason, the first and then a count at most once a
    * minute), a receiver without `auth` (once), a body a parser read before a configured limit could
    * apply (once), a duplicate that arrived while its original still ran, a full ack-first queue, a
    * handler's `NonRetryableError`.
    */
-  warn?(message: string): void;
-  /** A handler failed (with what it threw), a store failed, `auth` is misconfigured. */
-  error?(message: string, error?: unknown): void;
+  warn?(message: string, fields?: OctoLogFields): void;
+  /** A handler failed (what it threw is `fields.error`), a store failed, `auth` is misconfigured. */
+  error?(message: string, fields?: OctoLogFields): void;
 }

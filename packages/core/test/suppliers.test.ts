@@ -24,7 +24,11 @@ describe("the :supplier path segment", () => {
 
 describe("fetch() with a `path` (Workers, Bun, Deno, Next.js)", () => {
   const request = (url: string, authorization: string) =>
-    new Request(url, { ...post(bookingBody({ uuid: "b-path" }), { authorization }) });
+    new Request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization },
+      body: JSON.stringify(bookingBody({ uuid: "b-path" })),
+    });
 
   it("reads the supplier from the path's :supplier segment: only that supplier's credentials pass", async () => {
     const seen: (string | undefined)[] = [];

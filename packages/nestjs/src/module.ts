@@ -21,8 +21,8 @@ function nestLogger(logger: Logger): OctoLogger {
     debug: (message) => logger.debug(message),
     info: (message) => logger.log(message),
     warn: (message) => logger.warn(message),
-    error: (message, error) =>
-      error instanceof Error ? logger.error(message, error.stack) : logger.error(message),
+    error: (message, fields) =>
+      fields?.error instanceof Error ? logger.error(message, fields.error.stack) : logger.error(message),
   };
 }
 
