@@ -193,14 +193,11 @@ export interface OctoWebhooksOptions<TContext = unknown>
    */
   ackFirst?: boolean | AckFirstOptions;
   /**
-   * Turns OCTO notifications (thin `{ type, data }` bodies) into the events a webhook of their resource
-   * fires: core calls this function (`client.hydrator()`, or your own) for the resource, then runs
-   * `onNotification` and dispatches a `booking_update` (with its `booking.*` event), one
-   * `availability_update` per slot, or a `product_update`, through `dedupe` and `staleGuard` like a
-   * webhook (keyed by the fetched resource). Calls for one resource in flight at once share one call;
-   * `cacheMs` reuses an answer (default 0: none); `timeoutMs` aborts the call (default 10 s). A
-   * rejection or a timeout answers 503 + `Retry-After`; `null` (the supplier has no such resource) is
-   * final: `onError` sees `RESOURCE_NOT_FOUND` and the answer is 200.
+   * Hydrates OCTO notifications (thin `{ type, data }`): core calls it for the resource, then runs
+   * `onNotification` and the events a webhook of it fires (`booking_update` and `booking.*`, one
+   * `availability_update` per slot, `product_update`) through `dedupe`/`staleGuard`. Coalesced per
+   * resource; `cacheMs` (default 0), `timeoutMs` (default 10 s). Failure: 503 + `Retry-After`; `null`:
+   * 200 and `RESOURCE_NOT_FOUND` to `onError`. See {@link OctoHydrator}.
    */
   hydrate?: HydrateOption;
 }

@@ -123,8 +123,13 @@ describe("hydrate: notifications become the events a webhook fires", () => {
     const api = supplierApi();
     api.products.set("p-9", { id: "p-9", internalName: "Harbour cruise" });
     const seen: unknown[] = [];
-    const webhooks = createOctoWebhooks({ hydrate: api.hydrate, onProductUpdate: ({ product }) => void seen.push(product.id) });
-    expect((await webhooks.handle(post({ type: "PRODUCT_UPDATE", data: { productId: "p-9" } }))).status).toBe(200);
+    const webhooks = createOctoWebhooks({
+      hydrate: api.hydrate,
+      onProductUpdate: ({ product }) => void seen.push(product.id),
+    });
+    expect((await webhooks.handle(post({ type: "PRODUCT_UPDATE", data: { productId: "p-9" } }))).status).toBe(
+      200,
+    );
     expect(seen).toEqual(["p-9"]);
   });
 
@@ -210,7 +215,10 @@ describe("hydrate: notifications become the events a webhook fires", () => {
   it("cacheMs reuses an answer for that long, then fetches again", async () => {
     const api = supplierApi();
     api.bookings.set("b-7", { uuid: "b-7", status: "CONFIRMED" });
-    const webhooks = createOctoWebhooks({ hydrate: { fetch: api.hydrate, cacheMs: 40 }, onBookingUpdate: () => undefined });
+    const webhooks = createOctoWebhooks({
+      hydrate: { fetch: api.hydrate, cacheMs: 40 },
+      onBookingUpdate: () => undefined,
+    });
     await webhooks.receive(bookingNote("b-7"));
     await webhooks.receive(bookingNote("b-7"));
     expect(api.calls).toHaveLength(1);
@@ -262,6 +270,8 @@ describe("hydrate: notifications become the events a webhook fires", () => {
 
   it("refuses a hydrate option that is not a function or { fetch }", () => {
     expect(() => createOctoWebhooks({ hydrate: {} as never })).toThrow(/`hydrate` must be a function/);
-    expect(() => createOctoWebhooks({ hydrate: { fetch: async () => null, timeoutMs: 0 } })).toThrow(/timeoutMs/);
+    expect(() => createOctoWebhooks({ hydrate: { fetch: async () => null, timeoutMs: 0 } })).toThrow(
+      /timeoutMs/,
+    );
   });
 });
