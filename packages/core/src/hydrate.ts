@@ -78,8 +78,11 @@ export function resolveHydrate(
 }
 
 /**
- * The hydrator of a receiver: calls for the same resource (type, identifiers and supplier) in flight at
- * once share one call; with `cacheMs`, a settled answer is reused that long. Rejects with
+ * The hydrator of a receiver. Calls for the same resource (type, identifiers and supplier) share one
+ * call: those made before it starts join it; one made while it is in flight waits for the next call,
+ * which starts once it settles and which every later one joins (a call that started before a
+ * notification arrived may have read the resource before the change it announces). So at most one call
+ * per resource is in flight. With `cacheMs`, a resolved answer is reused that long. Rejects with
  * `HydrationFailure` (the function rejected or threw, or `timeoutMs` passed, which aborts its signal).
  */
 export function createHydrator({
@@ -87,8 +90,13 @@ export function createHydrator({
   timeoutMs,
   cacheMs,
 }: HydrateSettings): (notification: OctoNotification, supplier: string | undefined) => Promise<unknown> {
-  const inFlight = new Map<string, Promise<unknown>>();
+  // per resource: the call in flight, and the one waiting to start after it
+  const calls = new Map<
+    string,
+    { inFlight?: Promise<unknown> | undefined; waiting?: Promise<unknown> | undefined }
+  >();
   const cache = new Map<string, { value: unknown; until: number }>();
+  const ignore = () => undefined;
 
   const call = (notification: OctoNotification, supplier: string | undefined): Promise<unknown> => {
     const controller = new AbortController();
@@ -102,9 +110,8 @@ export function createHydrator({
         fn();
       };
       try {
-        const context =
-          supplier === undefined ? { signal: controller.signal } : { signal: controller.signal, supplier };
-        Promise.resolve(fetch(notification, context)).then(
+        const { signal } = controller;
+        Promise.resolve(fetch(notification, supplier === undefined ? { signal } : { signal, supplier })).then(
           (value) => settle(() => resolve(value === undefined ? null : value)),
           (error: unknown) => settle(() => reject(new HydrationFailure(false, { cause: error }))),
         );
@@ -121,23 +128,27 @@ export function createHydrator({
       if (hit !== undefined && hit.until > Date.now()) return Promise.resolve(hit.value);
       if (hit !== undefined) cache.delete(key);
     }
-    const pending = inFlight.get(key);
-    if (pending !== undefined) return pending;
-    const promise = call(notification, supplier).then(
-      (value) => {
-        inFlight.delete(key);
+    const resource = calls.get(key) ?? {};
+    calls.set(key, resource);
+    if (resource.waiting !== undefined) return resource.waiting;
+    const waiting = (resource.inFlight ?? Promise.resolve()).then(ignore, ignore).then(() => {
+      resource.waiting = undefined;
+      const started = call(notification, supplier);
+      resource.inFlight = started;
+      started.then((value) => {
         if (cacheMs > 0) {
           if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
           cache.set(key, { value, until: Date.now() + cacheMs });
         }
-        return value;
-      },
-      (error: unknown) => {
-        inFlight.delete(key);
-        throw error;
-      },
-    );
-    inFlight.set(key, promise);
-    return promise;
+      }, ignore);
+      started.then(ignore, ignore).then(() => {
+        if (resource.inFlight !== started) return;
+        resource.inFlight = undefined;
+        if (resource.waiting === undefined) calls.delete(key);
+      });
+      return started;
+    });
+    resource.waiting = waiting;
+    return waiting;
   };
 }

@@ -212,6 +212,37 @@ describe("hydrate: notifications become the events a webhook fires", () => {
     expect(api.calls).toHaveLength(4);
   });
 
+  it("a notification arriving while a fetch is in flight waits for the next fetch, shared by all that wait (no change lost)", async () => {
+    let state = { uuid: "b-10", status: "CONFIRMED", utcUpdatedAt: "2026-03-01T09:00:00Z" };
+    let calls = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const statuses: string[] = [];
+    const webhooks = createOctoWebhooks({
+      // reads the booking when called, answers after `held`: like a read that raced the change
+      hydrate: async () => {
+        calls++;
+        const read = { ...state };
+        await held;
+        return read;
+      },
+      dedupe: true,
+      onBookingUpdate: ({ booking }) => void statuses.push(String(booking.status)),
+    });
+    const first = webhooks.receive(bookingNote("b-10"));
+    await tick();
+    expect(calls).toBe(1);
+    // the booking is cancelled while the first read is in flight; three notifications announce it
+    state = cancelled("b-10");
+    const later = [1, 2, 3].map(() => webhooks.receive(bookingNote("b-10")));
+    await tick();
+    expect(calls).toBe(1);
+    release();
+    await Promise.all([first, ...later]);
+    expect(calls).toBe(2);
+    expect(statuses).toEqual(["CONFIRMED", "CANCELLED"]);
+  });
+
   it("cacheMs reuses an answer for that long, then fetches again", async () => {
     const api = supplierApi();
     api.bookings.set("b-7", { uuid: "b-7", status: "CONFIRMED" });
