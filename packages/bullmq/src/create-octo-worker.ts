@@ -111,7 +111,8 @@ function finalFailure(error: unknown): string | undefined {
   if (
     error instanceof OctoRequestError &&
     error.code !== "STORE_UNAVAILABLE" &&
-    error.code !== "DELIVERY_IN_PROGRESS"
+    error.code !== "DELIVERY_IN_PROGRESS" &&
+    error.code !== "HYDRATION_FAILED"
   ) {
     return error.message;
   }
