@@ -2,6 +2,7 @@
 // with it, the resource fetched first, then `onNotification`, then the same events a webhook of that
 // resource fires (`booking_update` and its `booking.*`, one `availability_update` per slot,
 // `product_update`), each through admission like a webhook. See docs/octo.md and the core README.
+import { of } from "./admission.ts";
 import { DeliveryContext } from "./delivery-context.ts";
 import { OctoHandlerError, OctoRequestError, OctoWebhooksError, PACKAGE_PREFIX } from "./errors.ts";
 import { type AnyHandler, type HandlerRegistry, LISTS } from "./handler-registry.ts";
@@ -51,8 +52,7 @@ function hydratedBodies(
 export function createNotificationPath(deps: NotificationDeps) {
   const { logger, registry, hydrate } = deps;
   const supplierOf = (delivery: ParsedDelivery) => delivery.context.supplier;
-  const from = (delivery: ParsedDelivery) =>
-    supplierOf(delivery) === undefined ? "" : ` from supplier ${supplierOf(delivery)}`;
+  const from = (delivery: ParsedDelivery) => of(supplierOf(delivery));
 
   /** The hydrated deliveries of a notification; a resource that is not what its type needs is a failure. */
   const hydratedDeliveries = (delivery: ParsedDelivery, resource: unknown): ParsedDelivery[] => {
