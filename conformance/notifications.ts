@@ -128,6 +128,64 @@ export function testNotifications(framework: FrameworkUnderTest): void {
     });
   });
 
+  describe(`${framework.name}: one handler set, a booking's life by webhooks and by notifications`, () => {
+    // the booking's life at the supplier; the webhook carries each state, the notification names it
+    const life = [
+      { status: "ON_HOLD", utcUpdatedAt: "2026-05-01T09:00:00Z" },
+      { status: "CONFIRMED", utcUpdatedAt: "2026-05-01T09:05:00Z" },
+      {
+        status: "CANCELLED",
+        utcUpdatedAt: "2026-05-02T10:00:00Z",
+        cancellation: { refund: "FULL", reason: "ill" },
+      },
+    ];
+    let current: Record<string, unknown> = {};
+    const calls: string[] = [];
+    const handlers: AdapterOptions<unknown> = {
+      auth: "none",
+      logger: {},
+      dedupe: true,
+      staleGuard: true,
+      onBookingUpdate: ({ booking }) => void calls.push(`booking_update:${booking.status}`),
+      onBookingConfirmed: ({ booking }) => void calls.push(`booking.confirmed:${booking.uuid}`),
+      onBookingCancelled: ({ booking }) => void calls.push(`booking.cancelled:${booking.uuid}`),
+    };
+    const webhooks = started(framework, () => ({ ...handlers, path: PATH }));
+    const notified = started(framework, () => ({ ...handlers, path: PATH, hydrate: async () => current }));
+    it("the same calls, in the same order, each state sent twice", async () => {
+      const byWebhook: string[] = [];
+      const byNotification: string[] = [];
+      for (const state of life) {
+        const booking = { uuid: "b-life", ...state };
+        current = booking;
+        for (let i = 0; i < 2; i++) {
+          calls.length = 0;
+          const webhook = await webhooks().fetch(
+            PATH,
+            post({ webhook: { event: "booking_update" }, booking }),
+          );
+          expect(webhook.status).toBe(200);
+          byWebhook.push(...calls);
+          calls.length = 0;
+          const notification = await notified().fetch(
+            PATH,
+            post({ type: "BOOKING_UPDATE", data: { uuid: "b-life" } }),
+          );
+          expect(notification.status).toBe(200);
+          byNotification.push(...calls);
+        }
+      }
+      expect(byWebhook).toEqual([
+        "booking_update:ON_HOLD",
+        "booking_update:CONFIRMED",
+        "booking.confirmed:b-life",
+        "booking_update:CANCELLED",
+        "booking.cancelled:b-life",
+      ]);
+      expect(byNotification).toEqual(byWebhook);
+    });
+  });
+
   describe(`${framework.name}: OCTO notifications with hydrate`, () => {
     const rec = recorder();
     const target = started(framework, () => ({
