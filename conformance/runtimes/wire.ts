@@ -28,6 +28,8 @@ const CONTEXT_KEYS = [
   "lifecycle",
   "state",
   "supplier",
+  "source",
+  "notification",
 ];
 
 /**

@@ -202,7 +202,13 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
     const trace = activeTraceContext();
     if (trace !== undefined) data.trace = trace;
     try {
-      await withTimeout(queue.add(context.event, data, { jobId: jobIdOf(key, context.supplier) }), timeoutMs);
+      // an OCTO notification's thin body is the same for every change of its resource: as a job id it
+      // would drop the next change while the last job is kept, so each one gets a job of its own
+      const jobKey = context.event === "notification" ? `${key}-${globalThis.crypto.randomUUID()}` : key;
+      await withTimeout(
+        queue.add(context.event, data, { jobId: jobIdOf(jobKey, context.supplier) }),
+        timeoutMs,
+      );
     } catch (error) {
       throw bullmqError(
         "STORE_UNAVAILABLE",

@@ -2,6 +2,7 @@ import {
   createOctoWebhooks,
   type DeliveryHookOptions,
   type DeliveryStore,
+  type HydrateOption,
   type LifecycleHandlerOptions,
   type Logger,
   NonRetryableError,
@@ -64,6 +65,8 @@ export interface OctoWorkerOptions
   store?: DeliveryStore;
   /** Sees each job that failed for good: after its last attempt, or refused (a `NonRetryableError`, an invalid body). */
   onDeadLetter?: (deadLetter: DeadLetter, error: Error) => unknown;
+  /** Fetches the resource of an OCTO notification job (core's `hydrate`); a failure retries the job. */
+  hydrate?: HydrateOption;
   /** Start processing at once (default `true`); else call `worker.run()`. */
   autorun?: boolean;
   /** Where handler failures and connection errors are reported (default: warnings and errors to `console`). */
@@ -115,7 +118,8 @@ function finalFailure(error: unknown): string | undefined {
   if (
     error instanceof OctoRequestError &&
     error.code !== "STORE_UNAVAILABLE" &&
-    error.code !== "DELIVERY_IN_PROGRESS"
+    error.code !== "DELIVERY_IN_PROGRESS" &&
+    error.code !== "HYDRATION_FAILED"
   ) {
     return error.message;
   }

@@ -16,7 +16,7 @@ export interface OctoJobData {
 export interface OctoJobResult {
   event: string;
   handlers: number;
-  skipped?: "duplicate" | "stale";
+  skipped?: "duplicate" | "stale" | "notFound";
 }
 
 /** A delivery whose job failed after its last attempt (or was refused): kept until re-driven or removed. */

@@ -110,7 +110,14 @@ export function createAdmission(
       tokens.set(delivery, token);
       return "run";
     }
-    if (state === "processing") {
+    // a hydrated notification's twin (the same resource, fetched for another notification) is running:
+    // its own notification is answered 500 and retried if it fails, so this one can be acknowledged
+    const twin = state === "processing" && context.notification !== undefined;
+    if (twin) {
+      logger.info?.(
+        `${PACKAGE_PREFIX} the same ${event}${of(context.supplier)} hydrated for another notification is being processed: answered 200, not dispatched`,
+      );
+    } else if (state === "processing") {
       logger.warn?.(
         `${PACKAGE_PREFIX} a duplicate ${event}${of(context.supplier)} arrived while the original was still being processed ` +
           "(the sender probably timed out); answered 409 so that it retries later. Slow handlers? See `ackFirst`.",
@@ -123,7 +130,7 @@ export function createAdmission(
       );
     }
     await runHooks(LISTS.duplicate, toPayload(delivery), context.with({ state }));
-    if (state === "processing") {
+    if (state === "processing" && !twin) {
       throw new OctoRequestError(
         "DELIVERY_IN_PROGRESS",
         "this delivery is already being processed; retry later",

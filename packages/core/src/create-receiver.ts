@@ -11,9 +11,11 @@ import {
 import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
+import { createHydrator } from "./hydrate.ts";
 import { checkEventName } from "./known-names.ts";
 import { logFields, traced } from "./log-fields.ts";
 import { matchesPath, notFound, supplierInPath } from "./match-path.ts";
+import { createNotificationPath } from "./notification-dispatch.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
@@ -67,10 +69,11 @@ export function createReceiver<TContext = unknown>(
   const instrumented = options.telemetry?.instrument({ options, queue });
 
   /** After the handlers: ends the claim, then reports and throws their errors if any. */
-  const afterHandlers = async (delivery: ParsedDelivery, errors: unknown[] | undefined) => {
+  const afterHandlers = async (delivery: ParsedDelivery, errors: unknown[] | undefined, claimed = true) => {
     // a refusal on purpose (NonRetryableError) is final, like a success; a failure must run again
     const refusedOnly = errors?.every(isNonRetryableError) === true;
-    await admission?.endClaim(delivery, errors === undefined || refusedOnly ? "complete" : "release");
+    if (claimed)
+      await admission?.endClaim(delivery, errors === undefined || refusedOnly ? "complete" : "release");
     if (errors === undefined) return;
     const error = new OctoHandlerError(delivery.event, errors);
     const supplier = delivery.context.supplier;
@@ -91,8 +94,8 @@ export function createReceiver<TContext = unknown>(
     delivery: ParsedDelivery,
     selected: AnyHandler[],
     span?: DeliveryTelemetry,
+    claimed = settings.dedupe !== undefined,
   ): void | Promise<void> => {
-    const claimed = settings.dedupe !== undefined;
     if (selected.length === 0) {
       logger.debug?.(
         `${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`,
@@ -102,8 +105,8 @@ export function createReceiver<TContext = unknown>(
     }
     const outcome = runHandlers(selected, toPayload(delivery), delivery.context, span);
     // synchronous handlers that all succeeded, without a claim to end: no promise at all
-    if (outcome instanceof Promise) return outcome.then((errors) => afterHandlers(delivery, errors));
-    return claimed || outcome !== undefined ? afterHandlers(delivery, outcome) : undefined;
+    if (outcome instanceof Promise) return outcome.then((errors) => afterHandlers(delivery, errors, claimed));
+    return claimed || outcome !== undefined ? afterHandlers(delivery, outcome, claimed) : undefined;
   };
 
   /** Ack-first: hands the handlers to the request's `waitUntil`, else to the queue (false when full). */
@@ -126,7 +129,10 @@ export function createReceiver<TContext = unknown>(
         }
       }
     };
-    const work = span ? () => span.background(run) : run;
+    return scheduleWork(request, span ? () => span.background(run) : run);
+  };
+  /** Ack-first: runs `work` through the request's `waitUntil`, else in the queue (false when full). */
+  const scheduleWork = (request: OctoRequest, work: () => Promise<void>): boolean => {
     if (typeof request.waitUntil !== "function") return queue.push(work);
     const promise = later(work);
     request.waitUntil(promise);
@@ -144,6 +150,7 @@ export function createReceiver<TContext = unknown>(
     span?: DeliveryTelemetry,
   ): Promise<ReceiveResult> => {
     if (span) traced(delivery, span);
+    if (delivery.notification !== undefined) return notify(delivery, ackFirst);
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
     const selected = registry.select(delivery);
@@ -160,6 +167,15 @@ export function createReceiver<TContext = unknown>(
     }
     return { event: delivery.event, handlers: selected.length };
   };
+
+  const notify = createNotificationPath({
+    logger,
+    registry,
+    hydrate: settings.hydrate && createHydrator(settings.hydrate),
+    processOne: (delivery) => process(delivery),
+    dispatchUnclaimed: (delivery, selected) => dispatch(delivery, selected, undefined, false),
+    scheduleWork,
+  });
 
   const logRefusal = createRefusalLog(logger);
   let openWarned = settings.auth !== undefined;
@@ -252,6 +268,7 @@ export function createReceiver<TContext = unknown>(
         for (const remove of removers) remove();
       };
     }) as OctoWebhooks<TContext>["on"],
+    onNotification: (handler) => add("notification", handler),
     onAny: (handler) => add(LISTS.any, handler),
     onUnknownEvent: (handler) => add(LISTS.unknown, handler),
     onError: (handler) => add(LISTS.error, handler),

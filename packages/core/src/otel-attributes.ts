@@ -38,6 +38,15 @@ export function deliveryAttributes(delivery: TelemetryDelivery): Attributes {
     const value = field(body, key, name);
     if (value !== undefined) attributes[attribute] = value.slice(0, 200);
   }
+  // an OCTO notification (thin `{ type, data }`): its type and the identifiers it names
+  const notification = (delivery as { notification?: { type: string; data: Record<string, unknown> } })
+    .notification;
+  if (notification !== undefined) {
+    attributes["octo.notification.type"] = notification.type;
+    const { uuid, productId } = notification.data;
+    if (typeof uuid === "string") attributes["octo.booking.uuid"] = uuid.slice(0, 200);
+    if (typeof productId === "string") attributes["octo.product.id"] = productId.slice(0, 200);
+  }
   if (context.supplier !== undefined) attributes["octo.supplier"] = context.supplier;
   attributes["octo.delivery.key"] = context.deliveryKey;
   return attributes;

@@ -1,9 +1,12 @@
 // The public types of a receiver: its options, the request and answer of `handle()`, and the receiver.
 import type { AuthOption } from "./auth.ts";
+import type { AckFirstOptions, DedupeOptions, StaleGuardOptions } from "./delivery-options.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import type { AnyHandler } from "./handler-registry.ts";
 import type { HeaderLookup } from "./headers.ts";
+import type { HydrateOption } from "./hydrate.ts";
 import type { BOOKING_LIFECYCLE_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OctoNotification } from "./notification.ts";
 import type { ORDER_LIFECYCLE_EVENTS, OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { RequestBody } from "./read-body.ts";
 import type {
@@ -29,6 +32,7 @@ import type {
 } from "./types.ts";
 import type { OctoValidator } from "./validation.ts";
 
+export type { AckFirstOptions, DedupeOptions, StaleGuardOptions } from "./delivery-options.ts";
 export type {
   ExecutionContextLike,
   OctoRequest,
@@ -49,6 +53,12 @@ export interface OctoHandlerOptions {
   onOrderUpdate?: MaybeArray<OctoHandler<OctoEventMap["order_update"]>>;
   /** Runs for every `product_update`. */
   onProductUpdate?: MaybeArray<OctoHandler<OctoEventMap["product_update"]>>;
+  /**
+   * Runs for every OCTO notification (`{ type, data }`, thin), with its `data` normalised; narrow it by
+   * `type`. With `hydrate`, it runs once the resource was fetched, before the events it fires. Never
+   * deduplicated: the thin bodies of two changes of one booking are identical.
+   */
+  onNotification?: MaybeArray<OctoHandler<OctoNotification>>;
   /** Runs for every delivery, known or not, after validation. */
   onAny?: MaybeArray<OctoHandler<AnyOctoEvent>>;
   /** Runs for events this version does not model (`transfer_update`...). */
@@ -87,40 +97,6 @@ export type LifecycleHandlerMethods = {
     handler: OctoHandler<OrderUpdateEvent>,
   ) => () => void;
 };
-
-/** Duplicate suppression settings; see the README ("Delivery semantics"). */
-export interface DedupeOptions {
-  /** How long a processed delivery is remembered, in ms (default 24 h). */
-  ttlMs?: number;
-  /**
-   * How long a claim protects a delivery that is still being processed, in ms (default 5 min): make it
-   * longer than your slowest handler (plus the ack-first queue wait).
-   */
-  leaseMs?: number;
-}
-
-/** Stale-update guard settings. */
-export interface StaleGuardOptions {
-  /**
-   * How long the newest `utcUpdatedAt` of each booking is remembered, in ms (default 7 days), from
-   * the time it was stored (stale deliveries do not renew it).
-   */
-  ttlMs?: number;
-  /**
-   * How far ahead of this server's clock a `utcUpdatedAt` may be and still order updates, in ms
-   * (default 5 min). A later one is dispatched but not recorded, so that one far-future timestamp
-   * (`9999-12-31`) cannot make every later update of its booking stale.
-   */
-  maxFutureSkewMs?: number;
-}
-
-/** Ack-first settings (Node and other long-lived processes; `waitUntil` takes over where given). */
-export interface AckFirstOptions {
-  /** Deliveries whose handlers run at once in this process (default 8). */
-  concurrency?: number;
-  /** Deliveries that may wait for a slot; past it deliveries get 503 so that the sender retries (default 1000). */
-  maxQueued?: number;
-}
 
 /**
  * Options of `createOctoWebhooks()` (and of every adapter): auth, limits, validation, delivery
@@ -196,6 +172,14 @@ export interface OctoWebhooksOptions<TContext = unknown>
    * `openTelemetry()` from `@octo-webhooks/core/otel`, or your own {@link OctoTelemetry}. See docs/observability.md.
    */
   telemetry?: OctoTelemetry;
+  /**
+   * Hydrates OCTO notifications (thin `{ type, data }`): core calls it for the resource, then runs
+   * `onNotification` and the events a webhook of it fires (`booking_update` and `booking.*`, one
+   * `availability_update` per slot, `product_update`) through `dedupe`/`staleGuard`. Coalesced per
+   * resource; `cacheMs` (default 0), `timeoutMs` (default 10 s). Failure: 503 + `Retry-After`; `null`:
+   * 200 and `RESOURCE_NOT_FOUND` to `onError`. See {@link OctoHydrator}.
+   */
+  hydrate?: HydrateOption;
 }
 
 /**
@@ -239,6 +223,15 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
   onOrderUpdate(handler: OctoHandler<OctoEventMap["order_update"]>): () => void;
   /** Registers a handler for every `product_update`. */
   onProductUpdate(handler: OctoHandler<OctoEventMap["product_update"]>): () => void;
+  /**
+   * Registers a handler for every OCTO notification (thin `{ type, data }`, normalised); the same as
+   * `on("notification", handler)`.
+   * @example
+   * ```ts
+   * webhooks.onNotification((n) => { if (n.type === "AVAILABILITY_UPDATE") refresh(n.data.productId); });
+   * ```
+   */
+  onNotification(handler: OctoHandler<OctoNotification>): () => void;
   /** Registers a handler for every delivery, known or not, after validation; `context.event` tells them apart. */
   onAny(handler: OctoHandler<AnyOctoEvent>): () => void;
   /** Registers a handler for events this version does not model. */

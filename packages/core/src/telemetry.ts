@@ -45,7 +45,7 @@ export interface DeliveryTelemetry {
    * The answer: its status (`undefined` for `receive()`, which has none), the error that made it if
    * any, and whether admission skipped the handlers.
    */
-  end(status: number | undefined, error?: unknown, skipped?: "duplicate" | "stale"): void;
+  end(status: number | undefined, error?: unknown, skipped?: "duplicate" | "stale" | "notFound"): void;
 }
 
 /** A receiver's telemetry: starts one {@link DeliveryTelemetry} per delivery. */
