@@ -77,7 +77,7 @@ export function triggerCommand(io: Io): Command {
     )
     .action(async (given: Event | undefined, options: TriggerOptions) => {
       if ((given === undefined) === (options.notification === undefined)) {
-        throw new CliError("give an event (booking_update...) or --notification <type>, not both");
+        throw new CliError("give an event (booking_update...) or --notification <type>, not both", 2);
       }
       const event: string = given ?? (options.notification as string);
       const [known, sample] =
