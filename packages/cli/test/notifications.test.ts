@@ -72,12 +72,12 @@ describe("octo-webhooks notifications", () => {
 
   it("sync: creates from a file, then everything is in line; a bad type is refused without a stack", async () => {
     const { s, env } = await supplier();
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the sync file's own ${VAR} syntax
     const desired = file([
       {
         url: "https://shop.example/n",
         notificationTypes: ["BOOKING_UPDATE"],
         username: "octo",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the sync file's own ${VAR} syntax
         password: "${HOOK_PASS}",
       },
     ]);
