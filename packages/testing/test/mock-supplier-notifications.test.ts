@@ -143,6 +143,12 @@ describe("mock supplier notifications", () => {
     expect(s.deliveries.map((d) => [d.state, d.attempts.length, d.body])).toEqual([
       ["failed", 1, { type: "BOOKING_UPDATE", data: { uuid: "u-1" } }],
     ]);
+    const replayed = await s.replay(s.deliveries[0]?.id as string);
+    expect([replayed.event, replayed.body, replayed.attempts.length]).toEqual([
+      "BOOKING_UPDATE",
+      { type: "BOOKING_UPDATE", data: { uuid: "u-1" } },
+      1,
+    ]);
     const configured = await call(s, "POST", "/_mock/reads", { failureRate: 1, latencyMs: 1 });
     expect(configured.status).toBe(202);
     const read = await call(s, "GET", "/bookings/u-1");
