@@ -17,7 +17,9 @@ export function createReplay(state: SimulationState): (deliveryId: string) => Pr
     const webhook = id === undefined ? undefined : (store.get(id) ?? state.subscriptions.get(id));
     if (webhook === undefined) {
       return Promise.reject(
-        new Error("[@octo-webhooks/testing] the webhook (or subscription) of this delivery was deleted"),
+        new Error(
+          "[@octo-webhooks/testing] the webhook of this delivery was deleted (or its notification subscription)",
+        ),
       );
     }
     const target = {
