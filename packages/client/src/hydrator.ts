@@ -49,7 +49,7 @@ export function hydratorOf(client: HydratingClient): OctoHydrator {
           return await client.products.get(notification.data.productId, { signal });
         default:
           throw new Error(
-            `[@octo-webhooks/client] no read call fetches a ${String((notification as { type: unknown }).type).slice(0, 64)} notification; handle it with onNotification`,
+            `[@octo-webhooks/client] no read call fetches notifications of type ${String((notification as { type: unknown }).type).slice(0, 64)}; handle it with onNotification`,
           );
       }
     } catch (error) {

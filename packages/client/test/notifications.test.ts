@@ -291,4 +291,38 @@ describe("read calls and the hydrator", () => {
     );
     expect(() => hydrators({})).toThrow(OctoClientError);
   });
+
+  it("treats the specification's 400 INVALID_BOOKING_UUID as gone, and stops when core's signal aborts", async () => {
+    let held = 0;
+    const server = await rawServer((req, res) => {
+      if (req.url?.includes("slow")) {
+        held++;
+        return; // never answers: only the signal ends the read
+      }
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: "INVALID_BOOKING_UUID",
+          errorMessage: "The uuid was already used, missing or invalid",
+          uuid: "x",
+        }),
+      );
+    });
+    const hydrate = client(server.url).hydrator();
+    expect(await hydrate({ type: "BOOKING_UPDATE", data: { uuid: "x" } }, { signal: signal() })).toBeNull();
+    const controller = new AbortController();
+    const pending = hydrate(
+      { type: "BOOKING_UPDATE", data: { uuid: "slow" } },
+      { signal: controller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error("core's hydration timeout"));
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OctoClientError);
+    expect((error as OctoClientError).code).toBe("ABORTED");
+    expect(held).toBe(1);
+    await expect(hydrate({ type: "ORDER_UPDATE" } as never, { signal: signal() })).rejects.toThrow(
+      /no read call fetches notifications of type ORDER_UPDATE; handle it with onNotification/,
+    );
+  });
 });
