@@ -13,6 +13,7 @@ import { allAcceptedBodies, corpusAbsentMessage, quirkFixtures, realWorldCorpus 
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
 import { testCredentials } from "./credentials.ts";
 import { heldBookingHandler } from "./held-handler.ts";
+import { testNotifications } from "./notifications.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 import { testSuppliers } from "./suppliers.ts";
 
@@ -132,6 +133,7 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
 export function testFramework(framework: FrameworkUnderTest): void {
   testCredentials(framework);
   if (framework.noSuppliers === undefined) testSuppliers(framework);
+  testNotifications(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

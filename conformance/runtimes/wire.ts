@@ -19,7 +19,17 @@ const base64 = (bytes: Uint8Array) => {
 const unbase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 /** What the handler context, an error or a framework's own object carries that a test may read. */
-const CONTEXT_KEYS = ["event", "webhookEvent", "headers", "rawBody", "deliveryKey", "lifecycle", "state"];
+const CONTEXT_KEYS = [
+  "event",
+  "webhookEvent",
+  "headers",
+  "rawBody",
+  "deliveryKey",
+  "lifecycle",
+  "state",
+  "source",
+  "notification",
+];
 
 /**
  * Turns `value` into its wire form. `register` gives a function (or a receiver) an id that the other side

@@ -11,7 +11,9 @@ import {
 import { OCTO_EVENTS } from "./events.ts";
 import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
+import { createHydrator } from "./hydrate.ts";
 import { checkEventName } from "./known-names.ts";
+import { createNotificationPath } from "./notification-dispatch.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
 import type {
@@ -58,10 +60,11 @@ export function createReceiver<TContext = unknown>(
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
 
   /** After the handlers: ends the claim, then reports and throws their errors if any. */
-  const afterHandlers = async (delivery: ParsedDelivery, errors: unknown[] | undefined) => {
+  const afterHandlers = async (delivery: ParsedDelivery, errors: unknown[] | undefined, claimed = true) => {
     // a refusal on purpose (NonRetryableError) is final, like a success; a failure must run again
     const refusedOnly = errors?.every(isNonRetryableError) === true;
-    await admission?.endClaim(delivery, errors === undefined || refusedOnly ? "complete" : "release");
+    if (claimed)
+      await admission?.endClaim(delivery, errors === undefined || refusedOnly ? "complete" : "release");
     if (errors === undefined) return;
     const error = new OctoHandlerError(delivery.event, errors);
     const supplier = delivery.context.supplier;
@@ -74,21 +77,24 @@ export function createReceiver<TContext = unknown>(
   };
 
   /** Runs the handlers of an admitted delivery; throws `OctoHandlerError` after reporting it. */
-  const dispatch = (delivery: ParsedDelivery, selected: AnyHandler[]): void | Promise<void> => {
-    const claimed = settings.dedupe !== undefined;
+  const dispatch = (
+    delivery: ParsedDelivery,
+    selected: AnyHandler[],
+    claimed = settings.dedupe !== undefined,
+  ): void | Promise<void> => {
     if (selected.length === 0) {
       logger.debug?.(`${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`);
       return claimed ? afterHandlers(delivery, undefined) : undefined;
     }
     const outcome = runHandlers(selected, toPayload(delivery), delivery.context);
     // synchronous handlers that all succeeded, without a claim to end: no promise at all
-    if (outcome instanceof Promise) return outcome.then((errors) => afterHandlers(delivery, errors));
-    return claimed || outcome !== undefined ? afterHandlers(delivery, outcome) : undefined;
+    if (outcome instanceof Promise) return outcome.then((errors) => afterHandlers(delivery, errors, claimed));
+    return claimed || outcome !== undefined ? afterHandlers(delivery, outcome, claimed) : undefined;
   };
 
   /** Ack-first: hands the handlers to the request's `waitUntil`, else to the queue (false when full). */
-  const schedule = (request: OctoRequest, delivery: ParsedDelivery, selected: AnyHandler[]): boolean => {
-    const work = async () => {
+  const schedule = (request: OctoRequest, delivery: ParsedDelivery, selected: AnyHandler[]): boolean =>
+    scheduleWork(request, async () => {
       try {
         await dispatch(delivery, selected);
       } catch (error) {
@@ -97,7 +103,9 @@ export function createReceiver<TContext = unknown>(
           logger.error?.(`${PACKAGE_PREFIX} unexpected failure of an ack-first delivery`, error);
         }
       }
-    };
+    });
+  /** Ack-first: runs `work` through the request's `waitUntil`, else in the queue (false when full). */
+  const scheduleWork = (request: OctoRequest, work: () => Promise<void>): boolean => {
     if (typeof request.waitUntil !== "function") return queue.push(work);
     const promise = later(work);
     request.waitUntil(promise);
@@ -110,6 +118,7 @@ export function createReceiver<TContext = unknown>(
    * is the request it came with (ack-first mode). Throws `OctoRequestError` or `OctoHandlerError`.
    */
   const process = async (delivery: ParsedDelivery, ackFirst?: OctoRequest): Promise<ReceiveResult> => {
+    if (delivery.notification !== undefined) return notify(delivery, ackFirst);
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
     const selected = registry.select(delivery);
@@ -125,6 +134,15 @@ export function createReceiver<TContext = unknown>(
     }
     return { event: delivery.event, handlers: selected.length };
   };
+
+  const notify = createNotificationPath({
+    logger,
+    registry,
+    hydrate: settings.hydrate && createHydrator(settings.hydrate),
+    processOne: (delivery) => process(delivery),
+    dispatchUnclaimed: (delivery, selected) => dispatch(delivery, selected, false),
+    scheduleWork,
+  });
 
   const logRefusal = createRefusalLog(logger);
   let openWarned = settings.auth !== undefined;
@@ -209,6 +227,7 @@ export function createReceiver<TContext = unknown>(
         for (const remove of removers) remove();
       };
     }) as OctoWebhooks<TContext>["on"],
+    onNotification: (handler) => add("notification", handler),
     onAny: (handler) => add(LISTS.any, handler),
     onUnknownEvent: (handler) => add(LISTS.unknown, handler),
     onError: (handler) => add(LISTS.error, handler),

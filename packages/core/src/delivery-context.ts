@@ -1,6 +1,7 @@
 import { deliveryKey } from "./delivery-key.ts";
 import type { HeaderLookup } from "./headers.ts";
 import type { BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OctoNotification } from "./notification.ts";
 import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { HandlerContext } from "./types.ts";
 
@@ -8,6 +9,8 @@ import type { HandlerContext } from "./types.ts";
 export class DeliveryContext implements HandlerContext {
   #headers: Headers | undefined;
   #deliveryKey: string | undefined;
+  /** The notification this delivery came from (itself, or the one its resource was hydrated for). */
+  notification: OctoNotification | undefined = undefined;
   constructor(
     readonly event: string,
     readonly webhookEvent: string | undefined,
@@ -23,6 +26,9 @@ export class DeliveryContext implements HandlerContext {
   get deliveryKey(): string {
     this.#deliveryKey ??= deliveryKey(this.body);
     return this.#deliveryKey;
+  }
+  get source(): "webhook" | "notification" {
+    return this.notification === undefined ? "webhook" : "notification";
   }
   get headers(): Headers {
     if (this.#headers === undefined) {
@@ -55,6 +61,8 @@ export class DeliveryContext implements HandlerContext {
       deliveryKey: { get: () => this.deliveryKey, enumerable: true },
       headers: { get: () => this.headers, enumerable: true },
       supplier: { value: this.supplier, enumerable: true },
+      source: { value: this.source, enumerable: true },
+      notification: { value: this.notification, enumerable: true },
     };
     for (const [name, value] of Object.entries(extra)) fields[name] = { value, enumerable: true };
     return Object.create(null, fields);

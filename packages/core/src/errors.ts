@@ -18,7 +18,9 @@ export type OctoErrorCode =
   | "NON_RETRYABLE"
   | "DELIVERY_IN_PROGRESS"
   | "OVERLOADED"
-  | "STORE_UNAVAILABLE";
+  | "STORE_UNAVAILABLE"
+  | "HYDRATION_FAILED"
+  | "RESOURCE_NOT_FOUND";
 
 export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
 

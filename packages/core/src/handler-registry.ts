@@ -21,6 +21,7 @@ export const LISTS = {
 /** Names of the internal lists and lifecycle events, which an unknown event of that name must never reach. */
 const RESERVED = new Set<string>([
   ...Object.values(LISTS),
+  "notification",
   ...Object.keys(BOOKING_LIFECYCLE_EVENTS),
   ...Object.keys(ORDER_LIFECYCLE_EVENTS),
 ]);
@@ -85,6 +86,7 @@ export function createHandlerRegistry(
   const byName = options as Record<string, unknown>;
   for (const [event, [, option]] of Object.entries(OCTO_EVENTS)) addAll(event, byName[option]);
   for (const [event, option] of LIFECYCLE_OPTIONS) addAll(event, byName[option]);
+  addAll("notification", options.onNotification);
   addAll(LISTS.any, options.onAny);
   addAll(LISTS.unknown, options.onUnknownEvent);
   addAll(LISTS.error, options.onError);

@@ -14,6 +14,7 @@ export const knownEvents = (): string[] => RESOURCE_EVENTS.map(([, event]) => ev
 /** Every name `on()` is meant for: the modelled events and the lifecycle events of bookings and orders. */
 const eventNames = (): string[] => [
   ...knownEvents(),
+  "notification",
   ...Object.keys(BOOKING_LIFECYCLE_EVENTS),
   ...Object.keys(ORDER_LIFECYCLE_EVENTS),
 ];
@@ -23,6 +24,7 @@ export const handlerOptionNames = (): string[] => [
   ...knownEvents().map(handlerOptionOf),
   ...Object.values(BOOKING_LIFECYCLE_EVENTS),
   ...Object.values(ORDER_LIFECYCLE_EVENTS),
+  "onNotification",
   "onAny",
   "onUnknownEvent",
   "onError",

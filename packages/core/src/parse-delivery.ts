@@ -4,6 +4,7 @@ import { OctoRequestError } from "./errors.ts";
 import { isModelled } from "./events.ts";
 import type { HeaderLookup } from "./headers.ts";
 import { bookingLifecycleEvent } from "./lifecycle.ts";
+import { isNotificationBody, type OctoNotification, toNotification } from "./notification.ts";
 import { type OrderBookingEvent, orderBookingEvents, orderLifecycleEvent } from "./order-lifecycle.ts";
 import type { ReadBody } from "./read-body.ts";
 import { resolveEvent } from "./resolve-event.ts";
@@ -22,6 +23,8 @@ export interface ParsedDelivery {
   body: Record<string, unknown>;
   /** What its handlers get second. */
   context: DeliveryContext;
+  /** For a notification delivery (`{ type, data }`, event `"notification"`): the normalised notification. */
+  notification?: OctoNotification | undefined;
 }
 
 /** Whether a `content-type` is JSON (`application/json`, `application/*+json`, or none at all). */
@@ -60,6 +63,23 @@ export function parseDelivery(
   const rawBody = input.text;
   const body = rawBody === undefined ? input.parsed : parseText(rawBody);
   if (!isObject(body)) throw new OctoRequestError("INVALID_BODY", "the body must be a JSON object");
+  if (isNotificationBody(body)) {
+    // a thin OCTO notification: normalised here; its own path (notification-dispatch.ts) takes it on
+    const notification = toNotification(body);
+    const context = new DeliveryContext(
+      "notification",
+      undefined,
+      rawBody,
+      undefined,
+      body,
+      headers,
+      key,
+      supplier,
+    );
+    context.notification = notification;
+    const normalised = notification as unknown as Record<string, unknown>;
+    return { event: "notification", known: true, body: normalised, context, notification };
+  }
   const { event, webhookEvent } = resolveEvent(body);
   const known = isModelled(event);
   if (!known && settings.unknownEvents === "reject") {

@@ -16,12 +16,20 @@ export {
 } from "./errors.ts";
 export type { AnyHandler } from "./handler-registry.ts";
 export type { HeaderLookup } from "./headers.ts";
+export type { HydrateOption, OctoHydrator } from "./hydrate.ts";
 export {
   BOOKING_LIFECYCLE_EVENTS,
   BOOKING_STATUS_EVENTS,
   type BookingLifecycleEvent,
   bookingLifecycleEvent,
 } from "./lifecycle.ts";
+export type {
+  AvailabilityNotification,
+  BookingNotification,
+  NotificationType,
+  OctoNotification,
+  ProductNotification,
+} from "./notification.ts";
 export type { OrderBody } from "./order-lifecycle.ts";
 export {
   ORDER_LIFECYCLE_EVENTS,

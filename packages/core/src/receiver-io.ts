@@ -38,8 +38,11 @@ export interface ReceiveResult {
   event: string;
   /** How many handlers ran (0 for a skipped delivery). */
   handlers: number;
-  /** Why no handler ran: a duplicate (`dedupe`) or an out-of-order update (`staleGuard`). */
-  skipped?: "duplicate" | "stale";
+  /**
+   * Why no handler ran: a duplicate (`dedupe`), an out-of-order update (`staleGuard`), or a notification
+   * whose resource the hydrator did not find (`notFound`: its `onNotification` handlers may have run).
+   */
+  skipped?: "duplicate" | "stale" | "notFound";
 }
 
 /** Options of `receive()`: what a handler's context should carry when the body did not come over HTTP here. */

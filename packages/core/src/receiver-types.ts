@@ -3,7 +3,9 @@ import type { AuthOption } from "./auth.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import type { AnyHandler } from "./handler-registry.ts";
 import type { HeaderLookup } from "./headers.ts";
+import type { HydrateOption } from "./hydrate.ts";
 import type { BOOKING_LIFECYCLE_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OctoNotification } from "./notification.ts";
 import type { ORDER_LIFECYCLE_EVENTS, OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { RequestBody } from "./read-body.ts";
 import type {
@@ -48,6 +50,12 @@ export interface OctoHandlerOptions {
   onOrderUpdate?: MaybeArray<OctoHandler<OctoEventMap["order_update"]>>;
   /** Runs for every `product_update`. */
   onProductUpdate?: MaybeArray<OctoHandler<OctoEventMap["product_update"]>>;
+  /**
+   * Runs for every OCTO notification (`{ type, data }`, thin), with its `data` normalised; narrow it by
+   * `type`. With `hydrate`, it runs once the resource was fetched, before the events it fires. Never
+   * deduplicated: the thin bodies of two changes of one booking are identical.
+   */
+  onNotification?: MaybeArray<OctoHandler<OctoNotification>>;
   /** Runs for every delivery, known or not, after validation. */
   onAny?: MaybeArray<OctoHandler<AnyOctoEvent>>;
   /** Runs for events this version does not model (`transfer_update`...). */
@@ -184,6 +192,14 @@ export interface OctoWebhooksOptions<TContext = unknown>
    * work is not durable: a crash loses it, and a handler failure only reaches `onError`.
    */
   ackFirst?: boolean | AckFirstOptions;
+  /**
+   * Hydrates OCTO notifications (thin `{ type, data }`): core calls it for the resource, then runs
+   * `onNotification` and the events a webhook of it fires (`booking_update` and `booking.*`, one
+   * `availability_update` per slot, `product_update`) through `dedupe`/`staleGuard`. Coalesced per
+   * resource; `cacheMs` (default 0), `timeoutMs` (default 10 s). Failure: 503 + `Retry-After`; `null`:
+   * 200 and `RESOURCE_NOT_FOUND` to `onError`. See {@link OctoHydrator}.
+   */
+  hydrate?: HydrateOption;
 }
 
 /**
@@ -227,6 +243,15 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
   onOrderUpdate(handler: OctoHandler<OctoEventMap["order_update"]>): () => void;
   /** Registers a handler for every `product_update`. */
   onProductUpdate(handler: OctoHandler<OctoEventMap["product_update"]>): () => void;
+  /**
+   * Registers a handler for every OCTO notification (thin `{ type, data }`, normalised); the same as
+   * `on("notification", handler)`.
+   * @example
+   * ```ts
+   * webhooks.onNotification((n) => { if (n.type === "AVAILABILITY_UPDATE") refresh(n.data.productId); });
+   * ```
+   */
+  onNotification(handler: OctoHandler<OctoNotification>): () => void;
   /** Registers a handler for every delivery, known or not, after validation; `context.event` tells them apart. */
   onAny(handler: OctoHandler<AnyOctoEvent>): () => void;
   /** Registers a handler for events this version does not model. */

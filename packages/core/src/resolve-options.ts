@@ -3,6 +3,7 @@ import type { AuthOption } from "./auth.ts";
 import { createMemoryStore } from "./create-memory-store.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import { OctoWebhooksError, PACKAGE_PREFIX } from "./errors.ts";
+import { type HydrateSettings, resolveHydrate } from "./hydrate.ts";
 import { handlerOptionNames, misspeltOptions } from "./known-names.ts";
 import type { OctoWebhooksOptions } from "./receiver-types.ts";
 import type { SuppliersOption } from "./supplier-auth.ts";
@@ -50,6 +51,8 @@ export interface ReceiverSettings<TContext> {
   dedupe: DedupeSettings | undefined;
   staleGuard: StaleGuardSettings | undefined;
   ackFirst: AckFirstSettings | undefined;
+  /** How notifications are hydrated, when `hydrate` is given. */
+  hydrate: HydrateSettings | undefined;
 }
 
 const defaultLogger: Logger = {
@@ -70,6 +73,7 @@ export const SETTING_OPTIONS = [
   "staleGuard",
   "store",
   "ackFirst",
+  "hydrate",
 ] as const;
 
 /**
@@ -192,5 +196,6 @@ export function resolveOptions<TContext>(
     dedupe: dedupe && { store, ttlMs: dedupeTtlMs, leaseMs },
     staleGuard: staleGuard && { store, ttlMs: staleTtlMs, maxFutureSkewMs },
     ackFirst: ackFirst && { concurrency, maxQueued },
+    hydrate: resolveHydrate(options.hydrate, configError),
   };
 }

@@ -29,6 +29,8 @@ import type { OctoResponse } from "./receiver-types.ts";
  * | a duplicate of a delivery still in progress  | 409 + `Retry-After` (dedupe) |
  * | the ack-first queue is full                  | 503 + `Retry-After` |
  * | the delivery store failed                    | 503 + `Retry-After` |
+ * | a notification's hydrator rejected or timed out | 503 + `Retry-After` (`hydrate`) |
+ * | a notification's resource does not exist (hydrator: `null`) | 200 `{"ok":true,"notFound":true}` (`onError` sees `RESOURCE_NOT_FOUND`) |
  * | handlers threw `STORE_UNAVAILABLE`/`OVERLOADED` | 503 + `Retry-After` (a queue hand-off) |
  * | a handler threw `NonRetryableError`          | its 4xx (422 by default) |
  * | a handler threw anything else                | 500 (message not sent) |
@@ -58,6 +60,9 @@ export const STATUS_BY_CODE = {
   DELIVERY_IN_PROGRESS: 409,
   OVERLOADED: 503,
   STORE_UNAVAILABLE: 503,
+  HYDRATION_FAILED: 503,
+  // final, not a refusal: the supplier must not retry a notification of a resource it does not have
+  RESOURCE_NOT_FOUND: 200,
 } as const satisfies Record<OctoErrorCode, number>;
 
 /** Codes whose message is ours and safe to send back; the others get a generic message. */
@@ -75,16 +80,18 @@ export const PUBLIC_MESSAGE_CODES: ReadonlySet<OctoErrorCode> = new Set([
   "NON_RETRYABLE",
   "DELIVERY_IN_PROGRESS",
   "OVERLOADED",
+  "HYDRATION_FAILED",
 ]);
 
 const RETRY_AFTER_SECONDS = "5";
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
 
-/** The 200s: a delivery handled (or accepted for ack-first), a duplicate, a stale update. */
+/** The 200s: a delivery handled (or accepted for ack-first), a duplicate, a stale update, a notification of a missing resource. */
 export const answers = {
   ok: { status: 200, headers: JSON_HEADERS, body: '{"ok":true}' },
   duplicate: { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"duplicate":true}' },
   stale: { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"stale":true}' },
+  notFound: { status: 200, headers: JSON_HEADERS, body: '{"ok":true,"notFound":true}' },
 } as const satisfies Record<string, OctoResponse>;
 
 /** A handler error that means "unavailable now, retry later" (`STORE_UNAVAILABLE`, `OVERLOADED`): 503. */

@@ -1,5 +1,6 @@
 import type * as z from "zod/mini";
 import type { BOOKING_STATUS_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
+import type { OctoNotification } from "./notification.ts";
 import type { OrderLifecycleEvent } from "./order-lifecycle.ts";
 import type { lenientSchemas } from "./schemas/index.ts";
 
@@ -171,8 +172,10 @@ export type BookingLifecycleEventMap = { [K in BookingLifecycleEvent]: BookingLi
 /** Order lifecycle events: each fires with the `order_update` body it was derived from. */
 export type OrderLifecycleEventMap = { [K in OrderLifecycleEvent]: OrderUpdateEvent };
 
-/** Every name `on()` types: the delivery events and the lifecycle events. */
-export type OctoHandlerEventMap = OctoEventMap & BookingLifecycleEventMap & OrderLifecycleEventMap;
+/** Every name `on()` types: the delivery events, the lifecycle events, and `"notification"` (an OCTO notification, thin). */
+export type OctoHandlerEventMap = OctoEventMap &
+  BookingLifecycleEventMap &
+  OrderLifecycleEventMap & { notification: OctoNotification };
 
 /** What the stale guard compares: the bodies whose resource has an identity and a timestamp. */
 export type StaleCheckedEvent = BookingUpdateEvent | OrderUpdateEvent | ProductUpdateEvent;
@@ -212,6 +215,13 @@ export interface HandlerContext {
    * (`context.event` is then `"order_update"`); `undefined` otherwise.
    */
   readonly order?: Order | undefined;
+  /**
+   * `"notification"` when this delivery is an OCTO notification (`onNotification`) or was hydrated from
+   * one (`hydrate`): the event's body is then the resource the hydrator fetched; else `"webhook"`.
+   */
+  readonly source: "webhook" | "notification";
+  /** The thin notification (normalised) this delivery is or was hydrated from; `undefined` for a webhook. */
+  readonly notification?: OctoNotification | undefined;
 }
 
 /** The context `onDuplicate` gets: a handler context, plus what the store said about the original. */

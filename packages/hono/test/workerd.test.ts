@@ -54,6 +54,44 @@ describe("the Hono adapter inside workerd (miniflare), credentials from env bind
     expect(await response.text()).not.toMatch(/wrong-pass-77|pass-from-binding/);
   });
 
+  it("OCTO notifications hydrated inside workerd: booking.cancelled once, slots fan out, 503 + Retry-After, 404 path", async () => {
+    const notify = (body: unknown) =>
+      mf.dispatchFetch("http://worker.test/notifications/octo", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: auth("octo", "pass-from-binding-5e1d"),
+        },
+        body: JSON.stringify(body),
+      });
+    for (let i = 0; i < 2; i++) {
+      expect((await notify({ type: "BOOKING_UPDATE", data: { uuid: "b-cancelled" } })).status).toBe(200);
+    }
+    const slots = await notify({
+      type: "availability_update",
+      data: { product_id: "p-1", localDateStart: "2026-04-01", localDateEnd: "2026-04-01" },
+    });
+    expect(slots.status).toBe(200);
+    const failing = await notify({ type: "BOOKING_UPDATE", data: { uuid: "b-unreachable" } });
+    expect(failing.status).toBe(503);
+    expect(failing.headers.get("retry-after")).toBe("5");
+    expect(await failing.text()).not.toContain("502");
+    const missing = await notify({ type: "BOOKING_UPDATE", data: { uuid: "b-unknown" } });
+    expect(await missing.json()).toEqual({ ok: true, notFound: true });
+    expect(await (await mf.dispatchFetch("http://worker.test/notified")).json()).toEqual([
+      "notification:BOOKING_UPDATE",
+      "booking_update:b-cancelled:notification",
+      "booking.cancelled:b-cancelled",
+      "notification:BOOKING_UPDATE",
+      "notification:AVAILABILITY_UPDATE",
+      "availability_update:2026-04-01T09:00:00+02:00",
+      "availability_update:2026-04-01T11:00:00+02:00",
+      "error:HYDRATION_FAILED",
+      "notification:BOOKING_UPDATE",
+      "error:RESOURCE_NOT_FOUND",
+    ]);
+  });
+
   // (An unfinished streamed upload is covered by the conformance suite: miniflare's local HTTP loop resets
   // any upload the worker answers early, whatever the worker does, so it cannot be observed here.)
   it("413 for a body over maxBodyBytes; no handler runs", async () => {
