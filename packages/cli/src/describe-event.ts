@@ -83,5 +83,5 @@ export function describeNotification(body: { type: string; data: Json }, c: Colo
   ]
     .filter(([, v]) => v !== undefined)
     .map(([name, v]) => `${name} ${str(v)}`);
-  return `notification ${type} ${ids.join(" ")}${c.dim(" (thin: the receiver fetches the resource)")}`;
+  return `${type} ${ids.join(" ")}${c.dim(" (thin notification)")}`;
 }

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMockSupplier } from "@octo-webhooks/testing";
+import { bookingUpdate, sendWebhook, startMockSupplier } from "@octo-webhooks/testing";
 import { describe, expect, it } from "vitest";
 import { recordingServer } from "../../testing/test/helpers.ts";
-import { cli, expectNoStack, onCleanup } from "./helpers.ts";
+import { cli, expectNoStack, onCleanup, start } from "./helpers.ts";
 
 const KEY = "sk_cli_notif_3c9a";
 const PASSWORD = "p@ss w/rd:é";
@@ -127,7 +127,7 @@ describe("octo-webhooks trigger --notification", () => {
     expect(request?.headers.authorization).toBe(
       `Basic ${Buffer.from(`octo:${PASSWORD}`).toString("base64")}`,
     );
-    expect(stdout).toContain(`notification BOOKING_UPDATE booking ${body.data.uuid}`);
+    expect(stdout).toContain(`BOOKING_UPDATE  BOOKING_UPDATE booking ${body.data.uuid} (thin notification)`);
   });
 
   it("sends AVAILABILITY_UPDATE with the slot's dates; refuses an event and --notification together", async () => {
@@ -157,5 +157,30 @@ describe("octo-webhooks trigger --notification", () => {
     const unknown = await cli(["trigger", "--notification", "ORDER_UPDATE", "--to", receiver.url]);
     expect(unknown.code).toBe(2);
     expect(receiver.requests).toHaveLength(1);
+  });
+});
+
+describe("octo-webhooks listen, notifications", () => {
+  it("prints a notification line with its type and identifiers, beside webhook lines", async () => {
+    const running = start(["listen", "--port", "0"]);
+    const [, url] = await running.waitFor(/Listening on (http:\/\/\S+)/);
+    const notify = await sendWebhook(url as string, {
+      type: "availability_update",
+      data: {
+        product_id: "p-1",
+        option_id: "DEFAULT",
+        local_date_start: "2026-12-05",
+        local_date_end: "2026-12-06",
+      },
+    });
+    expect(notify.status).toBe(200);
+    expect((await sendWebhook(url as string, bookingUpdate({ seed: "listen-n" }))).status).toBe(200);
+    await running.waitFor(/booking_update {2}booking/);
+    const lines = running.stdout.trim().split("\n").slice(2);
+    expect(lines[0]).toMatch(
+      /^\d\d:\d\d:\d\d ✓ notification {2}AVAILABILITY_UPDATE product p-1 option DEFAULT from 2026-12-05 to 2026-12-06 \(thin notification\)$/,
+    );
+    expect(lines[1]).toMatch(/✓ booking_update {2}booking [0-9a-f-]{36} ON_HOLD → CONFIRMED/);
+    expect(await running.stop()).toBe(0);
   });
 });
