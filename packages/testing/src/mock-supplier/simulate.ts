@@ -112,7 +112,7 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
     steps: NotificationStep[],
   ) => {
     const advance = (i: number) => steps[i]?.advance?.();
-    const type = event.replace("_update", "").toUpperCase() + "_UPDATE";
+    const type = event.toUpperCase(); // booking_update -> BOOKING_UPDATE
     const done = Promise.all([
       deliverToSubscribers(event, bodiesFor, advance),
       notifySubscribers(state, type, steps),
