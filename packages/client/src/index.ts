@@ -50,6 +50,7 @@ export type {
   ReadOptions,
 } from "./reads.ts";
 export { redactUrl } from "./redact-url.ts";
+export { supplierClients } from "./supplier-clients.ts";
 export {
   type EnvSource,
   type HookCredentialsEnv,

@@ -1,13 +1,9 @@
 // `syncSuppliers`: one receiver's registrations made right at every supplier of the config, each
 // supplier on its own (one that fails does not stop the others); `supplierStatus`: what each has.
-import {
-  createOctoClient,
-  type OctoClientOptions,
-  type RegisteredWebhook,
-  type WebhookInput,
-} from "./create-octo-client.ts";
+import type { OctoClientOptions, RegisteredWebhook, WebhookInput } from "./create-octo-client.ts";
 import { configError } from "./errors.ts";
 import { redactUrl } from "./redact-url.ts";
+import { clientOfEntry } from "./supplier-clients.ts";
 import {
   checkSuppliersConfig,
   defaultEnv,
@@ -94,16 +90,8 @@ function selected(config: SuppliersConfig, only: readonly string[] | undefined):
   return ids.filter((id) => only.includes(id));
 }
 
-function clientOf(id: string, entry: SupplierEntry, env: EnvSource, options: SyncSuppliersOptions) {
-  return createOctoClient({
-    ...options.client,
-    baseUrl: entry.baseUrl,
-    apiKey: fromEnv(env, entry.apiKeyEnv, id),
-    ...(entry.capabilities ? { capabilities: entry.capabilities } : {}),
-    ...(entry.env ? { env: entry.env } : {}),
-    ...(entry.notificationsCapability ? { notificationsCapability: entry.notificationsCapability } : {}),
-  });
-}
+const clientOf = (id: string, entry: SupplierEntry, env: EnvSource, options: SyncSuppliersOptions) =>
+  clientOfEntry(id, entry, env, options.client);
 
 const messageOf = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).replace(/^\[@octo-webhooks\/[a-z-]+\] /, "");

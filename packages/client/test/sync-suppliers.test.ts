@@ -1,6 +1,12 @@
 import { startMockSuppliers } from "@octo-webhooks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { receiverSuppliers, type SuppliersConfig, supplierStatus, syncSuppliers } from "../src/index.ts";
+import {
+  receiverSuppliers,
+  type SuppliersConfig,
+  supplierClients,
+  supplierStatus,
+  syncSuppliers,
+} from "../src/index.ts";
 
 let mocks: Awaited<ReturnType<typeof startMockSuppliers>>;
 beforeAll(async () => {
@@ -145,6 +151,28 @@ describe("receiverSuppliers", () => {
     });
     expect(() => receiverSuppliers(config, { ...env, PASS_2: undefined })).toThrow(
       /supplier b: the env var PASS_2 is not set/,
+    );
+  });
+});
+
+describe("supplierClients", () => {
+  it("gives each supplier its client (key from the env, its capability spelling); a missing key is named", async () => {
+    const config: SuppliersConfig = {
+      receiverUrl: "https://shop.example/hooks/:supplier",
+      suppliers: {
+        "mock-1": entry(1),
+        "mock-2": entry(2, { notificationsCapability: "octo/notifications" }),
+      },
+    };
+    const clients = supplierClients(config, { env });
+    expect(Object.keys(clients)).toEqual(["mock-1", "mock-2"]);
+    await clients["mock-2"]?.notifications.list();
+    expect(mocks.get("mock-2").requests.at(-1)).toMatchObject({
+      status: 200,
+      capabilities: ["octo/notifications"],
+    });
+    expect(() => supplierClients(config, { env: { ...env, KEY_1: undefined } })).toThrow(
+      /^\[@octo-webhooks\/client\] supplier mock-1: the env var KEY_1 is not set$/,
     );
   });
 });
