@@ -14,7 +14,8 @@ export interface OctoJobData {
 export interface OctoJobResult {
   event: string;
   handlers: number;
-  skipped?: "duplicate" | "stale";
+  /** Why no handler ran: a duplicate, a stale update, or a notification whose resource the supplier does not have. */
+  skipped?: "duplicate" | "stale" | "notFound";
 }
 
 /** A delivery whose job failed after its last attempt (or was refused): kept until re-driven or removed. */
