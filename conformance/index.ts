@@ -14,6 +14,7 @@ import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } fr
 import { testCredentials } from "./credentials.ts";
 import { heldBookingHandler } from "./held-handler.ts";
 import { testNotifications } from "./notifications.ts";
+import { testBothWays } from "./notifications-both-ways.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 import { testSuppliers } from "./suppliers.ts";
 import { testTelemetry } from "./telemetry.ts";
@@ -136,6 +137,7 @@ export function testFramework(framework: FrameworkUnderTest): void {
   testSuppliers(framework);
   testTelemetry(framework);
   testNotifications(framework);
+  testBothWays(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

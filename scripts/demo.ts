@@ -7,6 +7,7 @@ import { createOctoClient, redactUrl, webhookUrl } from "@octo-webhooks/client";
 import { type Delivery, type DeliveryAttempt, startMockSupplier } from "@octo-webhooks/testing";
 import pc from "picocolors";
 import { createApp } from "../examples/express/src/main.ts";
+import { createApp as createNotificationsApp, subscribe } from "../examples/notifications/src/main.ts";
 
 const started = Date.now();
 // colour only on a terminal that has it (hasColors() also honours NO_COLOR, FORCE_COLOR and TERM=dumb)
@@ -87,7 +88,36 @@ step("4. A cart order (octo/cart): confirmed with two bookings, then one of them
 await supplier.simulate.orderLifecycle();
 await supplier.idle();
 
-step("5. Summary, from the supplier's delivery records");
+step("5. OCTO notifications: a thin BOOKING_UPDATE, hydrated by the client into the same kind of handler");
+const notifyEnv = {
+  OCTO_BASE_URL: supplier.url,
+  OCTO_API_KEY: supplier.apiKey,
+  OCTO_HOOK_USER: USER,
+  OCTO_HOOK_PASS: PASSWORD,
+};
+const notified = createNotificationsApp(notifyEnv, {
+  info: (line) => row("handler", shorten(line)),
+  warn: () => {},
+  error: (message) => row("handler", c.red(`✗ ${coreMessage(message)}`)),
+});
+const notifyServer = createServer(notified.app);
+await new Promise<void>((resolve) => notifyServer.listen(0, "127.0.0.1", resolve));
+const notifyUrl = `http://127.0.0.1:${(notifyServer.address() as AddressInfo).port}/webhooks/octo`;
+await subscribe(notified.client, notifyUrl, notifyEnv);
+row(
+  "client",
+  `subscribed ${redactUrl(webhookUrl(notifyUrl, { username: USER, password: PASSWORD }))} to BOOKING_UPDATE, AVAILABILITY_UPDATE, PRODUCT_UPDATE`,
+);
+const [bookingUuid] = supplier.bookings.keys();
+row(
+  "supplier",
+  `sends { type: "BOOKING_UPDATE", data: { uuid: "${shorten(String(bookingUuid))}" } }; the receiver reads GET /bookings/{uuid}`,
+);
+const [notification] = await supplier.simulate.notification("BOOKING_UPDATE", { uuid: String(bookingUuid) });
+const reads = supplier.reads.stats().requests.bookings;
+row("supplier", `${reads} booking read by the receiver; the booking as it is now (CANCELLED), not as it was`);
+
+step("6. Summary, from the supplier's delivery records");
 const describe = (delivery: Delivery) => {
   const body = delivery.body as {
     booking?: { status?: string };
@@ -102,7 +132,8 @@ const describe = (delivery: Delivery) => {
   }
   return body.availability?.status ?? "?";
 };
-for (const delivery of supplier.deliveries) {
+const webhookDeliveries = supplier.deliveries.filter((d) => d !== notification);
+for (const delivery of webhookDeliveries) {
   const attempts = delivery.attempts.map((a) => a.status ?? "-").join(" ");
   const state = delivery.state === "delivered" ? c.green(delivery.state) : c.red(delivery.state);
   const note = delivery.webhookId === refusedHook.id ? c.dim("  wrong password") : "";
@@ -111,7 +142,7 @@ for (const delivery of supplier.deliveries) {
   );
 }
 
-const deliveries = supplier.deliveries;
+const deliveries = webhookDeliveries;
 const attempts = deliveries.reduce((sum, d) => sum + d.attempts.length, 0);
 const delivered = deliveries.filter((d) => d.state === "delivered").length;
 const statuses = (d: Delivery | undefined) => d?.attempts.map((a) => a.status).join(",");
@@ -123,9 +154,11 @@ const expected =
   deliveries
     .filter((d) => d.webhookId === refusedHook.id)
     .map(statuses)
-    .join() === "401,401,401";
+    .join() === "401,401,401" &&
+  notification?.state === "delivered" &&
+  reads === 1;
 print(
-  `\n${deliveries.length} deliveries, ${attempts} attempts: ${delivered} delivered, ${deliveries.length - delivered} given up. ${c.dim(`${((Date.now() - started) / 1000).toFixed(1)} s`)}`,
+  `\n${deliveries.length} webhook deliveries, ${attempts} attempts: ${delivered} delivered, ${deliveries.length - delivered} given up; 1 notification ${notification?.state}. ${c.dim(`${((Date.now() - started) / 1000).toFixed(1)} s`)}`,
 );
 
 print(c.dim("The same receiver for Fastify, Hono (Node and Workers) and Koa: examples/. Tests: pnpm test."));
@@ -134,6 +167,8 @@ clearTimeout(watchdog);
 await supplier.close();
 server.closeAllConnections();
 await new Promise((resolve) => server.close(resolve));
+notifyServer.closeAllConnections();
+await new Promise((resolve) => notifyServer.close(resolve));
 if (!expected) {
   console.error("demo: the deliveries did not go as described above");
   process.exitCode = 1;

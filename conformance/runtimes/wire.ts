@@ -54,6 +54,8 @@ export function toWire(
   if (value instanceof Uint8Array) return { $bytes: base64(value) };
   if (value instanceof Date) return { $date: value.toISOString() };
   if (typeof Headers !== "undefined" && value instanceof Headers) return { $headers: [...value] };
+  // a hydrator's signal: its state at the call (an abort on the other side later does not cross)
+  if (typeof AbortSignal !== "undefined" && value instanceof AbortSignal) return { $signal: value.aborted };
   if (value instanceof Error) {
     const { status, code, nonRetryable, supplier } = value as Error & Record<string, unknown>;
     return {
@@ -119,6 +121,8 @@ export function fromWire(wire: Wire, revive: Revivers): unknown {
   if (typeof marker.$bytes === "string") return unbase64(marker.$bytes);
   if (typeof marker.$date === "string") return new Date(marker.$date);
   if (Array.isArray(marker.$headers)) return new Headers(marker.$headers as [string, string][]);
+  if (typeof marker.$signal === "boolean")
+    return marker.$signal ? AbortSignal.abort() : new AbortController().signal;
   if (typeof marker.$error === "object" && marker.$error !== null) {
     const error = marker.$error as Parameters<NonNullable<Revivers["error"]>>[0];
     const cause = fromWire(error.cause, revive);

@@ -3,7 +3,10 @@
 // Matches `octo-webhooks mock-supplier --count 3` (mock-1..3 on ports 4010..4012, keys <id>-api-key).
 import type { SupplierEntry, SuppliersConfig } from "@octo-webhooks/client";
 
-/** One mock supplier's entry: its API at `baseUrl`, its secrets in MOCK_<n>_* env vars. */
+/**
+ * One mock supplier's entry: its API at `baseUrl`, its secrets in MOCK_<n>_* env vars. The third one
+ * sends OCTO notifications instead of webhooks (thin bodies the receiver hydrates with its API).
+ */
 const mock = (n: number, baseUrl: string): SupplierEntry => ({
   baseUrl,
   apiKeyEnv: `MOCK_${n}_API_KEY`,
@@ -12,7 +15,9 @@ const mock = (n: number, baseUrl: string): SupplierEntry => ({
     passwordEnv: `MOCK_${n}_HOOK_PASS`,
     nextPasswordEnv: `MOCK_${n}_HOOK_PASS_NEXT`,
   },
-  events: ["booking_update", "availability_update"],
+  ...(n === 3
+    ? { events: [], notifications: ["BOOKING_UPDATE", "AVAILABILITY_UPDATE"] }
+    : { events: ["booking_update", "availability_update"] }),
 });
 
 const MOCKS = [4010, 4011, 4012].map((port) => `http://127.0.0.1:${port}/octo`);

@@ -1,8 +1,9 @@
 // One Express receiver for three suppliers: each at /webhooks/octo/<id>, each with its own credentials
 // (MOCK_<n>_HOOK_USER / MOCK_<n>_HOOK_PASS), handlers told which one sent a delivery (context.supplier).
+// The third sends OCTO notifications: each is hydrated with that supplier's API (MOCK_<n>_API_KEY).
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { receiverSuppliers, type SuppliersConfig } from "@octo-webhooks/client";
+import { hydrators, receiverSuppliers, type SuppliersConfig, supplierClients } from "@octo-webhooks/client";
 import { type Logger, octoWebhooks } from "@octo-webhooks/express";
 import express from "express";
 import defaultConfig from "../octo-webhooks.config.ts";
@@ -18,6 +19,8 @@ export function createApp(
     octoWebhooks({
       path: "/webhooks/octo/:supplier",
       suppliers: receiverSuppliers(config, env),
+      // a notification is fetched from the supplier that sent it, with its own key
+      hydrate: hydrators(supplierClients(config, { env, client: { retries: 1 } })),
       logger: log,
       onBookingUpdate: ({ booking }, { supplier }) =>
         log.info(`[${supplier}] booking ${booking.uuid} ${booking.status}`),

@@ -46,23 +46,37 @@ it("sync registers the receiver at all three suppliers, then finds everything in
   const first = await syncSuppliers(config(), { env });
   expect(first.failed).toEqual([]);
   expect(first.changed).toBe(true);
-  for (const s of mocks.suppliers)
+  for (const s of mocks.suppliers.slice(0, 2))
     expect(s.webhooks.map((w) => new URL(w.url).pathname)).toEqual([
       `/webhooks/octo/${s.id}`,
       `/webhooks/octo/${s.id}`,
     ]);
+  // mock-3 sends notifications: one subscription, no webhook
+  expect(mocks.get("mock-3").webhooks).toEqual([]);
+  expect(
+    mocks.get("mock-3").subscriptions.map((s) => [new URL(s.url).pathname, s.notificationTypes]),
+  ).toEqual([["/webhooks/octo/mock-3", ["BOOKING_UPDATE", "AVAILABILITY_UPDATE"]]]);
   const second = await syncSuppliers(config(), { env });
   expect(second.changed).toBe(false);
   expect(second.outcomes.flatMap((o) => (o.ok ? o.rows.map((r) => r.action) : ["failed"]))).toEqual(
-    Array(6).fill("keep"),
+    Array(5).fill("keep"),
   );
 });
 
-it("each supplier's events reach the handler with its id", async () => {
+it("each supplier's events reach the handler with its id; mock-3's notifications hydrated from mock-3", async () => {
   for (const s of mocks.suppliers) {
     const deliveries = await s.simulate.bookingLifecycle();
+    expect(deliveries).toHaveLength(4);
     for (const d of deliveries) expect(d.attempts.at(-1)?.status).toBe(200);
   }
+  const uuid = [...mocks.get("mock-3").bookings.keys()][0];
+  expect(lines.filter((l) => l.startsWith("[mock-3] "))).toEqual([
+    `[mock-3] booking ${uuid} ON_HOLD`,
+    `[mock-3] booking ${uuid} CONFIRMED`,
+    `[mock-3] booking ${uuid} CONFIRMED`,
+    `[mock-3] booking ${uuid} CANCELLED`,
+  ]);
+  expect(mocks.get("mock-3").reads.stats().requests.bookings).toBe(4);
   for (const id of IDS)
     expect(lines.filter((l) => l.startsWith(`[${id}] booking `)).length).toBeGreaterThan(1);
   expect(lines.every((l) => /^\[mock-[123]\] /.test(l))).toBe(true);

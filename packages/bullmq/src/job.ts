@@ -16,6 +16,7 @@ export interface OctoJobData {
 export interface OctoJobResult {
   event: string;
   handlers: number;
+  /** Why no handler ran: a duplicate, a stale update, or a notification whose resource the supplier does not have. */
   skipped?: "duplicate" | "stale" | "notFound";
 }
 

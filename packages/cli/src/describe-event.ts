@@ -11,6 +11,7 @@ const str = (value: unknown) =>
  * prints, so any body (lenient, unknown events) can be described.
  */
 export function describeEvent(event: string, body: Json, c: Colors): string {
+  if (isNotification(body)) return describeNotification(body, c);
   if (event === "booking_update" && typeof body.booking === "object" && body.booking !== null) {
     const booking = body.booking as Json;
     const diff = Array.isArray(body.diff) ? (body.diff as Json[]) : [];
@@ -56,4 +57,31 @@ export function describeEvent(event: string, body: Json, c: Colors): string {
     return `product ${str(product.id)} ${c.bold(str(product.internalName))}${c.dim(` (${options} option${options === 1 ? "" : "s"})`)}`;
   }
   return `${safeText(event)} ${c.dim("(an event this version does not model; accepted)")}`;
+}
+
+/** Whether a body is a thin OCTO notification (`{ type, data }`, no webhook resource). */
+export function isNotification(body: Json): body is { type: string; data: Json } {
+  return (
+    typeof body.type === "string" &&
+    typeof body.data === "object" &&
+    body.data !== null &&
+    !("webhook" in body)
+  );
+}
+
+/** One line for a thin notification: its type and the identifiers it carries (any field spelling). */
+export function describeNotification(body: { type: string; data: Json }, c: Colors): string {
+  const { data } = body;
+  const type = c.bold(safeText(body.type.toUpperCase()));
+  const pick = (...names: string[]) => names.map((n) => data[n]).find((v) => v !== undefined && v !== null);
+  const ids = [
+    ["booking", pick("uuid", "bookingUuid", "booking_uuid")],
+    ["product", pick("productId", "product_id")],
+    ["option", pick("optionId", "option_id")],
+    ["from", pick("localDateStart", "local_date_start")],
+    ["to", pick("localDateEnd", "local_date_end")],
+  ]
+    .filter(([, v]) => v !== undefined)
+    .map(([name, v]) => `${name} ${str(v)}`);
+  return `${type} ${ids.join(" ")}${c.dim(" (thin notification)")}`;
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { devCommand } from "./commands/dev.ts";
 import { listenCommand } from "./commands/listen.ts";
 import { mockSupplierCommand } from "./commands/mock-supplier.ts";
+import { notificationsCommand } from "./commands/notifications.ts";
 import { statusCommand, syncCommand } from "./commands/suppliers.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 import { webhooksCommand } from "./commands/webhooks.ts";
@@ -33,6 +34,7 @@ export function createProgram(io: Io): Command {
     .addCommand(triggerCommand(io))
     .addCommand(listenCommand(io))
     .addCommand(webhooksCommand(io))
+    .addCommand(notificationsCommand(io))
     .addCommand(mockSupplierCommand(io))
     .addCommand(devCommand(io))
     .addCommand(syncCommand(io))

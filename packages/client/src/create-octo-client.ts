@@ -1,7 +1,17 @@
 import { type Webhook, WebhookSchema } from "@octo-webhooks/core";
 import { checkInput, withCart } from "./check-input.ts";
+import { DEFAULT_TIMEOUT_MS, parseBaseUrl, retrySettings, TOKEN } from "./client-settings.ts";
 import { configError, OctoApiError, OctoClientError } from "./errors.ts";
 import { type ClientLogger, type HttpSettings, type RetryOptions, send } from "./http.ts";
+import { hydratorOf } from "./hydrator.ts";
+import type { OctoHydrator } from "./notification-types.ts";
+import {
+  type NotificationsCapability,
+  notificationsApi,
+  notificationsHeader,
+  type OctoNotificationsApi,
+} from "./notifications-api.ts";
+import { type OctoAvailabilityApi, type OctoBookingsApi, type OctoProductsApi, readCalls } from "./reads.ts";
 import { redactUrl } from "./redact-url.ts";
 import { createScrubber } from "./scrub.ts";
 import {
@@ -71,6 +81,11 @@ export interface OctoClientOptions {
   capabilities?: readonly string[];
   /** Sent as `Octo-Env` when set. */
   env?: "test" | "live";
+  /**
+   * The capability id notifications calls send in `Octo-Capabilities`: `"notifications"` (default, the
+   * OCTO specification's), `"octo/notifications"` (some suppliers' spelling) or `"both"`.
+   */
+  notificationsCapability?: NotificationsCapability;
   /** A `fetch` implementation (default: the global one). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Time allowed for each attempt, answer and body included, in ms (default 10 000). */
@@ -109,38 +124,20 @@ export interface OctoWebhooksApi {
 export interface OctoClient {
   /** Create, list, update, delete and sync the supplier's webhooks. */
   readonly webhooks: OctoWebhooksApi;
-}
-
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_RETRY: Required<RetryOptions> = { limit: 2, minDelayMs: 250, maxDelayMs: 10_000 };
-// visible ASCII: anything else would make `fetch` throw an error that quotes the header value
-const TOKEN = /^[\x21-\x7e]+$/;
-
-function retrySettings(retries: OctoClientOptions["retries"]): Required<RetryOptions> {
-  const given = typeof retries === "number" ? { limit: retries } : (retries ?? {});
-  const settings = { ...DEFAULT_RETRY, ...given };
-  if (!Number.isInteger(settings.limit) || settings.limit < 0)
-    configError("`retries` must be a non-negative integer");
-  if (!(settings.minDelayMs >= 0) || !(settings.maxDelayMs >= settings.minDelayMs))
-    configError("`retries.minDelayMs` and `retries.maxDelayMs` must be 0 <= minDelayMs <= maxDelayMs");
-  return settings;
-}
-
-function parseBaseUrl(value: string | URL): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return configError("`baseUrl` must be an absolute http(s) URL, e.g. https://api.ventrata.com/octo");
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") configError("`baseUrl` must be an http(s) URL");
-  if (url.username !== "" || url.password !== "") {
-    configError(`\`baseUrl\` must not contain credentials (${redactUrl(url)}); pass the key as \`apiKey\``);
-  }
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  url.search = "";
-  url.hash = "";
-  return url;
+  /** Create, list, get, update, delete and sync the supplier's OCTO notification subscriptions. */
+  readonly notifications: OctoNotificationsApi;
+  /** `GET /bookings/{uuid}`. */
+  readonly bookings: OctoBookingsApi;
+  /** `POST /availability`. */
+  readonly availability: OctoAvailabilityApi;
+  /** `GET /products/{id}`. */
+  readonly products: OctoProductsApi;
+  /**
+   * The function a receiver's `hydrate` option takes: fetches the booking, availability or product a
+   * thin notification names with the calls above; resolves `null` when the supplier says it does not
+   * exist (404, or `INVALID_BOOKING_UUID`/`INVALID_PRODUCT_ID`/`INVALID_OPTION_ID`), rejects otherwise.
+   */
+  hydrator(): OctoHydrator;
 }
 
 function toWebhook(value: unknown, what: string): RegisteredWebhook {
@@ -271,5 +268,14 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
       return applySync(await webhooks.plan(desired, syncOptions), webhooks, syncOptions, supplier);
     },
   };
-  return { webhooks };
+  const own = options.capabilities ?? [];
+  const notifications = notificationsApi({
+    ...settings,
+    headers: { ...headers, "octo-capabilities": notificationsHeader(options.notificationsCapability, own) },
+  });
+  const readHeaders: Record<string, string> = { ...headers };
+  if (own.length > 0) readHeaders["octo-capabilities"] = [...new Set(own)].join(", ");
+  else delete readHeaders["octo-capabilities"];
+  const reads = readCalls({ ...settings, headers: readHeaders });
+  return { webhooks, notifications, ...reads, hydrator: () => hydratorOf(reads) };
 }

@@ -1,6 +1,8 @@
 /**
- * Manage a supplier's OCTO webhooks: {@link createOctoClient} creates, lists, updates and deletes them,
- * and `sync()` makes them exactly what you declare; {@link webhookUrl} puts Basic credentials in a URL.
+ * Manage a supplier's OCTO webhooks and notification subscriptions: {@link createOctoClient} creates,
+ * lists, updates and deletes them, and `sync()` makes them exactly what you declare; its `hydrator()`
+ * (and {@link hydrators} for many suppliers) fetches what a thin notification names;
+ * {@link webhookUrl} puts Basic credentials in a URL.
  * Runs on Node and Web-standard runtimes.
  *
  * @packageDocumentation
@@ -19,7 +21,36 @@ export {
 export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./errors.ts";
 export { isHeaderName } from "./header-name.ts";
 export type { ClientLogger, RetryOptions } from "./http.ts";
+export { type HydratingClient, hydrators, isNotFound } from "./hydrator.ts";
+export type {
+  SubscriptionField,
+  SubscriptionPlan,
+  SubscriptionSyncResult,
+} from "./notification-sync.ts";
+export type {
+  AvailabilityNotification,
+  BookingNotification,
+  NotificationType,
+  OctoHydrator,
+  OctoNotification,
+  ProductNotification,
+} from "./notification-types.ts";
+export type {
+  NotificationTypeName,
+  RegisteredSubscription,
+  SubscriptionInput,
+  SubscriptionPatch,
+} from "./notifications.ts";
+export type { NotificationsCapability, OctoNotificationsApi } from "./notifications-api.ts";
+export type {
+  AvailabilityQuery,
+  OctoAvailabilityApi,
+  OctoBookingsApi,
+  OctoProductsApi,
+  ReadOptions,
+} from "./reads.ts";
 export { redactUrl } from "./redact-url.ts";
+export { supplierClients } from "./supplier-clients.ts";
 export {
   type EnvSource,
   type HookCredentialsEnv,

@@ -27,10 +27,14 @@ export interface SupplierEntry {
   /** The webhook events to register (`booking_update`, `availability_update`...). */
   events: readonly string[];
   /**
-   * Notification types to subscribe to, beside the webhooks, for suppliers that serve OCTO
-   * notifications. Reserved: this version refuses a non-empty list rather than ignore it.
+   * OCTO notification types to subscribe to (`BOOKING_UPDATE`, `AVAILABILITY_UPDATE`, `PRODUCT_UPDATE`,
+   * any case), beside or instead of `events`, for suppliers that serve OCTO notifications: one
+   * subscription at the supplier's receiver URL with the same credentials. Left out: the supplier's
+   * subscriptions are not touched; `[]`: this receiver's subscription is deleted.
    */
   notifications?: readonly string[];
+  /** The capability id its notifications calls send (default `"notifications"`; see `createOctoClient`). */
+  notificationsCapability?: "notifications" | "octo/notifications" | "both";
   /** Sent as `Octo-Capabilities` with the registrations. */
   capabilities?: readonly string[];
   /** Sent as `Octo-Env`. */
@@ -73,6 +77,20 @@ export function placeOf(url: string | null | undefined): string | undefined {
   }
 }
 
+/** The notification types a supplier entry may list (any case). */
+export const KNOWN_TYPES = ["BOOKING_UPDATE", "AVAILABILITY_UPDATE", "PRODUCT_UPDATE"];
+
+/** Checks a supplier entry's `notifications` list, naming the mistake. */
+export function checkNotificationTypes(where: string, types: unknown): void {
+  if (types === undefined) return;
+  if (
+    !Array.isArray(types) ||
+    !types.every((t) => typeof t === "string" && KNOWN_TYPES.includes(t.toUpperCase()))
+  ) {
+    configError(`\`${where}.notifications\` must be a list of ${KNOWN_TYPES.join(", ")} (any case)`);
+  }
+}
+
 /** Checks the config's shape, naming the mistake (never a secret); returns the supplier ids. */
 export function checkSuppliersConfig(config: SuppliersConfig): string[] {
   if (typeof config !== "object" || config === null) configError("the config must be an object");
@@ -101,6 +119,7 @@ export function checkSuppliersConfig(config: SuppliersConfig): string[] {
     if (!Array.isArray(entry.events) || !entry.events.every((e) => typeof e === "string" && e !== "")) {
       configError(`\`${where}.events\` must be a list of event names`);
     }
+    checkNotificationTypes(where, entry.notifications);
   }
   return ids;
 }

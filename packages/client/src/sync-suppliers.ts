@@ -1,13 +1,9 @@
 // `syncSuppliers`: one receiver's registrations made right at every supplier of the config, each
 // supplier on its own (one that fails does not stop the others); `supplierStatus`: what each has.
-import {
-  createOctoClient,
-  type OctoClientOptions,
-  type RegisteredWebhook,
-  type WebhookInput,
-} from "./create-octo-client.ts";
+import type { OctoClientOptions, RegisteredWebhook, WebhookInput } from "./create-octo-client.ts";
 import { configError } from "./errors.ts";
 import { redactUrl } from "./redact-url.ts";
+import { clientOfEntry } from "./supplier-clients.ts";
 import {
   checkSuppliersConfig,
   defaultEnv,
@@ -19,6 +15,7 @@ import {
   type SuppliersConfig,
 } from "./suppliers-config.ts";
 import { applySync, planSync, type SupplierTraits } from "./sync.ts";
+import { syncSupplierSubscriptions } from "./sync-supplier-notifications.ts";
 import { webhookUrl } from "./webhook-url.ts";
 
 /** Options of {@link syncSuppliers} and {@link supplierStatus}. */
@@ -40,9 +37,11 @@ export interface SyncSuppliersOptions {
   signal?: AbortSignal;
 }
 
-/** One line of the plan: a supplier's event and what happens to its registration. */
+/** One line of the plan: a supplier's event (or notification subscription) and what happens to it. */
 export interface SupplierSyncRow {
   supplier: string;
+  /** `"notification"` for a notification subscription (its types in `event`, joined with `,`); webhooks have none. */
+  kind?: "notification";
   event: string;
   action: "create" | "update" | "delete" | "keep";
   /** The supplier's webhook id (not known before a dry-run's create). */
@@ -68,6 +67,8 @@ export interface SyncSuppliersResult {
 /** One registration a supplier has, and whether it points at this supplier's receiver URL. */
 export interface SupplierStatusRow {
   supplier: string;
+  /** `"notification"` for a notification subscription (its types in `event`, joined with `,`; its id in `webhookId`). */
+  kind?: "notification";
   webhookId: string;
   event: string;
   url: string;
@@ -89,15 +90,8 @@ function selected(config: SuppliersConfig, only: readonly string[] | undefined):
   return ids.filter((id) => only.includes(id));
 }
 
-function clientOf(id: string, entry: SupplierEntry, env: EnvSource, options: SyncSuppliersOptions) {
-  return createOctoClient({
-    ...options.client,
-    baseUrl: entry.baseUrl,
-    apiKey: fromEnv(env, entry.apiKeyEnv, id),
-    ...(entry.capabilities ? { capabilities: entry.capabilities } : {}),
-    ...(entry.env ? { env: entry.env } : {}),
-  });
-}
+const clientOf = (id: string, entry: SupplierEntry, env: EnvSource, options: SyncSuppliersOptions) =>
+  clientOfEntry(id, entry, env, options.client);
 
 const messageOf = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).replace(/^\[@octo-webhooks\/[a-z-]+\] /, "");
@@ -147,9 +141,6 @@ export async function syncSuppliers(
   options: SyncSuppliersOptions = {},
 ): Promise<SyncSuppliersResult> {
   const done = await eachSupplier(config, options, async (id, entry, env) => {
-    if (entry.notifications !== undefined && entry.notifications.length > 0) {
-      configError(`supplier ${id}: notification subscriptions are not supported by this version yet`);
-    }
     const receiver = receiverUrlOf(config, id);
     const hook = entry.hook;
     const username = fromEnv(env, hook.usernameEnv, id);
@@ -162,7 +153,17 @@ export async function syncSuppliers(
       event,
       ...(entry.retryOnError === undefined ? {} : { retryOnError: entry.retryOnError }),
     }));
-    const api = clientOf(id, entry, env, options).webhooks;
+    const octo = clientOf(id, entry, env, options);
+    const api = octo.webhooks;
+    const notified =
+      entry.notifications === undefined
+        ? { rows: [], changed: false }
+        : await syncSupplierSubscriptions(
+            id,
+            octo.notifications,
+            { url, types: entry.notifications, receiver, retryOnError: entry.retryOnError },
+            { dryRun: options.dryRun, signal: options.signal },
+          );
     const place = placeOf(receiver);
     const ours = (await api.list(request(options))).filter((w) => placeOf(w.url) === place);
     const plan = planSync(desired, ours, { prune: true });
@@ -185,7 +186,10 @@ export async function syncSuppliers(
         ...plan.delete.map(({ webhook }) => row(webhook.event, "delete", webhook)),
         ...plan.keep.map((webhook) => row(webhook.event, "keep", webhook)),
       ];
-      return { rows, changed: rows.some((r) => r.action !== "keep") };
+      return {
+        rows: [...rows, ...notified.rows],
+        changed: notified.changed || rows.some((r) => r.action !== "keep"),
+      };
     }
     const traits: SupplierTraits = { patchSupported: undefined };
     const result = await applySync(plan, api, request(options), traits);
@@ -195,7 +199,7 @@ export async function syncSuppliers(
       ...result.deleted.map((webhook) => row(webhook.event, "delete", webhook)),
       ...result.kept.map((webhook) => row(webhook.event, "keep", webhook)),
     ];
-    return { rows, changed: result.changed };
+    return { rows: [...rows, ...notified.rows], changed: result.changed || notified.changed };
   });
   const outcomes: SupplierSyncOutcome[] = done.map((d) =>
     d.ok ? { supplier: d.supplier, ok: true, ...d.value } : d,
@@ -225,14 +229,27 @@ export async function supplierStatus(
 ): Promise<SupplierStatusOutcome[]> {
   const done = await eachSupplier(config, options, async (id, entry, env) => {
     const place = placeOf(receiverUrlOf(config, id));
-    const webhooks = await clientOf(id, entry, env, options).webhooks.list(request(options));
-    return webhooks.map((w) => ({
-      supplier: id,
-      webhookId: w.id,
-      event: w.event,
-      url: redactUrl(w.url ?? ""),
-      known: placeOf(w.url) === place,
-    }));
+    const octo = clientOf(id, entry, env, options);
+    const webhooks = await octo.webhooks.list(request(options));
+    const subscriptions =
+      entry.notifications === undefined ? [] : await octo.notifications.list(request(options));
+    return [
+      ...webhooks.map((w) => ({
+        supplier: id,
+        webhookId: w.id,
+        event: w.event,
+        url: redactUrl(w.url ?? ""),
+        known: placeOf(w.url) === place,
+      })),
+      ...subscriptions.map((s) => ({
+        supplier: id,
+        kind: "notification" as const,
+        webhookId: s.id,
+        event: s.notificationTypes.join(","),
+        url: redactUrl(s.url ?? ""),
+        known: placeOf(s.url) === place,
+      })),
+    ];
   });
   return done.map((d) => (d.ok ? { supplier: d.supplier, ok: true, rows: d.value } : d));
 }

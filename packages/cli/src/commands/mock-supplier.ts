@@ -21,7 +21,7 @@ const DEFAULT_KEY = "mock-api-key";
 export function mockSupplierCommand(io: Io): Command {
   return new Command("mock-supplier")
     .description(
-      "run a mock OCTO supplier: the webhook management API, and real deliveries of simulated events",
+      "run a mock OCTO supplier: the webhook and notification management APIs, the read API, and real deliveries of simulated events",
     )
     .option("--port <port>", "port to listen on (0: any free port)", integer, 4010)
     .option("--host <host>", "interface to listen on", "127.0.0.1")
@@ -41,7 +41,7 @@ export function mockSupplierCommand(io: Io): Command {
     )
     .addHelpText(
       "after",
-      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/order-lifecycle     an order confirmed with two bookings, then one cancelled\n  POST <url>/_mock/simulate/order-update        body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/product-change      a product whose default option is renamed\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt',
+      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/order-lifecycle     an order confirmed with two bookings, then one cancelled\n  POST <url>/_mock/simulate/order-update        body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/product-change      a product whose default option is renamed\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  POST <url>/_mock/simulate/notification        body: { "type": "BOOKING_UPDATE", "data": { "uuid": "..." } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt\n  GET  <url>/_mock/reads                        read API counts; POST it { "failureRate": 0.1, "latencyMs": 20, "reset": true }\nEvery simulated change is also sent as a thin notification to the subscriptions of its type\n(POST <url>/notifications/subscriptions); GET <url>/bookings/{uuid}, POST <url>/availability and\nGET <url>/products/{id} answer the current state.',
     )
     .action(async (options: MockSupplierCliOptions) => {
       const { c } = io;

@@ -7,7 +7,7 @@ import {
   productUpdate,
   sendWebhook,
 } from "@octo-webhooks/testing";
-import { Argument, Command } from "commander";
+import { Argument, Command, Option } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { collectHeader, integer } from "../options.ts";
 import { CliError, type Io } from "../output.ts";
@@ -15,6 +15,7 @@ import { safeText } from "../safe-text.ts";
 
 interface TriggerOptions {
   to: string;
+  notification?: NotificationType;
   status?: string;
   user?: string;
   pass?: string;
@@ -24,6 +25,18 @@ interface TriggerOptions {
 }
 
 type Event = (typeof WEBHOOK_EVENTS)[number];
+const NOTIFICATION_TYPES = ["BOOKING_UPDATE", "AVAILABILITY_UPDATE", "PRODUCT_UPDATE"] as const;
+type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** A thin notification naming the resource of the seed's sample (the booking, slot or product). */
+function notificationSample(type: NotificationType, seed: string): object {
+  if (type === "BOOKING_UPDATE") return { type, data: { uuid: bookingUpdate({ seed }).booking.uuid } };
+  const slot = availabilityUpdate({ seed });
+  const productId = slot.productId as string;
+  if (type === "PRODUCT_UPDATE") return { type, data: { productId } };
+  const day = (slot.availability.localDateTimeStart ?? "").slice(0, 10);
+  return { type, data: { productId, optionId: slot.optionId, localDateStart: day, localDateEnd: day } };
+}
 
 /** Per event: its known statuses (none: `--status` does not apply) and its sample. */
 const SAMPLES: Record<Event, [readonly string[] | undefined, (seed: string, status?: string) => object]> = {
@@ -42,7 +55,12 @@ const SAMPLES: Record<Event, [readonly string[] | undefined, (seed: string, stat
 export function triggerCommand(io: Io): Command {
   return new Command("trigger")
     .description("send a sample event to a receiver and print its answer (exit 1 unless it is a 2xx)")
-    .addArgument(new Argument("<event>", "the event to send").choices(WEBHOOK_EVENTS))
+    .addArgument(new Argument("[event]", "the webhook event to send").choices(WEBHOOK_EVENTS))
+    .addOption(
+      new Option("--notification <type>", "send a thin OCTO notification instead of a webhook event").choices(
+        NOTIFICATION_TYPES,
+      ),
+    )
     .requiredOption("--to <url>", "the receiver's URL (may carry user:pass@)")
     .option(
       "--status <status>",
@@ -55,10 +73,17 @@ export function triggerCommand(io: Io): Command {
     .option("--timeout <ms>", "give up after this long", integer, 10_000)
     .addHelpText(
       "after",
-      "\nExamples:\n  octo-webhooks trigger booking_update --to http://localhost:3000/webhooks/octo --status CANCELLED --user octo --pass s3cret\n  octo-webhooks trigger availability_update --to http://localhost:3000/webhooks/octo --header x-api-key=abc\n  octo-webhooks trigger order_update --to http://localhost:3000/webhooks/octo   # an order confirmed with two bookings",
+      "\nExamples:\n  octo-webhooks trigger booking_update --to http://localhost:3000/webhooks/octo --status CANCELLED --user octo --pass s3cret\n  octo-webhooks trigger availability_update --to http://localhost:3000/webhooks/octo --header x-api-key=abc\n  octo-webhooks trigger order_update --to http://localhost:3000/webhooks/octo   # an order confirmed with two bookings\n  octo-webhooks trigger --notification BOOKING_UPDATE --to http://localhost:3000/webhooks/octo   # a thin notification { type, data: { uuid } }",
     )
-    .action(async (event: Event, options: TriggerOptions) => {
-      const [known, sample] = SAMPLES[event];
+    .action(async (given: Event | undefined, options: TriggerOptions) => {
+      if ((given === undefined) === (options.notification === undefined)) {
+        throw new CliError("give an event (booking_update...) or --notification <type>, not both", 2);
+      }
+      const event: string = given ?? (options.notification as string);
+      const [known, sample] =
+        given === undefined
+          ? [undefined, (seed: string) => notificationSample(options.notification as NotificationType, seed)]
+          : SAMPLES[given];
       if (known === undefined && options.status !== undefined) {
         throw new CliError(`--status does not apply to ${event}`);
       }

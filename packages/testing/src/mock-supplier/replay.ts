@@ -12,9 +12,15 @@ export function createReplay(state: SimulationState): (deliveryId: string) => Pr
     if (original === undefined) {
       return Promise.reject(new Error("[@octo-webhooks/testing] no delivery has this id"));
     }
-    const webhook = original.webhookId === undefined ? undefined : store.get(original.webhookId);
+    const id = original.webhookId;
+    // a notification's delivery was made for a subscription (its `webhookId` is the subscription's id)
+    const webhook = id === undefined ? undefined : (store.get(id) ?? state.subscriptions.get(id));
     if (webhook === undefined) {
-      return Promise.reject(new Error("[@octo-webhooks/testing] the webhook of this delivery was deleted"));
+      return Promise.reject(
+        new Error(
+          "[@octo-webhooks/testing] the webhook of this delivery was deleted (or its notification subscription)",
+        ),
+      );
     }
     const target = {
       webhookId: webhook.id,

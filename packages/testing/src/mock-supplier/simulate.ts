@@ -1,3 +1,4 @@
+import type { Booking } from "@octo-webhooks/core";
 import { createDelivery, type Delivery, type DeliveryPolicy, runDelivery } from "../deliver.ts";
 import { availabilityUpdate } from "../factories/availability.ts";
 import { type BookingUpdateOptions, bookingLifecycle, bookingUpdate } from "../factories/booking.ts";
@@ -6,13 +7,22 @@ import { productUpdate } from "../factories/product.ts";
 import type { Seed } from "../factories/random.ts";
 import type { FactoryOptions } from "../factories/shared.ts";
 import type { MockWebhook } from "./management.ts";
+import { type NotificationStep, notifySubscribers } from "./notify.ts";
+import type { MockResources } from "./resources.ts";
+import type { MockSubscription } from "./subscriptions.ts";
 import type { MockSupplier } from "./types.ts";
 
-// The mock supplier's delivery simulation: events made for each registered webhook, really delivered.
+// The mock supplier's delivery simulation: events made for each registered webhook, really delivered;
+// the same changes as thin notifications to each subscription; the resources (read back with
+// `GET /bookings/{uuid}`...) moved forward as the changes are delivered.
 
 /** What the simulation works on, shared with the server. */
 export interface SimulationState {
   readonly store: ReadonlyMap<string, MockWebhook>;
+  /** The notification subscriptions. */
+  readonly subscriptions: ReadonlyMap<string, MockSubscription>;
+  /** The bookings, availability and products the read API serves. */
+  readonly resources: MockResources;
   /** Every delivery, in creation order (appended to). */
   readonly deliveries: Delivery[];
   /** The deliveries under way (`idle()` waits for them). */
@@ -63,6 +73,7 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
   const deliverToSubscribers = (
     event: string,
     bodiesFor: (webhook: MockWebhook) => Record<string, unknown>[],
+    advance?: (step: number) => void,
   ) => {
     const chains: Promise<Delivery[]>[] = [];
     for (const webhook of store.values()) {
@@ -81,7 +92,10 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
         return delivery;
       });
       const chain = (async () => {
-        for (const delivery of queued) await runDelivery(delivery, target, policy);
+        for (const [step, delivery] of queued.entries()) {
+          advance?.(step);
+          await runDelivery(delivery, target, policy);
+        }
         return queued;
       })();
       pending.add(chain);
@@ -91,25 +105,70 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
     return Promise.all(chains).then((lists) => lists.flat());
   };
 
+  /** A change to the webhooks of `event` and, as thin notifications, to the subscriptions of its type. */
+  const bothWays = (
+    event: string,
+    bodiesFor: (webhook: MockWebhook) => Record<string, unknown>[],
+    steps: NotificationStep[],
+  ) => {
+    const advance = (i: number) => steps[i]?.advance?.();
+    const type = event.toUpperCase(); // booking_update -> BOOKING_UPDATE
+    const done = Promise.all([
+      deliverToSubscribers(event, bodiesFor, advance),
+      notifySubscribers(state, type, steps),
+    ]);
+    // the change happened whoever was told: with no receiver, the resource is at its last state
+    return done.then(([webhooks, notifications]) => {
+      steps.at(-1)?.advance?.();
+      return [...webhooks, ...notifications];
+    });
+  };
+  /** The product of a simulation's seed, so that `GET /products/{id}` of its booking answers. */
+  const ensureProduct = (simulation: string, given: FactoryOptions) => {
+    const product = productUpdate({ seed: simulation, ...given }).product;
+    if (!state.resources.hasProduct(product.id)) state.resources.setProduct(product);
+  };
+  const asResource = (simulation: string, given: BookingUpdateOptions): BookingUpdateOptions => {
+    ensureProduct(simulation, given);
+    const { webhook: _w, capabilities: _c, ...rest } = given;
+    return { seed: simulation, ...rest, booking: { testMode: true, ...given.booking } };
+  };
+
   // async, so that bad options reject; the deliveries are still created before the first await
   return {
     bookingLifecycle: async (given = {}) => {
       const simulation = nextSimulation();
-      return deliverToSubscribers("booking_update", (webhook) =>
-        bookingLifecycle(asBooking(webhook, simulation, given)),
+      const states = bookingLifecycle(asResource(simulation, given)).map((body) => body.booking);
+      return bothWays(
+        "booking_update",
+        (webhook) => bookingLifecycle(asBooking(webhook, simulation, given)),
+        recordBooking(state.resources, states),
       );
     },
     bookingUpdate: async (given = {}) => {
       const simulation = nextSimulation();
-      return deliverToSubscribers("booking_update", (webhook) => [
-        bookingUpdate(asBooking(webhook, simulation, given)),
-      ]);
+      const states = [bookingUpdate(asResource(simulation, given)).booking];
+      return bothWays(
+        "booking_update",
+        (webhook) => [bookingUpdate(asBooking(webhook, simulation, given))],
+        recordBooking(state.resources, states),
+      );
     },
     availabilityChange: async (given = {}) => {
       const simulation = nextSimulation();
-      return deliverToSubscribers("availability_update", (webhook) => [
-        availabilityUpdate(asFromWebhook(webhook, simulation, given)),
-      ]);
+      const body = availabilityUpdate({ seed: simulation, ...given });
+      const productId = body.productId ?? (body.availability as { productId?: string }).productId ?? "";
+      const optionId = body.optionId ?? (body.availability as { optionId?: string }).optionId ?? "DEFAULT";
+      const { productId: _p, optionId: _o, ...slot } = body.availability as Record<string, unknown>;
+      state.resources.setAvailability(productId, optionId, slot as typeof body.availability);
+      ensureProduct(simulation, given);
+      const day = (body.availability.localDateTimeStart ?? "").slice(0, 10);
+      const data = { productId, optionId, localDateStart: day, localDateEnd: day };
+      return bothWays(
+        "availability_update",
+        (webhook) => [availabilityUpdate(asFromWebhook(webhook, simulation, given))],
+        [{ data }],
+      );
     },
     orderLifecycle: async (given = {}) => {
       const simulation = nextSimulation();
@@ -133,12 +192,24 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
     },
     productChange: async (given = {}) => {
       const simulation = nextSimulation();
-      return deliverToSubscribers("product_update", (webhook) => [
-        productUpdate({
-          option: { internalName: "Harbour cruise with lunch (3h)" },
-          ...asFromWebhook(webhook, simulation, given),
-        }),
-      ]);
+      const changed = {
+        option: { internalName: "Harbour cruise with lunch (3h)" },
+        seed: simulation,
+        ...given,
+      };
+      const product = productUpdate(changed).product;
+      state.resources.setProduct(product);
+      return bothWays(
+        "product_update",
+        (webhook) => [productUpdate({ ...changed, ...asFromWebhook(webhook, simulation, given) })],
+        [{ data: { productId: product.id } }],
+      );
+    },
+    notification: async (type, data) => {
+      if (typeof type !== "string" || typeof data !== "object" || data === null) {
+        throw new TypeError('[@octo-webhooks/testing] send notification("BOOKING_UPDATE", { uuid })');
+      }
+      return notifySubscribers(state, type.toUpperCase(), [{ data }]);
     },
     event: async (event, body) => {
       const simulation = nextSimulation();
@@ -147,4 +218,13 @@ export function createSimulator(state: SimulationState): MockSupplier["simulate"
       ]);
     },
   };
+}
+
+/** A booking's states recorded; each step moves the booking to its state before it is delivered. */
+function recordBooking(resources: MockResources, states: Booking[]): NotificationStep[] {
+  const first = resources.addBooking(states);
+  return states.map((booking, i) => ({
+    data: { uuid: booking.uuid },
+    advance: () => resources.advanceBooking(booking.uuid, first + i),
+  }));
 }

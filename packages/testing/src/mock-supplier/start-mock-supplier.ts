@@ -6,7 +6,14 @@ import { controlMock } from "./control-routes.ts";
 import { type MockWebhook, manageWebhooks, parseCapabilities, publicWebhook } from "./management.ts";
 import { OctoErrorBody } from "./octo-error-body.ts";
 import { createReplay } from "./replay.ts";
+import { createResources } from "./resources.ts";
 import { createSimulator } from "./simulate.ts";
+import {
+  isSubscriptionPath,
+  type MockSubscription,
+  manageSubscriptions,
+  publicSubscription,
+} from "./subscriptions.ts";
 import type { FailureOptions, ManagementRequest, MockSupplier, MockSupplierOptions } from "./types.ts";
 
 // The mock supplier's server: options, Bearer auth, simulated failures, routing to the management
@@ -18,6 +25,14 @@ const BASE_PATH = "/octo";
 const JSON_TYPE = "application/json; charset=utf-8";
 /** Loopback: with the default (public) key, `GET /octo/_mock/deliveries` must not face a network. */
 const DEFAULT_HOST = "127.0.0.1";
+
+/** The `allow` header of a 405 on `path`. */
+const allowOf = (path: string) =>
+  path.startsWith("/webhooks/")
+    ? "PATCH, DELETE"
+    : /^\/notifications\/[^/]+\/[^/]+$/.test(path)
+      ? "GET, PATCH, DELETE"
+      : "GET, POST";
 
 /**
  * Starts a mock OCTO supplier: a real HTTP server implementing the webhook management API
@@ -52,6 +67,11 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   const ids = createRandom(`${seed}:webhooks`);
   const lifetime = new AbortController();
   const store = new Map<string, MockWebhook>();
+  const subscriptions = new Map<string, MockSubscription>();
+  const resources = createResources(seed, {
+    failureRate: options.readFailureRate ?? 0,
+    latencyMs: options.readLatencyMs ?? 0,
+  });
   const deliveries: Delivery[] = [];
   const requests: ManagementRequest[] = [];
   const pending = new Set<Promise<unknown>>();
@@ -65,6 +85,8 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   };
   const simulation = {
     store,
+    subscriptions,
+    resources,
     deliveries,
     pending,
     seed,
@@ -78,6 +100,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     },
   };
   const simulate = createSimulator(simulation);
+  const subscriptionState = { ...management, subscriptions };
 
   const authorized = (header: string | undefined) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
@@ -97,7 +120,9 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     if (env !== undefined && env !== "test" && env !== "live") {
       throw new OctoErrorBody(400, "BAD_REQUEST", 'Octo-Env must be "test" or "live"');
     }
-    if (path.startsWith("/_mock/")) return controlMock(req, path, deliveries, simulate);
+    if (path.startsWith("/_mock/")) return controlMock(req, path, deliveries, simulate, resources);
+    if (isSubscriptionPath(path)) return manageSubscriptions(subscriptionState, req, path, capabilities);
+    if (resources.isReadPath(path)) return resources.read(req, path);
     return manageWebhooks(management, req, path, capabilities, env);
   };
 
@@ -141,7 +166,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
         status = octo.status;
         payload = octo.body();
         error = octo.error;
-        if (status === 405) headers.allow = path?.startsWith("/webhooks/") ? "PATCH, DELETE" : "GET, POST";
+        if (status === 405) headers.allow = allowOf(path ?? "");
         req.resume();
       }
     }
@@ -177,6 +202,13 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     get webhooks() {
       return [...store.values()].map(publicWebhook);
     },
+    get subscriptions() {
+      return [...subscriptions.values()].map(publicSubscription);
+    },
+    get bookings() {
+      return resources.bookings();
+    },
+    reads: { stats: resources.stats, configure: resources.configure, reset: resources.reset },
     deliveries,
     requests,
     simulate,

@@ -1,3 +1,4 @@
+import type { Booking } from "@octo-webhooks/core";
 import type { Delivery, DeliveryAttempt } from "../deliver.ts";
 import type { AvailabilityUpdateOptions } from "../factories/availability.ts";
 import type { BookingLifecycleOptions, BookingUpdateOptions } from "../factories/booking.ts";
@@ -5,7 +6,9 @@ import type { OrderUpdateOptions } from "../factories/order.ts";
 import type { ProductUpdateOptions } from "../factories/product.ts";
 import type { Seed } from "../factories/random.ts";
 import type { publicWebhook } from "./management.ts";
+import type { MockReadSettings, MockReadStats } from "./resources.ts";
 import type { startMockSupplier } from "./start-mock-supplier.ts";
+import type { publicSubscription } from "./subscriptions.ts";
 
 // The public types of the mock supplier (`startMockSupplier` in start-mock-supplier.ts).
 
@@ -29,6 +32,13 @@ export interface MockSupplierOptions {
   supportsPatch?: boolean;
   /** Events `POST /webhooks` accepts (default `booking_update`, `availability_update`, `order_update`, `product_update`). */
   events?: readonly string[];
+  /**
+   * The fraction of read requests (`GET /bookings/{uuid}`, `POST /availability`, `GET /products/{id}`),
+   * 0 to 1, answered `503 SERVICE_UNAVAILABLE` (default 0), to test hydration under failures.
+   */
+  readFailureRate?: number;
+  /** How long each read request takes, in ms (default 0), to test concurrent hydration. */
+  readLatencyMs?: number;
   /** Sent as `user-agent` with every delivery. */
   userAgent?: string;
   /** Seed of webhook ids and simulated events (default `"mock"`). */
@@ -74,7 +84,20 @@ export interface MockSupplier {
   readonly apiKey: string;
   /** The registered webhooks (copies), as `GET /webhooks` returns them. */
   readonly webhooks: ReturnType<typeof publicWebhook>[];
-  /** Every delivery, in creation order, each with every attempt and its answer. */
+  /** The notification subscriptions (copies), as `GET /notifications/subscriptions` returns them. */
+  readonly subscriptions: ReturnType<typeof publicSubscription>[];
+  /** The simulated bookings in their current state, by uuid (what `GET /bookings/{uuid}` answers). */
+  readonly bookings: ReadonlyMap<string, Booking>;
+  /** The read API's counters and settings (also at `GET`/`POST /octo/_mock/reads`). */
+  readonly reads: {
+    /** Counts since the start or the last `reset()`. */
+    stats(): MockReadStats;
+    /** Changes `failureRate` and/or `latencyMs`. */
+    configure(settings: Partial<MockReadSettings>): void;
+    /** Counts from zero again. */
+    reset(): void;
+  };
+  /** Every delivery (webhooks and notifications), in creation order, each with every attempt and its answer. */
   readonly deliveries: readonly Delivery[];
   /** Every management API call. */
   readonly requests: readonly ManagementRequest[];
@@ -83,7 +106,10 @@ export interface MockSupplier {
    * Each resolves when its deliveries are finished (delivered, or out of attempts).
    */
   readonly simulate: {
-    /** ON_HOLD -> CONFIRMED -> amended -> CANCELLED, in order, to every `booking_update` webhook. */
+    /**
+     * ON_HOLD -> CONFIRMED -> amended -> CANCELLED, in order, to every `booking_update` webhook (and as
+     * `BOOKING_UPDATE` notifications); `GET /bookings/{uuid}` follows the life as it is delivered.
+     */
     bookingLifecycle(options?: BookingLifecycleOptions): Promise<Delivery[]>;
     /** One `booking_update` (`bookingUpdate(options)`) to every `booking_update` webhook. */
     bookingUpdate(options?: BookingUpdateOptions): Promise<Delivery[]>;
@@ -105,6 +131,12 @@ export interface MockSupplier {
     productChange(options?: ProductUpdateOptions): Promise<Delivery[]>;
     /** Any body, to the webhooks of `event`; a `webhook` echo is added unless the body has one. */
     event(event: string, body: Record<string, unknown>): Promise<Delivery[]>;
+    /**
+     * One thin notification `{ type, data }` (`"BOOKING_UPDATE"`, `{ uuid }`) to every active
+     * subscription of `type`; the resources are not changed. The other simulations also notify the
+     * subscriptions of their type (`BOOKING_UPDATE` with `{ uuid }` for each booking change...).
+     */
+    notification(type: string, data: Record<string, unknown>): Promise<Delivery[]>;
   };
   /**
    * Sends the body of delivery `deliveryId` again, as a new delivery (with its own attempts and retries),
