@@ -14,7 +14,6 @@ import { toHeaderGetter } from "./headers.ts";
 import { createHydrator } from "./hydrate.ts";
 import { checkEventName } from "./known-names.ts";
 import { logFields, traced } from "./log-fields.ts";
-import { matchesPath, notFound, supplierInPath } from "./match-path.ts";
 import { createNotificationPath } from "./notification-dispatch.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
@@ -41,6 +40,7 @@ import { createSupplierAuth, SUPPLIER_ID } from "./supplier-auth.ts";
 import { createTaskQueue, later } from "./task-queue.ts";
 import type { DeliveryTelemetry } from "./telemetry.ts";
 import type { OctoValidator } from "./validation.ts";
+import { checkPath, createFetch } from "./web-fetch.ts";
 
 /**
  * Builds a receiver; `strict` is what `validation: "strict"` uses (the edge build has none, to stay
@@ -60,10 +60,7 @@ export function createReceiver<TContext = unknown>(
       : createSupplierAuth(settings.suppliers, settings.supplierCacheMs, logger);
   const challenge = authChallenge(settings);
   const admission = createAdmission(settings, registry.runHooks);
-  const { path } = options;
-  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
-    configError('`path` must start with "/", for example "/webhooks/octo/:supplier"');
-  }
+  const path = checkPath(options.path);
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
   // `telemetry` (docs/observability.md): without it, every `span?.` below is all it costs
   const instrumented = options.telemetry?.instrument({ options, queue });
@@ -297,20 +294,7 @@ export function createReceiver<TContext = unknown>(
       }
     },
     handle,
-    fetch: async (request, context, executionContext) => {
-      if (path !== undefined && !matchesPath(request.url, path)) return notFound();
-      const octoRequest: OctoRequest = {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        supplier: path === undefined ? undefined : supplierInPath(request.url, path),
-      };
-      if (typeof executionContext?.waitUntil === "function") {
-        octoRequest.waitUntil = (promise) => executionContext.waitUntil(promise);
-      }
-      const response = await handle(octoRequest, context);
-      return new Response(response.body, { status: response.status, headers: response.headers });
-    },
+    fetch: createFetch(handle, path),
     drain: () => queue.drain(),
   };
 }

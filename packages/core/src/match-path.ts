@@ -69,13 +69,3 @@ export function supplierInPath(url: string, path: string): string | undefined {
   const segment = segmentOf(url, path);
   return segment === "" ? undefined : segment;
 }
-
-/** `fetch()`'s answer to a path other than its `path` option (Web runtimes route by URL; adapters call `next()`). */
-export const notFound = (): Response =>
-  new Response(
-    '{"ok":false,"error":{"code":"NOT_FOUND","message":"[@octo-webhooks/core] no OCTO webhook receiver at this path"}}',
-    {
-      status: 404,
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
-    },
-  );
