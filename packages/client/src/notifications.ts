@@ -42,14 +42,19 @@ export interface RegisteredSubscription {
 
 /** The supplier's `notifications` subscriptions API (`client.notifications`). */
 export interface SubscriptionCalls {
+  /** `POST /notifications/subscriptions`: subscribes `url` to `notificationTypes`. */
   create(input: SubscriptionInput, options?: { signal?: AbortSignal }): Promise<RegisteredSubscription>;
+  /** `GET /notifications/subscriptions`. */
   list(options?: { signal?: AbortSignal }): Promise<RegisteredSubscription[]>;
+  /** `GET /notifications/subscriptions/{id}`. */
   get(id: string, options?: { signal?: AbortSignal }): Promise<RegisteredSubscription>;
+  /** `PATCH /notifications/subscriptions/{id}`. */
   update(
     id: string,
     patch: SubscriptionPatch,
     options?: { signal?: AbortSignal },
   ): Promise<RegisteredSubscription>;
+  /** `DELETE /notifications/subscriptions/{id}`. */
   delete(id: string, options?: { signal?: AbortSignal }): Promise<void>;
 }
 

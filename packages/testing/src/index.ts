@@ -37,6 +37,7 @@ export { type ProductUpdateOptions, productUpdate } from "./factories/product.ts
 export type { Seed } from "./factories/random.ts";
 export type { FactoryOptions } from "./factories/shared.ts";
 export type { MockWebhook } from "./mock-supplier/management.ts";
+export type { MockReadSettings, MockReadStats } from "./mock-supplier/resources.ts";
 export {
   type FailureOptions,
   type ManagementRequest,
