@@ -10,6 +10,11 @@ const only = process.argv
   .find((a) => a.startsWith("--only="))
   ?.slice(7)
   .split(",");
+// `--frameworks=fastify,hono`: only those frameworks (node:http, the reference, is in the full list)
+const frameworks = process.argv
+  .find((a) => a.startsWith("--frameworks="))
+  ?.slice(13)
+  .split(",");
 console.log(`# octo-webhooks benchmarks${quick ? " (quick mode: a smoke run, numbers not meaningful)" : ""}`);
 console.log(`node ${process.version}, ${cpus().length} cores`);
 
@@ -17,7 +22,9 @@ if (!only || only.includes("core")) printCore(await benchCore(quick));
 if (!only || only.includes("core")) printTelemetry(await benchTelemetry(quick));
 if (!only || only.includes("bundle")) printBundles(await benchBundles());
 if (!only || only.includes("frameworks")) {
-  printFrameworks(await benchFrameworks({ quick, octo: new Set(["express", "fastify", "hono", "koa"]) }));
+  printFrameworks(
+    await benchFrameworks({ quick, frameworks, octo: new Set(["express", "fastify", "hono", "koa"]) }),
+  );
 }
 if (!only || only.includes("memory")) {
   const { benchMemory, printMemory } = await import("./memory.ts");

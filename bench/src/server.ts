@@ -79,6 +79,11 @@ process.on("message", (message) => {
     process.send?.(process.cpuUsage());
     return;
   }
+  // the gap accounting (profile-gap.ts) profiles the load only, after the warm-up: start, then stop
+  if (message === "profile-start" || message === "profile-stop") {
+    void profile(message).then((result) => process.send?.(result));
+    return;
+  }
   if (message === "heap") {
     // what the heap and array buffers hold (after a GC): a request in progress keeps its body there
     (globalThis as { gc?: () => void }).gc?.();
@@ -90,4 +95,20 @@ process.on("message", (message) => {
   (globalThis as { gc?: () => void }).gc?.();
   process.send?.(process.memoryUsage().rss);
 });
+let session: import("node:inspector/promises").Session | undefined;
+async function profile(message: "profile-start" | "profile-stop"): Promise<unknown> {
+  if (message === "profile-start") {
+    const { Session } = await import("node:inspector/promises");
+    session = new Session();
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 100 });
+    await session.post("Profiler.start");
+    return "started";
+  }
+  const result = await session?.post("Profiler.stop");
+  session?.disconnect();
+  return JSON.stringify(result?.profile);
+}
+
 await main();

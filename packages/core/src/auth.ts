@@ -99,6 +99,13 @@ function decodeBasic(header: string | undefined): string | undefined {
   }
 }
 
+/** `user:pass` as Basic's base64 of its UTF-8 bytes. */
+function encodeBasic(pair: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(pair)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII includes the control characters
 const ASCII = /^[\x00-\x7f]*$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -129,8 +136,13 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
       if (!nonEmptyString(user.password)) fail(`\`${where}.password\` must be a non-empty string`);
       return `${user.username}:${user.password}`;
     });
+    // the header a sender that encodes as RFC 7617 says sends: compared whole, nothing decoded
+    const headers = pairs.map((pair) => `Basic ${encodeBasic(pair)}`);
     checks.push((request) => {
-      const supplied = decodeBasic(request.header("authorization"));
+      const header = request.header("authorization");
+      if (header !== undefined && matchesAny(header, headers)) return true;
+      // any other spelling (scheme case, spaces, non-canonical base64) is decoded and compared
+      const supplied = decodeBasic(header);
       return supplied !== undefined && matchesAny(supplied, pairs);
     });
   }

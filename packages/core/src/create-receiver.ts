@@ -8,17 +8,15 @@ import {
   OctoWebhooksError,
   PACKAGE_PREFIX,
 } from "./errors.ts";
-import { OCTO_EVENTS } from "./events.ts";
-import { type AnyHandler, createHandlerRegistry, LIFECYCLE_OPTIONS, LISTS } from "./handler-registry.ts";
+import { type AnyHandler, createHandlerRegistry, LISTS } from "./handler-registry.ts";
 import { toHeaderGetter } from "./headers.ts";
 import { createHydrator } from "./hydrate.ts";
-import { checkEventName } from "./known-names.ts";
 import { logFields, traced } from "./log-fields.ts";
 import { createNotificationPath } from "./notification-dispatch.ts";
 import { isJsonContentType, type ParsedDelivery, parseDelivery, toPayload } from "./parse-delivery.ts";
 import { isUnfinishedNodeRequest, readBody, readBodyNow } from "./read-body.ts";
+import { receiverMethods } from "./receiver-methods.ts";
 import type {
-  LifecycleHandlerMethods,
   OctoRequest,
   OctoResponse,
   OctoWebhooks,
@@ -140,14 +138,28 @@ export function createReceiver<TContext = unknown>(
   /**
    * Admits a parsed delivery and runs its handlers: before resolving, or after the answer when `ackFirst`
    * is the request it came with (ack-first mode). Throws `OctoRequestError` or `OctoHandlerError`.
+   * Without admission nor ack-first, synchronous handlers that succeed make no promise at all.
    */
-  const process = async (
+  const process = (
     delivery: ParsedDelivery,
     ackFirst?: OctoRequest,
     span?: DeliveryTelemetry,
-  ): Promise<ReceiveResult> => {
+  ): ReceiveResult | Promise<ReceiveResult> => {
     if (span) traced(delivery, span);
     if (delivery.notification !== undefined) return notify(delivery, ackFirst);
+    if (admission !== undefined || ackFirst !== undefined) return admitAndRun(delivery, ackFirst, span);
+    const selected = registry.select(delivery);
+    const result: ReceiveResult = { event: delivery.event, handlers: selected.length };
+    const dispatched = dispatch(delivery, selected, span);
+    return dispatched === undefined ? result : dispatched.then(() => result);
+  };
+
+  /** `process` with admission (dedupe, stale guard) or ack-first. */
+  const admitAndRun = async (
+    delivery: ParsedDelivery,
+    ackFirst: OctoRequest | undefined,
+    span: DeliveryTelemetry | undefined,
+  ): Promise<ReceiveResult> => {
     const admitted = admission === undefined ? "run" : await admission.admit(delivery);
     if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
     const selected = registry.select(delivery);
@@ -201,7 +213,11 @@ export function createReceiver<TContext = unknown>(
         );
       }
       if (identify !== undefined) supplier = await identify(header, method, request.supplier);
-      else if (authenticate !== undefined) await authenticate(header, method, context);
+      else if (authenticate !== undefined) {
+        // a fixed Basic or header check is synchronous: no promise to wait for
+        const checking = authenticate(header, method, context);
+        if (checking !== undefined) await checking;
+      }
       if (!isJsonContentType(header("content-type"))) {
         throw new OctoRequestError("UNSUPPORTED_MEDIA_TYPE", unsupportedMediaType(header("content-type")));
       }
@@ -212,11 +228,16 @@ export function createReceiver<TContext = unknown>(
         );
       }
       reading = true;
-      const input =
-        readBodyNow(request.body, maxBodyBytes) ??
-        (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
+      let input = readBodyNow(request.body, maxBodyBytes);
+      if (input === undefined && isUnfinishedNodeRequest(request.body)) {
+        // Node parses a one-packet body right after the route ran: a microtask later it is all there
+        await undefined;
+        input = readBodyNow(request.body, maxBodyBytes);
+      }
+      input ??= await readBody(request.body, maxBodyBytes, bodyTimeoutMs);
       delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
-      const { skipped } = await process(delivery, settings.ackFirst && request, span);
+      const processed = process(delivery, settings.ackFirst && request, span);
+      const { skipped } = processed instanceof Promise ? await processed : processed;
       const answer = skipped === undefined ? answers.ok : answers[skipped];
       span?.end(answer.status, undefined, skipped);
       return answer;
@@ -240,40 +261,8 @@ export function createReceiver<TContext = unknown>(
     }
   };
 
-  const add = registry.add;
-  // onOrderUpdate, onBookingConfirmed...: one method per row of the event and lifecycle tables
-  const eventMethods = Object.fromEntries(
-    [...Object.entries(OCTO_EVENTS).map(([event, [, method]]) => [event, method]), ...LIFECYCLE_OPTIONS].map(
-      ([event, method]) => [method, (handler: unknown) => add(event as string, handler)],
-    ),
-  ) as LifecycleHandlerMethods &
-    Pick<
-      OctoWebhooks<TContext>,
-      "onBookingUpdate" | "onAvailabilityUpdate" | "onOrderUpdate" | "onProductUpdate"
-    >;
-
   return {
-    ...eventMethods,
-    // one implementation of both overloads of `on`
-    on: ((event: string | readonly string[], handler: unknown) => {
-      const names = (typeof event === "string" ? [event] : event).map((given) => {
-        const checked = checkEventName(given);
-        return "name" in checked ? checked.name : configError(checked.refusal);
-      });
-      const removers = names.map((name) => add(name, handler));
-      return () => {
-        for (const remove of removers) remove();
-      };
-    }) as OctoWebhooks<TContext>["on"],
-    onNotification: (handler) => add("notification", handler),
-    onAny: (handler) => add(LISTS.any, handler),
-    onUnknownEvent: (handler) => add(LISTS.unknown, handler),
-    onError: (handler) => add(LISTS.error, handler),
-    onDuplicate: (handler) => add(LISTS.duplicate, handler),
-    onStale: (handler) => add(LISTS.stale, handler),
-    removeListener: (event, handler) => {
-      for (const name of typeof event === "string" ? [event] : event) registry.remove(name, handler);
-    },
+    ...receiverMethods<TContext>(registry),
     receive: async (body, receiveOptions) => {
       const text = typeof body === "string" ? body : receiveOptions?.rawBody;
       const input = text === undefined ? { parsed: body } : { text };

@@ -22,7 +22,7 @@ export interface NotificationDeps {
   /** The wrapped `hydrate` option (`createHydrator`), when given. */
   hydrate: ((notification: OctoNotification, supplier: string | undefined) => Promise<unknown>) | undefined;
   /** Admits and dispatches one webhook-shaped delivery (the receiver's `process`, without ack-first). */
-  processOne(delivery: ParsedDelivery): Promise<ReceiveResult>;
+  processOne(delivery: ParsedDelivery): ReceiveResult | Promise<ReceiveResult>;
   /** Runs handlers that hold no claim; throws `OctoHandlerError` after reporting it. */
   dispatchUnclaimed(delivery: ParsedDelivery, selected: AnyHandler[]): void | Promise<void>;
   /** Ack-first: runs `work` after the answer (false when the queue is full). */

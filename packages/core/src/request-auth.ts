@@ -9,7 +9,7 @@ export type RequestAuth<TContext> = (
   header: HeaderGetter,
   method: string,
   context: TContext | undefined,
-) => Promise<void>;
+) => void | Promise<void>;
 
 /**
  * The `WWW-Authenticate` value of a 401. A resolver is most often used for Basic credentials from
@@ -54,7 +54,6 @@ export function createRequestAuth<TContext>({
   const resolved = new Map<string, Authenticator>();
 
   const resolve = async (context: TContext | undefined, request: AuthRequest): Promise<Authenticator> => {
-    if (fixed !== undefined) return fixed;
     try {
       // a resolver receives what the adapter passed (`undefined` from a bare `handle(request)`)
       const config = await resolver?.(context as TContext, request);
@@ -83,20 +82,32 @@ export function createRequestAuth<TContext>({
     }
   };
 
+  const refused = (error: unknown): never => {
+    logger.error?.(`${PACKAGE_PREFIX} auth \`verify\` threw; the delivery was answered 500`, {
+      status: 500,
+      code: "AUTH_MISCONFIGURED",
+      error,
+    });
+    throw new OctoRequestError("AUTH_MISCONFIGURED", "auth verification failed", { cause: error });
+  };
+  const decide = (accepted: boolean): void => {
+    if (!accepted) throw new OctoRequestError("UNAUTHORIZED", "missing or invalid credentials");
+  };
+  /** One authenticator's verdict: synchronous when the check is (Basic, header), else a promise. */
+  const check = (authenticator: Authenticator, request: AuthRequest): void | Promise<void> => {
+    let verdict: boolean | Promise<boolean>;
+    try {
+      verdict = authenticator(request);
+    } catch (error) {
+      return refused(error);
+    }
+    if (verdict instanceof Promise) return verdict.then(decide, refused);
+    decide(verdict);
+  };
+
+  if (fixed !== undefined) return (header, method) => check(fixed, { method, header });
   return async (header, method, context) => {
     const request: AuthRequest = { method, header };
-    const authenticator = await resolve(context, request);
-    let accepted: boolean;
-    try {
-      accepted = await authenticator(request);
-    } catch (error) {
-      logger.error?.(`${PACKAGE_PREFIX} auth \`verify\` threw; the delivery was answered 500`, {
-        status: 500,
-        code: "AUTH_MISCONFIGURED",
-        error,
-      });
-      throw new OctoRequestError("AUTH_MISCONFIGURED", "auth verification failed", { cause: error });
-    }
-    if (!accepted) throw new OctoRequestError("UNAUTHORIZED", "missing or invalid credentials");
+    await check(await resolve(context, request), request);
   };
 }

@@ -14,6 +14,21 @@ describe("basic auth", () => {
   });
 
   it.each([
+    ["the scheme in lower case", (token: string) => `basic ${token}`],
+    ["the scheme in upper case", (token: string) => `BASIC ${token}`],
+    ["spaces around the token", (token: string) => `  Basic   ${token}  `],
+    ["non-canonical base64 (trailing bits set)", (token: string) => `Basic ${token.replace(/E=$/, "F=")}`],
+  ])("accepts the right credentials with %s, as RFC 7617 allows", async (_name, spell) => {
+    const pair = "octo:pw1";
+    const token = Buffer.from(pair).toString("base64");
+    const decoded = Buffer.from(spell(token).trim().split(/\s+/)[1] as string, "base64").toString();
+    expect(decoded).toBe(pair);
+    const receiver = createOctoWebhooks({ auth: { basic: { username: "octo", password: "pw1" } } });
+    const response = await receiver.handle(post(bookingBody(), { authorization: spell(token) }));
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
     ["no header", undefined],
     ["a wrong password", basic("octo", "wrong")],
     ["a wrong username", basic("other", SECRET)],

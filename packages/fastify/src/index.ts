@@ -54,7 +54,15 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
 
   // the raw stream is the body: core reads it, with its size limit and its content-type decision
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser("*", (_request, payload, parsed) => parsed(null, payload));
+  const rawBody = (
+    _request: FastifyRequest,
+    payload: unknown,
+    parsed: (error: null, body: unknown) => void,
+  ) => parsed(null, payload);
+  // JSON by name too: Fastify caches the parser of a named type, while its catch-all is looked up
+  // again, the Content-Type parsed anew, on every request
+  fastify.addContentTypeParser("application/json", rawBody);
+  fastify.addContentTypeParser("*", rawBody);
 
   const respond = async (request: FastifyRequest, reply: FastifyReply, body: RequestBody) => {
     // the supplier a path names: Fastify's own `:supplier` route parameter

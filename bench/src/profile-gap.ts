@@ -1,0 +1,126 @@
+// Where the with-us server's extra CPU per request goes: both servers of a framework (bare, octo) run
+// under `--cpu-prof` for the same number of requests, then their profiles are compared per function by
+// self time. `tsx src/profile-gap.ts [fastify|hono|express|koa] [--requests=N]` prints a table whose
+// rows add up to the measured gap (µs per request), grouped by who owns the code, then the functions
+// that moved most. See docs/benchmarks.md ("Accounting for the gap").
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { once } from "node:events";
+import autocannon from "autocannon";
+import { seedBooking } from "./bodies.ts";
+import { PASS, PATH, USER } from "./constants.ts";
+import { startServer, stopServer } from "./frameworks.ts";
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Who owns a function: ours, the framework, Node, the engine (GC, JSON, builtins). */
+export function ownerOf(functionName: string, url: string): string {
+  if (functionName === "(garbage collector)") return "V8: garbage collection";
+  if (functionName === "(program)") return "V8: program (outside JS)";
+  if (url.includes("/packages/") || url.includes("@octo-webhooks")) return "octo-webhooks";
+  const framework = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (framework) return `package: ${framework[1]}`;
+  if (url.startsWith("node:")) return "Node.js (node:*)";
+  if (url === "") return `engine/native: ${functionName || "(anonymous)"}`;
+  return "other";
+}
+
+/** Self time per function and per owner (µs, summed over the profile). */
+export function selfTimes(profile: CpuProfile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const perFunction = new Map<string, number>();
+  const perOwner = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    const delta = profile.timeDeltas[i + 1] ?? 0;
+    if (node === undefined || node.callFrame.functionName === "(idle)") return;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
+    const owner = ownerOf(functionName, url);
+    perFunction.set(`${owner} | ${name}`, (perFunction.get(`${owner} | ${name}`) ?? 0) + delta);
+    perOwner.set(owner, (perOwner.get(owner) ?? 0) + delta);
+  });
+  return { perFunction, perOwner };
+}
+
+async function ask(child: ChildProcess, message: string): Promise<unknown> {
+  child.send(message);
+  const [answer] = await once(child, "message");
+  return answer;
+}
+
+async function load(port: number, requests: number) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}${PATH}`,
+    method: "POST",
+    connections: 50,
+    amount: requests,
+    headers: {
+      "content-type": "application/json",
+      authorization: `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}`,
+    },
+    body: seedBooking().text,
+  });
+}
+
+/** One server under a warm-up, then profiled (100 µs sampling) over exactly `requests` requests. */
+async function profileServer(framework: string, variant: "bare" | "octo", requests: number) {
+  const { port, child } = await startServer(framework, variant);
+  try {
+    await load(port, Math.min(requests, 20_000));
+    await ask(child, "profile-start");
+    const result = await load(port, requests);
+    const profile = JSON.parse((await ask(child, "profile-stop")) as string) as CpuProfile;
+    if (result["2xx"] !== requests) {
+      throw new Error(`${framework} ${variant}: ${result["2xx"]} of ${requests} answered 2xx`);
+    }
+    return selfTimes(profile);
+  } finally {
+    await stopServer(child);
+  }
+}
+
+async function main() {
+  const framework = process.argv[2] ?? "fastify";
+  const requests = Number(/--requests=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 100_000);
+  try {
+    execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+  } catch {
+    // not Linux: run unpinned
+  }
+  const bare = await profileServer(framework, "bare", requests);
+  const octo = await profileServer(framework, "octo", requests);
+  const perRequest = (us: number) => us / requests;
+  const diff = (a: Map<string, number>, b: Map<string, number>) =>
+    [...new Set([...a.keys(), ...b.keys()])]
+      .map((key) => ({ key, bare: perRequest(a.get(key) ?? 0), octo: perRequest(b.get(key) ?? 0) }))
+      .map((row) => ({ ...row, delta: row.octo - row.bare }))
+      .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
+  const sum = (m: Map<string, number>) => perRequest([...m.values()].reduce((s, v) => s + v, 0));
+  console.log(`\n## ${framework}: CPU per request by owner (${requests} requests each, µs, self time)\n`);
+  console.log("| owner | bare | with us | difference |");
+  console.log("|---|---|---|---|");
+  for (const row of diff(bare.perOwner, octo.perOwner)) {
+    if (Math.abs(row.delta) < 0.05) continue;
+    console.log(
+      `| ${row.key} | ${row.bare.toFixed(2)} | ${row.octo.toFixed(2)} | ${row.delta >= 0 ? "+" : ""}${row.delta.toFixed(2)} |`,
+    );
+  }
+  const total = sum(octo.perOwner) - sum(bare.perOwner);
+  console.log(
+    `| **total** | ${sum(bare.perOwner).toFixed(2)} | ${sum(octo.perOwner).toFixed(2)} | **${total >= 0 ? "+" : ""}${total.toFixed(2)}** |`,
+  );
+  console.log(`\n## ${framework}: the functions that moved most (µs per request)\n`);
+  console.log("| function | bare | with us | difference |");
+  console.log("|---|---|---|---|");
+  for (const row of diff(bare.perFunction, octo.perFunction).slice(0, 25)) {
+    console.log(
+      `| ${row.key} | ${row.bare.toFixed(2)} | ${row.octo.toFixed(2)} | ${row.delta >= 0 ? "+" : ""}${row.delta.toFixed(2)} |`,
+    );
+  }
+}
+
+await main();
