@@ -84,7 +84,11 @@ async function load(port: number, seconds: number, child: ChildProcess): Promise
   };
 }
 
-export async function benchFrameworks(options: { quick: boolean; frameworks?: string[]; octo: Set<string> }) {
+export async function benchFrameworks(options: {
+  quick: boolean;
+  frameworks?: string[] | undefined;
+  octo: Set<string>;
+}) {
   try {
     execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
   } catch {
