@@ -10,7 +10,7 @@ import {
   type OctoWebhooksOptions,
 } from "@octo-webhooks/core";
 import { type JobsOptions, Queue } from "bullmq";
-import { acceptingStore } from "./accept-store.ts";
+import { acceptingStore, recordScripts } from "./accept-store.ts";
 import { type RedisStore, redisStoreOn } from "./create-redis-store.ts";
 import { enqueueFailed, toDeliveryJob, withTimeout } from "./enqueue.ts";
 import { configError, positiveInteger } from "./errors.ts";
@@ -56,7 +56,7 @@ export interface OctoQueueOptions {
   /**
    * Duplicate suppression in Redis for every receiver of this queue (default on, 24 h): a delivery
    * already enqueued is answered 200 `{"duplicate":true}` without a second job, even after its job was
-   * processed and removed. A receiver claims and enqueues a delivery in one MULTI (one round trip), so
+   * processed and removed. A receiver claims and enqueues a delivery in one script (one round trip), so
    * identical deliveries at once on several receivers make one job and 200 duplicates; `leaseMs` only
    * matters to a receiver given core's `telemetry` (claim, enqueue, complete: three round trips).
    * `false` leaves only the job id (duplicates collapse while the job exists).
@@ -172,6 +172,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const prefix = options.prefix ?? "bull";
 
   const client = openRedis(options.connection, failFast(timeoutMs));
+  const scripts = recordScripts(client);
   void loadTraceApi();
   const jobOptions: JobsOptions = {
     attempts,
@@ -194,6 +195,8 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       ? undefined
       : acceptingStore({
           queue,
+          client,
+          scripts,
           claimPrefix,
           jobOptions,
           jobOf: ({ payload, context }) => toDeliveryJob(payload, context, pick),

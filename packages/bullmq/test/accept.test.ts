@@ -1,11 +1,14 @@
-// The accept path of a receiver with dedupe: one Redis round trip per delivery (a MULTI holding the
-// claim and BullMQ's add), exactly one job however many copies arrive at once or later, and the claims
-// an earlier version of this package wrote still honoured.
-import { deliveryKey } from "@octo-webhooks/core";
+// The accept path of a receiver with dedupe: one Redis round trip per delivery (one script: the claim,
+// and BullMQ's add run inside it), exactly one job however many copies arrive at once or later, and the
+// claims an earlier version of this package wrote still honoured.
+import { createOctoWebhooks, deliveryKey } from "@octo-webhooks/core";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
-import { jobIdOf } from "../src/index.ts";
+import { acceptingStore } from "../src/accept-store.ts";
+import { toDeliveryJob } from "../src/enqueue.ts";
+import { jobIdOf, type OctoJobData, type OctoJobResult } from "../src/index.ts";
 import { describeWithRedis, redisUrl, waitFor } from "./helpers.ts";
 import { auth, credentials, queueTests } from "./setup.ts";
 
@@ -28,8 +31,18 @@ async function commandsDuring(run: () => Promise<unknown>) {
   return seen;
 }
 
+/** The commands of the connection that named `key`'s claim while `run` ran (their names). */
+async function commandsClaiming(key: string, run: () => Promise<unknown>) {
+  const seen = await commandsDuring(run);
+  const claimed = seen.find((command) => command.args.some((arg) => arg.includes(`:claim:${key}`)));
+  expect(claimed).toBeDefined();
+  return seen
+    .filter((command) => command.source === claimed?.source)
+    .map(({ args }) => args[0]?.toLowerCase());
+}
+
 describeWithRedis("the accept path (dedupe on)", () => {
-  it("costs one round trip per delivery: MULTI, the claim script, BullMQ's add script, EXEC", async () => {
+  it("costs one round trip per delivery: one script call, the claim and BullMQ's add in it", async () => {
     const queue = t.queue();
     const receiver = await t.receiver(queue);
     // the first delivery also connects and loads BullMQ's scripts
@@ -38,28 +51,15 @@ describeWithRedis("the accept path (dedupe on)", () => {
     );
 
     const body = bookingUpdate({ seed: "one-round-trip" });
-    const fromReceiver = async (send: () => Promise<unknown>) => {
-      const seen = await commandsDuring(send);
-      // the receiver's connection: the one that named this delivery's claim key
-      const claimed = seen.find((command) =>
-        command.args.some((arg) => arg.includes(`:claim:${deliveryKey(body)}`)),
-      );
-      expect(claimed).toBeDefined();
-      return seen
-        .filter((command) => command.source === claimed?.source)
-        .map(({ args }) => args[0]?.toLowerCase());
-    };
+    const fromReceiver = (send: () => Promise<unknown>) => commandsClaiming(deliveryKey(body), send);
     const scripts = ["evalsha", "eval"];
     let answer: Awaited<ReturnType<typeof sendWebhook>> | undefined;
     const accepted = await fromReceiver(async () => {
       answer = await sendWebhook(receiver.url, body, credentials);
     });
     expect(answer?.json()).toEqual({ ok: true });
-    expect(accepted).toHaveLength(4);
-    expect(accepted[0]).toBe("multi");
-    expect(scripts).toContain(accepted[1]);
-    expect(scripts).toContain(accepted[2]);
-    expect(accepted[3]).toBe("exec");
+    expect(accepted).toHaveLength(1);
+    expect(scripts).toContain(accepted[0]);
     expect(await queue.queue.getJob(jobIdOf(deliveryKey(body)))).toBeDefined();
 
     // a duplicate costs the same round trip, and enqueues nothing
@@ -161,5 +161,56 @@ describeWithRedis("the accept path (dedupe on)", () => {
     expect((await sendWebhook(receiver.url, accepted, credentials)).json()).toEqual({ ok: true });
     expect(await redis.get(claimKey(accepted))).toBe("done");
     expect(await redis.pttl(claimKey(accepted))).toBeGreaterThan(23 * 60 * 60 * 1000);
+  });
+});
+
+describeWithRedis("the accept path's fallback: one MULTI (a BullMQ whose add script is out of reach)", () => {
+  it("claims and enqueues in one MULTI: one job for concurrent copies, duplicates after removal, the same answers", async () => {
+    const client = new Redis(redisUrl);
+    const name = t.ns.name();
+    const queue = new Queue<OctoJobData, OctoJobResult>(name, { connection: client, prefix: t.ns.prefix });
+    t.closeLater(async () => {
+      await queue.close();
+      await client.quit();
+    });
+    const store = acceptingStore({
+      queue,
+      client,
+      scripts: new Map(), // BullMQ's scripts unknown: the fallback
+      claimPrefix: `${t.ns.prefix}:${name}:octo`,
+      jobOptions: {},
+      jobOf: ({ payload, context }) => toDeliveryJob(payload, context, () => undefined),
+      ttlMs: 60_000,
+      timeoutMs: 3000,
+      ready: async () => {},
+    });
+    const webhooks = createOctoWebhooks({
+      dedupe: true,
+      store,
+      logger: {},
+      onAny: (_payload, context) => {
+        if (!store.takeAccepted(context)) throw new Error("not enqueued by its claim");
+      },
+    });
+    const parsed = bookingUpdate({ seed: "fallback" });
+    const body = JSON.stringify(parsed);
+    const results = await Promise.all(Array.from({ length: 10 }, () => webhooks.receive(body)));
+    expect(results.filter((result) => result.skipped === undefined)).toHaveLength(1);
+    expect(results.filter((result) => result.skipped === "duplicate")).toHaveLength(9);
+    expect(await queue.getJobCounts("waiting")).toEqual({ waiting: 1 });
+    const job = await queue.getJob(jobIdOf(deliveryKey(parsed)));
+    expect(job).toBeDefined();
+    await job?.remove();
+    expect((await webhooks.receive(body)).skipped).toBe("duplicate");
+    expect(await queue.getJobCounts("waiting")).toEqual({ waiting: 0 });
+
+    const otherParsed = bookingUpdate({ seed: "fallback-round-trip" });
+    const other = JSON.stringify(otherParsed);
+    const key = deliveryKey(otherParsed);
+    const commands = await commandsClaiming(key, () => webhooks.receive(other));
+    expect(commands[0]).toBe("multi");
+    expect(commands.slice(1, 3).every((command) => command === "evalsha" || command === "eval")).toBe(true);
+    expect(commands.slice(3)).toEqual(["exec"]);
+    expect((await queue.getJob(jobIdOf(key)))?.data).toEqual({ body: other, key });
   });
 });
