@@ -94,8 +94,9 @@ export interface OctoQueue {
    */
   receiver<TContext = unknown>(options?: OctoQueueReceiverOptions<TContext>): OctoWebhooks<TContext>;
   /**
-   * The handler `receiver()` registers as `onAny`, to compose your own receiver: it resolves once
-   * Redis acknowledged the job and throws a `STORE_UNAVAILABLE` error (503) when it could not.
+   * The enqueue step as an `onAny` handler, to compose your own receiver (one `queue.add`; `receiver()`
+   * enqueues in its claim instead when `dedupe` is on): it resolves once Redis acknowledged the job and
+   * throws a `STORE_UNAVAILABLE` error (503) when it could not.
    */
   enqueue(payload: AnyOctoEvent, context: HandlerContext): Promise<void>;
   /** Jobs that failed after their last attempt (or were refused), newest first. */
