@@ -249,6 +249,10 @@ async function main() {
     console.log(
       `| CPU seconds: receivers / workers / supplier + proxy / Redis | ${[cpu.receivers, cpu.workers, cpu.supplier, cpu.redis].map((v) => v.toFixed(1)).join(" / ")} |`,
     );
+    const requests = deliveries.reduce((n, d) => n + d.attempts.length, 0);
+    console.log(
+      `| receiver CPU per delivery | ${((cpu.receivers / deliveries.length) * 1000).toFixed(3)} ms (${deliveries.length} deliveries, ${requests} requests) |`,
+    );
     console.log(
       `| effects: lost / doubled / unexpected | ${lost.length} / ${doubled.length} / ${unknown.length} |`,
     );

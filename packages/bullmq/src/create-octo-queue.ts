@@ -9,15 +9,16 @@ import {
   type OctoWebhooks,
   type OctoWebhooksOptions,
 } from "@octo-webhooks/core";
-import { Queue } from "bullmq";
-import { redisStoreOn } from "./create-redis-store.ts";
-import { bullmqError, configError, positiveInteger } from "./errors.ts";
+import { type JobsOptions, Queue } from "bullmq";
+import { acceptingStore, recordScripts } from "./accept-store.ts";
+import { type RedisStore, redisStoreOn } from "./create-redis-store.ts";
+import { enqueueFailed, toDeliveryJob, withTimeout } from "./enqueue.ts";
+import { configError, positiveInteger } from "./errors.ts";
 import { createHeaderForwarding } from "./forward-headers.ts";
 import {
   DEFAULT_QUEUE_NAME,
   type DeadLetter,
   type JobLike,
-  jobIdOf,
   type OctoJobData,
   type OctoJobResult,
   toDeadLetter,
@@ -31,7 +32,7 @@ import {
   type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
-import { activeTraceContext, loadTraceApi } from "./trace-context.ts";
+import { loadTraceApi } from "./trace-context.ts";
 
 /** Options of {@link createOctoQueue}: where Redis is, the queue name, and how long to wait for it. */
 export interface OctoQueueOptions {
@@ -55,7 +56,10 @@ export interface OctoQueueOptions {
   /**
    * Duplicate suppression in Redis for every receiver of this queue (default on, 24 h): a delivery
    * already enqueued is answered 200 `{"duplicate":true}` without a second job, even after its job was
-   * processed and removed. `false` leaves only the job id (duplicates collapse while the job exists).
+   * processed and removed. A receiver claims and enqueues a delivery in one script (one round trip), so
+   * identical deliveries at once on several receivers make one job and 200 duplicates; `leaseMs` only
+   * matters to a receiver given core's `telemetry` (claim, enqueue, complete: three round trips).
+   * `false` leaves only the job id (duplicates collapse while the job exists).
    */
   dedupe?: boolean | { ttlMs?: number; leaseMs?: number };
   /**
@@ -90,8 +94,9 @@ export interface OctoQueue {
    */
   receiver<TContext = unknown>(options?: OctoQueueReceiverOptions<TContext>): OctoWebhooks<TContext>;
   /**
-   * The handler `receiver()` registers as `onAny`, to compose your own receiver: it resolves once
-   * Redis acknowledged the job and throws a `STORE_UNAVAILABLE` error (503) when it could not.
+   * The enqueue step as an `onAny` handler, to compose your own receiver (one `queue.add`; `receiver()`
+   * enqueues in its claim instead when `dedupe` is on): it resolves once Redis acknowledged the job and
+   * throws a `STORE_UNAVAILABLE` error (503) when it could not.
    */
   enqueue(payload: AnyOctoEvent, context: HandlerContext): Promise<void>;
   /** Jobs that failed after their last attempt (or were refused), newest first. */
@@ -121,14 +126,6 @@ const RECEIVER_OPTIONS = new Set([
   "onDuplicate",
   "telemetry",
 ]);
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * A durable hand-off of OCTO deliveries to a BullMQ queue in Redis, for several receivers behind a load
@@ -166,8 +163,8 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       ? undefined
       : {
           ttlMs: 24 * 60 * 60 * 1000,
-          // a claim lives while one request claims and enqueues, each bounded by timeoutMs; longer
-          // would only make the sender's retries wait (409) after a receiver crashed mid-request
+          // (with core's telemetry) a claim lives while one request claims and enqueues, each bounded
+          // by timeoutMs; longer would only make the sender's retries wait (409) after a crash
           leaseMs: 2 * timeoutMs + 1000,
           ...(typeof options.dedupe === "object" ? options.dedupe : {}),
         };
@@ -176,47 +173,52 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const prefix = options.prefix ?? "bull";
 
   const client = openRedis(options.connection, failFast(timeoutMs));
+  const scripts = recordScripts(client);
   void loadTraceApi();
+  const jobOptions: JobsOptions = {
+    attempts,
+    backoff: { type: "exponential", delay: backoffMs, jitter: 0.2 },
+    removeOnComplete: keepCompleted === 0 ? true : { count: keepCompleted },
+    removeOnFail: false,
+  };
   const queue = new Queue<OctoJobData, OctoJobResult>(name, {
     connection: client,
     prefix,
-    defaultJobOptions: {
-      attempts,
-      backoff: { type: "exponential", delay: backoffMs, jitter: 0.2 },
-      removeOnComplete: keepCompleted === 0 ? true : { count: keepCompleted },
-      removeOnFail: false,
-    },
+    defaultJobOptions: jobOptions,
   });
   watchErrors(queue, logger, `queue "${name}"`);
-  const store =
+  const ready = firstConnection(client, timeoutMs);
+  const claimPrefix = `${prefix}:${name}:octo`;
+  const pick = (headers: Headers) => forwarding.pick(headers);
+  // with dedupe, the accept path: core's claim enqueues (one round trip), see accept-store.ts
+  const accepting =
     dedupe === undefined
       ? undefined
-      : redisStoreOn(client, `${prefix}:${name}:octo`, firstConnection(client, timeoutMs));
+      : acceptingStore({
+          queue,
+          client,
+          scripts,
+          claimPrefix,
+          jobOptions,
+          jobOf: ({ payload, context }) => toDeliveryJob(payload, context, pick),
+          ttlMs: dedupe.ttlMs,
+          timeoutMs,
+          ready,
+        });
+  // with core's telemetry, the claim, the add (inside the handler's span) and the completion: see receiver()
+  let claimStore: RedisStore | undefined;
 
   const enqueue = async (payload: AnyOctoEvent, context: HandlerContext): Promise<void> => {
-    const key = context.deliveryKey;
-    const data: OctoJobData = { body: context.rawBody ?? JSON.stringify(payload), key };
-    if (context.supplier !== undefined) data.supplier = context.supplier;
-    const headers = forwarding.pick(context.headers);
-    if (headers !== undefined) data.headers = headers;
-    const trace = activeTraceContext();
-    if (trace !== undefined) data.trace = trace;
+    const job = toDeliveryJob(payload, context, pick);
     try {
-      // an OCTO notification's thin body is the same for every change of its resource: as a job id it
-      // would drop the next change while the last job is kept, so each one gets a job of its own
-      const jobKey = context.event === "notification" ? `${key}-${globalThis.crypto.randomUUID()}` : key;
-      await withTimeout(
-        queue.add(context.event, data, { jobId: jobIdOf(jobKey, context.supplier) }),
-        timeoutMs,
-      );
+      await withTimeout(queue.add(job.name, job.data, { jobId: job.jobId }), timeoutMs);
     } catch (error) {
-      throw bullmqError(
-        "STORE_UNAVAILABLE",
-        `could not enqueue the ${context.event} delivery (${error instanceof Error ? error.message : "Redis failed"}); answered 503 so that the sender retries`,
-        error,
-      );
+      throw enqueueFailed(context.event, error);
     }
   };
+  // what the accept path enqueued already; the rest (notifications, never claimed) is enqueued here
+  const enqueueUnlessAccepted = (payload: AnyOctoEvent, context: HandlerContext) =>
+    accepting?.takeAccepted(context) ? undefined : enqueue(payload, context);
 
   let closing: Promise<void> | undefined;
   return {
@@ -236,12 +238,19 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
         );
       }
       const auth = forwarding.guardAuth<TContext>(receiverOptions.auth);
+      const common = { logger, ...receiverOptions, ...(auth === undefined ? {} : { auth }) };
+      if (dedupe === undefined) return createOctoWebhooks<TContext>({ ...common, onAny: enqueue });
+      // core's telemetry wraps each handler in a span, and the job carries that span's context: the
+      // add stays in the handler there, between a claim and its completion (three round trips)
+      if (receiverOptions.telemetry !== undefined) {
+        claimStore ??= redisStoreOn(client, claimPrefix, ready);
+        return createOctoWebhooks<TContext>({ ...common, dedupe, store: claimStore, onAny: enqueue });
+      }
       return createOctoWebhooks<TContext>({
-        logger,
-        ...receiverOptions,
-        ...(auth === undefined ? {} : { auth }),
-        ...(dedupe === undefined || store === undefined ? {} : { dedupe, store }),
-        onAny: enqueue,
+        ...common,
+        dedupe,
+        store: accepting as NonNullable<typeof accepting>,
+        onAny: enqueueUnlessAccepted,
       });
     },
     enqueue,

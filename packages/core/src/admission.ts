@@ -102,7 +102,10 @@ export function createAdmission(
     let state: Awaited<ReturnType<typeof settings.store.claim>>;
     const token = claimToken();
     try {
-      state = await settings.store.claim(claimKey(delivery), settings.leaseMs, token);
+      state = await settings.store.claim(claimKey(delivery), settings.leaseMs, token, {
+        payload: toPayload(delivery),
+        context,
+      });
     } catch (error) {
       throw storeFailed("claim", error, delivery);
     }

@@ -1,3 +1,15 @@
+import type { AnyOctoEvent, HandlerContext } from "./types.ts";
+
+/**
+ * The delivery a claim is for, as its handlers would get it. A store that hands deliveries off (a queue)
+ * can use it to enqueue the delivery in the same atomic step as the claim, and answer `"claimed"` once
+ * it is enqueued; its `complete` and `release` then have nothing left to do.
+ */
+export interface ClaimedDelivery {
+  readonly payload: AnyOctoEvent;
+  readonly context: HandlerContext;
+}
+
 /**
  * What {@link DeliveryStore.claim} found: `"claimed"` (the caller now processes the delivery),
  * `"processing"` (another request is processing it right now) or `"done"` (it was processed).
@@ -33,9 +45,15 @@ export interface DeliveryStore {
   /**
    * Claims `key` unless it is already claimed or done. A claim lasts `leaseMs` at most (so a crashed
    * process cannot block the sender's retries forever), until {@link complete} or {@link release}.
-   * `token` (core always gives one) identifies this claim.
+   * `token` (core always gives one) identifies this claim; `delivery` (core always gives it too) is
+   * what the claim is for (see {@link ClaimedDelivery}).
    */
-  claim(key: string, leaseMs: number, token?: string): ClaimResult | Promise<ClaimResult>;
+  claim(
+    key: string,
+    leaseMs: number,
+    token?: string,
+    delivery?: ClaimedDelivery,
+  ): ClaimResult | Promise<ClaimResult>;
   /**
    * Marks a claimed `key` as processed; later claims within `ttlMs` get `"done"`. Does nothing while
    * `key` is claimed with another `token` (a newer run, after this one's lease ended).

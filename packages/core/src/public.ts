@@ -5,7 +5,7 @@
 export type { AuthConfig, AuthOption, AuthRequest, BasicCredentials, HeaderCredential } from "./auth.ts";
 export { createMemoryStore, type MemoryStoreOptions } from "./create-memory-store.ts";
 export { deliveryKey } from "./delivery-key.ts";
-export type { ClaimResult, DeliveryStore } from "./delivery-store.ts";
+export type { ClaimedDelivery, ClaimResult, DeliveryStore } from "./delivery-store.ts";
 export {
   NonRetryableError,
   type OctoErrorCode,

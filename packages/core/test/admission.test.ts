@@ -67,6 +67,22 @@ describe("admission", () => {
     ]);
   });
 
+  it("gives the claim its delivery (payload and context, as the handlers get them), so that a store can enqueue it", async () => {
+    const given: unknown[][] = [];
+    const { store } = recordingStore();
+    const claim = store.claim;
+    store.claim = (...args) => {
+      given.push(args);
+      return claim(...args);
+    };
+    const parsed = delivery();
+    await admissionWith(store, { dedupe: true }).admission.admit(parsed);
+    const [key, leaseMs, token, claimed] = given[0] ?? [];
+    expect([key, leaseMs, typeof token]).toEqual(["key-1", 50, "string"]);
+    expect(claimed).toEqual({ payload: parsed.body, context: parsed.context });
+    expect((claimed as { context: unknown }).context).toBe(parsed.context);
+  });
+
   it("a done key is a duplicate (onDuplicate runs), a processing one a 409", async () => {
     const { store } = recordingStore(["done", "processing"]);
     const { admission, hooks } = admissionWith(store);
