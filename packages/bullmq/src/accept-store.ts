@@ -50,6 +50,17 @@ return {'claimed', added}`;
 
 type Command = (args: unknown[]) => Promise<unknown>;
 
+/**
+ * Whether this BullMQ offers what the accept path builds on (its backend's `addJobToTransaction`); a
+ * receiver falls back to a claim, an add and a completion (three round trips) when it does not.
+ */
+export function canAcceptInOneTrip(queue: Queue<OctoJobData, OctoJobResult>): boolean {
+  const backend = (queue as { getBackend?: () => unknown }).getBackend?.() as
+    | { addJobToTransaction?: unknown }
+    | undefined;
+  return typeof backend?.addJobToTransaction === "function";
+}
+
 /** What the accepting store needs from the queue. */
 export interface AcceptOptions {
   queue: Queue<OctoJobData, OctoJobResult>;
@@ -91,7 +102,8 @@ export function acceptingStore(options: AcceptOptions): AcceptingStore {
     if (command === undefined) {
       const script = scripts.get(add);
       command = null;
-      if (script !== undefined) {
+      // an add script that counts its KEYS or ARGV would miscount with the claim's appended: the MULTI
+      if (script !== undefined && !/#\s*(KEYS|ARGV)\b/.test(script.lua)) {
         const name = `octoWebhooksAccept:${add}`;
         client.defineCommand(name, { numberOfKeys: script.numberOfKeys + 1, lua: acceptScript(script.lua) });
         const run = (client as unknown as Record<string, Command>)[name];

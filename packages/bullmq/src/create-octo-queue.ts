@@ -10,7 +10,7 @@ import {
   type OctoWebhooksOptions,
 } from "@octo-webhooks/core";
 import { type JobsOptions, Queue } from "bullmq";
-import { acceptingStore, recordScripts } from "./accept-store.ts";
+import { acceptingStore, canAcceptInOneTrip, recordScripts } from "./accept-store.ts";
 import { type RedisStore, redisStoreOn } from "./create-redis-store.ts";
 import { enqueueFailed, toDeliveryJob, withTimeout } from "./enqueue.ts";
 import { configError, positiveInteger } from "./errors.ts";
@@ -242,7 +242,8 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       if (dedupe === undefined) return createOctoWebhooks<TContext>({ ...common, onAny: enqueue });
       // core's telemetry wraps each handler in a span, and the job carries that span's context: the
       // add stays in the handler there, between a claim and its completion (three round trips)
-      if (receiverOptions.telemetry !== undefined) {
+      // (and with a BullMQ that no longer offers what the accept path builds on, the same three trips)
+      if (receiverOptions.telemetry !== undefined || !canAcceptInOneTrip(queue)) {
         claimStore ??= redisStoreOn(client, claimPrefix, ready);
         return createOctoWebhooks<TContext>({ ...common, dedupe, store: claimStore, onAny: enqueue });
       }
