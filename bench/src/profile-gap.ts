@@ -1,10 +1,11 @@
 // Where the with-us server's extra CPU per request goes: both servers of a framework (bare, octo) run
 // under `--cpu-prof` for the same number of requests, then their profiles are compared per function by
-// self time. `tsx src/profile-gap.ts [fastify|hono|express|koa] [--requests=N]` prints a table whose
+// self time. `tsx src/profile-gap.ts [fastify|hono|express|koa] [--requests=N] [--rounds=N]` prints a table whose
 // rows add up to the measured gap (µs per request), grouped by who owns the code, then the functions
-// that moved most. See docs/benchmarks.md ("Accounting for the gap").
+// that moved most; `--save` also writes both profiles (<framework>-<bare|octo>.cpuprofile). See docs/benchmarks.md ("Accounting for the gap").
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { once } from "node:events";
+import { writeFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { seedBooking } from "./bodies.ts";
 import { PASS, PATH, USER } from "./constants.ts";
@@ -77,6 +78,10 @@ async function profileServer(framework: string, variant: "bare" | "octo", reques
     if (result["2xx"] !== requests) {
       throw new Error(`${framework} ${variant}: ${result["2xx"]} of ${requests} answered 2xx`);
     }
+    // `--save`: the profiles themselves, to open in Chrome DevTools or speedscope
+    if (process.argv.includes("--save")) {
+      writeFileSync(`${framework}-${variant}.cpuprofile`, JSON.stringify(profile));
+    }
     return selfTimes(profile);
   } finally {
     await stopServer(child);
@@ -91,16 +96,32 @@ async function main() {
   } catch {
     // not Linux: run unpinned
   }
-  const bare = await profileServer(framework, "bare", requests);
-  const octo = await profileServer(framework, "octo", requests);
-  const perRequest = (us: number) => us / requests;
+  // rounds alternating which variant goes first; the times of every round are summed
+  const rounds = Number(/--rounds=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 3);
+  const bare = { perFunction: new Map<string, number>(), perOwner: new Map<string, number>() };
+  const octo = { perFunction: new Map<string, number>(), perOwner: new Map<string, number>() };
+  const add = (into: Map<string, number>, from: Map<string, number>) => {
+    for (const [key, us] of from) into.set(key, (into.get(key) ?? 0) + us);
+  };
+  for (let round = 0; round < rounds; round++) {
+    const order: Array<"bare" | "octo"> = round % 2 === 0 ? ["bare", "octo"] : ["octo", "bare"];
+    for (const variant of order) {
+      const times = await profileServer(framework, variant, requests);
+      const into = variant === "bare" ? bare : octo;
+      add(into.perFunction, times.perFunction);
+      add(into.perOwner, times.perOwner);
+    }
+  }
+  const perRequest = (us: number) => us / (requests * rounds);
   const diff = (a: Map<string, number>, b: Map<string, number>) =>
     [...new Set([...a.keys(), ...b.keys()])]
       .map((key) => ({ key, bare: perRequest(a.get(key) ?? 0), octo: perRequest(b.get(key) ?? 0) }))
       .map((row) => ({ ...row, delta: row.octo - row.bare }))
       .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
   const sum = (m: Map<string, number>) => perRequest([...m.values()].reduce((s, v) => s + v, 0));
-  console.log(`\n## ${framework}: CPU per request by owner (${requests} requests each, µs, self time)\n`);
+  console.log(
+    `\n## ${framework}: CPU per request by owner (${rounds} rounds of ${requests} requests each, µs, self time)\n`,
+  );
   console.log("| owner | bare | with us | difference |");
   console.log("|---|---|---|---|");
   for (const row of diff(bare.perOwner, octo.perOwner)) {

@@ -228,13 +228,9 @@ export function createReceiver<TContext = unknown>(
         );
       }
       reading = true;
-      let input = readBodyNow(request.body, maxBodyBytes);
-      if (input === undefined && isUnfinishedNodeRequest(request.body)) {
-        // Node parses a one-packet body right after the route ran: a microtask later it is all there
-        await undefined;
-        input = readBodyNow(request.body, maxBodyBytes);
-      }
-      input ??= await readBody(request.body, maxBodyBytes, bodyTimeoutMs);
+      const input =
+        readBodyNow(request.body, maxBodyBytes) ??
+        (await readBody(request.body, maxBodyBytes, bodyTimeoutMs));
       delivery = parseDelivery(input, request.headers, undefined, settings, supplier);
       const processed = process(delivery, settings.ackFirst && request, span);
       const { skipped } = processed instanceof Promise ? await processed : processed;

@@ -215,9 +215,11 @@ export function readBodyNow(body: RequestBody, limit: number): ReadBody | undefi
 }
 
 /**
- * A Node request whose body has all arrived (`complete`) and that nobody has read yet, the usual case
- * for a webhook's one-packet body by the time a route runs: taken at once with `read()` (all that is
- * buffered), without listeners, a promise or a timer. `undefined` for any other stream.
+ * A Node request whose body has all arrived (`complete`) and that nobody has read yet: taken at once
+ * with `read()` (all that is buffered), without listeners, a promise or a timer. `undefined` for any
+ * other stream. Node 20 emits `request` and runs its microtasks before it parses a body that came in
+ * the same packet, so this is the case only once something before the read waited for a macrotask
+ * (an async `auth` resolver, a supplier lookup, a middleware).
  */
 function readArrivedNodeRequest(stream: NodeReadable, limit: number): ReadBody | undefined {
   const request = stream as NodeReadable & {
