@@ -1,12 +1,15 @@
 // The soak's view of a process: every `everyMs`, one `SAMPLE <json>` line on stdout with the RSS (MB),
-// the heap in use, the event-loop delay's p99 over the interval (ms) and the count of active handles (sockets, timers,
+// the heap in use (array buffers included), the event-loop delay's p99 over the interval (ms) and the count of active handles (sockets, timers,
 // servers), so that growth shows.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
 /** One sample of a process. */
 export interface Sample {
   rssMb: number;
-  /** The heap in use, after a collection when the process runs with `--expose-gc`. */
+  /**
+   * The heap in use and the array buffers (Buffers) JS still holds, after a collection when the process
+   * runs with `--expose-gc`: a leak of either shows here, while RSS also moves with the allocator.
+   */
   heapMb: number;
   loopP99Ms: number;
   handles: number;
@@ -22,7 +25,7 @@ export function startSampling(everyMs: number): void {
     const memory = process.memoryUsage();
     const sample: Sample = {
       rssMb: mb(memory.rss),
-      heapMb: mb(memory.heapUsed),
+      heapMb: mb(memory.heapUsed + memory.arrayBuffers),
       loopP99Ms: Math.round((delay.percentile(99) / 1e6) * 10) / 10,
       handles: process.getActiveResourcesInfo().filter((kind) => kind !== "Timeout").length,
     };
