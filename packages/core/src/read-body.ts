@@ -96,6 +96,12 @@ interface NodeReadable {
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   pause(): unknown;
   readableEnded?: boolean;
+  /** An `IncomingMessage`'s: its whole body has arrived. */
+  complete?: unknown;
+  readableDidRead?: unknown;
+  readableFlowing?: unknown;
+  readableLength?: unknown;
+  read?: () => Uint8Array | string | null;
 }
 
 function isNodeReadable(value: object): value is NodeReadable {
@@ -115,7 +121,7 @@ function isNodeReadable(value: object): value is NodeReadable {
  */
 export function isUnfinishedNodeRequest(body: RequestBody): boolean {
   if (typeof body !== "object" || body === null || !isNodeReadable(body)) return false;
-  return !body.readableEnded && (body as { complete?: unknown }).complete === false;
+  return !body.readableEnded && body.complete === false;
 }
 
 /**
@@ -221,14 +227,7 @@ export function readBodyNow(body: RequestBody, limit: number): ReadBody | undefi
  * the same packet, so this is the case only once something before the read waited for a macrotask
  * (an async `auth` resolver, a supplier lookup, a middleware).
  */
-function readArrivedNodeRequest(stream: NodeReadable, limit: number): ReadBody | undefined {
-  const request = stream as NodeReadable & {
-    complete?: unknown;
-    readableDidRead?: unknown;
-    readableFlowing?: unknown;
-    readableLength?: unknown;
-    read?: unknown;
-  };
+function readArrivedNodeRequest(request: NodeReadable, limit: number): ReadBody | undefined {
   if (
     request.complete !== true ||
     request.readableDidRead !== false ||
@@ -238,10 +237,8 @@ function readArrivedNodeRequest(stream: NodeReadable, limit: number): ReadBody |
   )
     return undefined;
   if (request.readableLength > limit) throw tooLarge(limit);
-  const bytes = new BodyBytes(limit);
-  const chunk = (request as { read(): Uint8Array | string | null }).read();
-  if (chunk !== null && !bytes.push(chunk)) throw tooLarge(limit);
-  return { text: bytes.text() };
+  // all that is buffered, in one chunk (a string or bytes, which readBodyNow limits and decodes)
+  return readBodyNow(request.read() ?? "", limit);
 }
 
 /**
