@@ -1,7 +1,7 @@
 // The accept path of a queue's receiver with `dedupe`: one Redis round trip per delivery. Core's claim
 // hands this store the delivery, and one script claims it and runs BullMQ's own add script: a delivery
 // is claimed and enqueued at once, or neither.
-import type { ClaimedDelivery, ClaimResult, DeliveryStore, HandlerContext } from "@octo-webhooks/core";
+import type { ClaimedDelivery, ClaimResult, DeliveryStore } from "@octo-webhooks/core";
 import { Job, type JobsOptions, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { acceptInTransaction } from "./accept-transaction.ts";
@@ -80,20 +80,14 @@ export interface AcceptOptions {
   ready: () => Promise<void>;
 }
 
-/** A {@link DeliveryStore} whose claim enqueues the delivery it claims. */
-export interface AcceptingStore extends DeliveryStore {
-  /** Whether this store enqueued the delivery of `context` (answered once: the handler asks). */
-  takeAccepted(context: HandlerContext): boolean;
-}
-
 /**
  * The store a receiver with `dedupe` gives core: `claim()` is the whole accept path (claim and enqueue
- * in one script), `complete()` and `release()` have nothing left to do. Only the receiver uses it (a
- * claim needs its delivery, which core gives); `createRedisStore` stays the store for core alone.
+ * in one script; `"claimed"` means enqueued), `complete()` and `release()` have nothing left to do.
+ * Only the receiver uses it (a claim needs its delivery, which core gives); `createRedisStore` stays
+ * the store for core alone.
  */
-export function acceptingStore(options: AcceptOptions): AcceptingStore {
+export function acceptingStore(options: AcceptOptions): DeliveryStore {
   const { queue, client, scripts, claimPrefix, jobOptions, ttlMs, timeoutMs, ready } = options;
-  const accepted = new WeakSet<HandlerContext>();
   const ttl = String(Math.max(1, Math.ceil(ttlMs)));
   // by BullMQ's add command: ours (`octoWebhooksAccept:<its name>`), or null when its script is unknown
   const commands = new Map<string, { run: Command; numberOfKeys: number } | null>();
@@ -151,9 +145,7 @@ export function acceptingStore(options: AcceptOptions): AcceptingStore {
         );
       }
       await ready();
-      const state = await withTimeout(accept(key, options.jobOf(delivery)), timeoutMs);
-      if (state === "claimed") accepted.add(delivery.context);
-      return state;
+      return withTimeout(accept(key, options.jobOf(delivery)), timeoutMs);
     },
     // enqueued with the claim: a claimed delivery is already final
     complete() {},
@@ -162,6 +154,5 @@ export function acceptingStore(options: AcceptOptions): AcceptingStore {
     recordNewest() {
       return undefined;
     },
-    takeAccepted: (context) => accepted.delete(context),
   };
 }

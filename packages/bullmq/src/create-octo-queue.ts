@@ -190,9 +190,10 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const ready = firstConnection(client, timeoutMs);
   const claimPrefix = `${prefix}:${name}:octo`;
   const pick = (headers: Headers) => forwarding.pick(headers);
-  // with dedupe, the accept path: core's claim enqueues (one round trip), see accept-store.ts
+  // with dedupe, the accept path: core's claim enqueues (one round trip), see accept-store.ts; with a
+  // BullMQ that no longer offers what it builds on, the claim, the add and the completion (three trips)
   const accepting =
-    dedupe === undefined
+    dedupe === undefined || !canAcceptInOneTrip(queue)
       ? undefined
       : acceptingStore({
           queue,
@@ -216,9 +217,10 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       throw enqueueFailed(context.event, error);
     }
   };
-  // what the accept path enqueued already; the rest (notifications, never claimed) is enqueued here
-  const enqueueUnlessAccepted = (payload: AnyOctoEvent, context: HandlerContext) =>
-    accepting?.takeAccepted(context) ? undefined : enqueue(payload, context);
+  // with the accept path, a delivery that reaches its handlers was claimed, so enqueued by its claim;
+  // only notifications (thin bodies, never claimed: the receiver does not hydrate) are enqueued here
+  const enqueueNotification = (payload: AnyOctoEvent, context: HandlerContext) =>
+    context.event === "notification" ? enqueue(payload, context) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -242,16 +244,15 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       if (dedupe === undefined) return createOctoWebhooks<TContext>({ ...common, onAny: enqueue });
       // core's telemetry wraps each handler in a span, and the job carries that span's context: the
       // add stays in the handler there, between a claim and its completion (three round trips)
-      // (and with a BullMQ that no longer offers what the accept path builds on, the same three trips)
-      if (receiverOptions.telemetry !== undefined || !canAcceptInOneTrip(queue)) {
+      if (receiverOptions.telemetry !== undefined || accepting === undefined) {
         claimStore ??= redisStoreOn(client, claimPrefix, ready);
         return createOctoWebhooks<TContext>({ ...common, dedupe, store: claimStore, onAny: enqueue });
       }
       return createOctoWebhooks<TContext>({
         ...common,
         dedupe,
-        store: accepting as NonNullable<typeof accepting>,
-        onAny: enqueueUnlessAccepted,
+        store: accepting,
+        onAny: enqueueNotification,
       });
     },
     enqueue,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import { deleteKeysUnder } from "@octo-webhooks/test-helpers/redis";
 // the `redisUrl` the global setup provides (its `ProvidedContext` declaration)
 import type {} from "@octo-webhooks/test-helpers/redis-setup";
 import { Redis } from "ioredis";
@@ -13,6 +14,21 @@ export const redisUrl = inject("redisUrl");
 /** `describe` for tests that need Redis: skipped without one (the Redis setup has printed why). */
 export const describeWithRedis = describe.skipIf(redisUrl === "");
 
+/** A queue's jobs, waiting, delayed, active or completed (failed ones are dead letters, counted apart). */
+export const liveJobs = (queue: { getJobCounts(...states: string[]): Promise<Record<string, number>> }) =>
+  queue.getJobCounts("waiting", "delayed", "active", "completed");
+
+/** What {@link liveJobs} answers with `some` counts, the others 0. */
+export const jobs = (
+  some: { waiting?: number; delayed?: number; active?: number; completed?: number } = {},
+) => ({
+  waiting: 0,
+  delayed: 0,
+  active: 0,
+  completed: 0,
+  ...some,
+});
+
 /** A BullMQ prefix of its own for one test file; `cleanup()` deletes every key under it. */
 export function namespace() {
   const prefix = `octo-test-${randomBytes(4).toString("hex")}`;
@@ -25,12 +41,7 @@ export function namespace() {
       if (redisUrl === "") return; // no Redis: the tests that wrote here were skipped
       const client = new Redis(redisUrl);
       try {
-        let cursor = "0";
-        do {
-          const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-          cursor = next;
-          if (keys.length > 0) await client.del(...keys);
-        } while (cursor !== "0");
+        await deleteKeysUnder(client, prefix);
       } finally {
         await client.quit();
       }

@@ -6,7 +6,15 @@ import { availabilityUpdate, bookingUpdate, sendWebhook } from "@octo-webhooks/t
 import express from "express";
 import { expect, it } from "vitest";
 import { createOctoQueue, createOctoWorker, jobIdOf } from "../src/index.ts";
-import { capturingLogger, describeWithRedis, redisProxy, redisUrl, waitFor } from "./helpers.ts";
+import {
+  capturingLogger,
+  describeWithRedis,
+  jobs,
+  liveJobs,
+  redisProxy,
+  redisUrl,
+  waitFor,
+} from "./helpers.ts";
 import { auth, credentials, queueTests } from "./setup.ts";
 
 const t = queueTests();
@@ -114,12 +122,7 @@ describeWithRedis("createOctoQueue() + createOctoWorker()", () => {
     expect(late.json()).toEqual({ ok: true, duplicate: true });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(runs).toBe(1);
-    expect(await queue.queue.getJobCounts("waiting", "delayed", "active", "completed")).toEqual({
-      waiting: 0,
-      delayed: 0,
-      active: 0,
-      completed: 0,
-    });
+    expect(await liveJobs(queue.queue)).toEqual(jobs());
   });
 
   it("without dedupe, duplicates still collapse into one job while it exists (job id = delivery key)", async () => {
