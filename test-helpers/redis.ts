@@ -67,3 +67,13 @@ export async function localRedis(): Promise<{ url: string; stop(): Promise<void>
     },
   };
 }
+
+/** Deletes every key under `prefix` (`<prefix>:*`) through `redis`, a SCAN at a time. */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+}

@@ -5,7 +5,7 @@
 // its Redis round trips. CPU time is the process's own (`process.cpuUsage()`).
 import { randomBytes, randomUUID } from "node:crypto";
 import { createOctoQueue } from "@octo-webhooks/bullmq";
-import { localRedis } from "@octo-webhooks/test-helpers/redis";
+import { deleteKeysUnder, localRedis } from "@octo-webhooks/test-helpers/redis";
 import { bookingUpdate } from "@octo-webhooks/testing";
 import { Redis } from "ioredis";
 
@@ -45,12 +45,7 @@ try {
 } finally {
   await queue.close();
   const redis = new Redis(redisServer.url);
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
+  await deleteKeysUnder(redis, prefix);
   await redis.quit();
   await redisServer.stop();
 }

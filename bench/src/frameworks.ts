@@ -51,27 +51,37 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await once(child, "exit");
 }
 
+/** Sends `message` to a server over IPC and resolves with its answer. */
+export async function ask(child: ChildProcess, message: string): Promise<unknown> {
+  child.send(message);
+  const [answer] = await once(child, "message");
+  return answer;
+}
+
 /** The server's CPU time so far (user + system, microseconds), asked over IPC. */
 async function serverCpu(child: ChildProcess): Promise<number> {
-  child.send("cpu");
-  const [usage] = (await once(child, "message")) as [{ user: number; system: number }];
+  const usage = (await ask(child, "cpu")) as { user: number; system: number };
   return usage.user + usage.system;
 }
 
-async function load(port: number, seconds: number, child: ChildProcess): Promise<Sample> {
-  const cpuBefore = await serverCpu(child);
-  const body = seedBooking().text;
-  const result = await autocannon({
+/** The seed delivery with Basic auth, 50 connections, for `duration` seconds or `amount` requests. */
+export function sendDeliveries(port: number, limit: { duration: number } | { amount: number }) {
+  return autocannon({
     url: `http://127.0.0.1:${port}${PATH}`,
     method: "POST",
     connections: 50,
-    duration: seconds,
+    ...limit,
     headers: {
       "content-type": "application/json",
       authorization: `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}`,
     },
-    body,
+    body: seedBooking().text,
   });
+}
+
+async function load(port: number, seconds: number, child: ChildProcess): Promise<Sample> {
+  const cpuBefore = await serverCpu(child);
+  const result = await sendDeliveries(port, { duration: seconds });
   const cpu = (await serverCpu(child)) - cpuBefore;
   const answered = result["2xx"] + result.non2xx;
   return {

@@ -1,15 +1,13 @@
-// Where the with-us server's extra CPU per request goes: both servers of a framework (bare, octo) run
-// under `--cpu-prof` for the same number of requests, then their profiles are compared per function by
-// self time. `tsx src/profile-gap.ts [fastify|hono|express|koa] [--requests=N] [--rounds=N]` prints a table whose
-// rows add up to the measured gap (µs per request), grouped by who owns the code, then the functions
-// that moved most; `--save` also writes both profiles (<framework>-<bare|octo>.cpuprofile). See docs/benchmarks.md ("Accounting for the gap").
-import { type ChildProcess, execFileSync } from "node:child_process";
-import { once } from "node:events";
+// Where the with-us server's extra CPU per request goes: the bare and the with-us server of a framework
+// are warmed up, then profiled (the V8 profiler, started and stopped over IPC) over the same number of
+// requests, in rounds alternating which goes first, and compared per function by self time.
+// `tsx src/profile-gap.ts [fastify|hono|express|koa] [--requests=N] [--rounds=N] [--save]` prints a table
+// whose rows add up to the measured gap (µs per request), grouped by who owns the code, then the functions
+// that moved most; `--save` also writes the profiles (<framework>-<bare|octo>.cpuprofile). See
+// docs/benchmarks.md ("Accounting for the gap").
+import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import autocannon from "autocannon";
-import { seedBooking } from "./bodies.ts";
-import { PASS, PATH, USER } from "./constants.ts";
-import { startServer, stopServer } from "./frameworks.ts";
+import { ask, sendDeliveries, startServer, stopServer } from "./frameworks.ts";
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -47,33 +45,13 @@ export function selfTimes(profile: CpuProfile) {
   return { perFunction, perOwner };
 }
 
-async function ask(child: ChildProcess, message: string): Promise<unknown> {
-  child.send(message);
-  const [answer] = await once(child, "message");
-  return answer;
-}
-
-async function load(port: number, requests: number) {
-  return autocannon({
-    url: `http://127.0.0.1:${port}${PATH}`,
-    method: "POST",
-    connections: 50,
-    amount: requests,
-    headers: {
-      "content-type": "application/json",
-      authorization: `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}`,
-    },
-    body: seedBooking().text,
-  });
-}
-
 /** One server under a warm-up, then profiled (100 µs sampling) over exactly `requests` requests. */
 async function profileServer(framework: string, variant: "bare" | "octo", requests: number) {
   const { port, child } = await startServer(framework, variant);
   try {
-    await load(port, Math.min(requests, 20_000));
+    await sendDeliveries(port, { amount: Math.min(requests, 20_000) });
     await ask(child, "profile-start");
-    const result = await load(port, requests);
+    const result = await sendDeliveries(port, { amount: requests });
     const profile = JSON.parse((await ask(child, "profile-stop")) as string) as CpuProfile;
     if (result["2xx"] !== requests) {
       throw new Error(`${framework} ${variant}: ${result["2xx"]} of ${requests} answered 2xx`);

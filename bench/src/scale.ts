@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { cpus } from "node:os";
 import { createOctoClient } from "@octo-webhooks/client";
-import { localRedis } from "@octo-webhooks/test-helpers/redis";
+import { deleteKeysUnder, localRedis } from "@octo-webhooks/test-helpers/redis";
 import { bookingUpdate, type Delivery, startMockSupplier } from "@octo-webhooks/testing";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -263,12 +263,7 @@ async function main() {
     await supplier?.close();
     await proxy?.close();
     await Promise.all(children.map(stop));
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
+    await deleteKeysUnder(redis, prefix);
     await redis.quit();
     await redisServer.stop();
   }
