@@ -189,7 +189,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   watchErrors(queue, logger, `queue "${name}"`);
   const ready = firstConnection(client, timeoutMs);
   const claimPrefix = `${prefix}:${name}:octo`;
-  const pick = (headers: Headers) => forwarding.pick(headers);
+  const { pick } = forwarding;
   // with dedupe, the accept path: core's claim enqueues (one round trip), see accept-store.ts; with a
   // BullMQ that no longer offers what it builds on, the claim, the add and the completion (three trips)
   const accepting =
