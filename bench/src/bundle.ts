@@ -10,6 +10,8 @@ export interface BundleResult {
   unminifiedGzip: number;
 }
 
+const HONO_WORKER = "core + Hono adapter + hono";
+
 const WORKERS: Record<string, string> = {
   "core only (fetch entry)": `
     import { createOctoWebhooks } from "@octo-webhooks/core";
@@ -18,7 +20,7 @@ const WORKERS: Record<string, string> = {
       onBookingUpdate: ({ booking }) => console.log(booking.uuid),
     });
     export default { fetch: webhooks.fetch };`,
-  "core + Hono adapter + hono": `
+  [HONO_WORKER]: `
     import { Hono } from "hono";
     import { octoWebhooks } from "@octo-webhooks/hono";
     const app = new Hono();
@@ -32,6 +34,44 @@ const WORKERS: Record<string, string> = {
 /** Registers another Worker source to measure (the Hono adapter adds itself once it exists). */
 export function addWorker(name: string, source: string): void {
   WORKERS[name] = source;
+}
+
+/** Minified bytes per module of a Worker's bundle, built from our sources so that each file is its own row. */
+export interface ModuleShare {
+  module: string;
+  bytes: number;
+}
+
+/** Where the Hono Worker's bytes come from: esbuild's metafile of the same build, from source. */
+export async function bundleModules(): Promise<ModuleShare[]> {
+  const output = await build({
+    stdin: { contents: WORKERS[HONO_WORKER] as string, resolveDir: import.meta.dirname, loader: "ts" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    // each package's `@octo-webhooks/source` export: its TypeScript files, one row each
+    conditions: ["@octo-webhooks/source", "workerd", "worker", "browser", "import"],
+    mainFields: ["module", "main"],
+    write: false,
+    metafile: true,
+    outfile: "worker.js",
+    logLevel: "silent",
+  });
+  const inputs = Object.values(output.metafile.outputs)[0]?.inputs ?? {};
+  const shares = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+    // hono's own files as one row: it is the same with or without us
+    const module = path.includes("node_modules/hono/")
+      ? "hono (the framework)"
+      : path.replace(/^.*packages\//, "").replace(/^<stdin>$/, "the Worker itself");
+    shares.set(module, (shares.get(module) ?? 0) + bytesInOutput);
+  }
+  return [...shares]
+    .map(([module, bytes]) => ({ module, bytes }))
+    .filter((share) => share.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 export async function benchBundles(): Promise<BundleResult[]> {
@@ -76,4 +116,15 @@ export function printBundles(results: BundleResult[]): void {
       `| ${r.name} | ${kb(r.minified)} | ${kb(r.gzip)} | <= 20 KB gzip | ${kb(r.unminifiedGzip)} |`,
     );
   }
+}
+
+export function printBundleModules(shares: ModuleShare[]): void {
+  const total = shares.reduce((sum, share) => sum + share.bytes, 0);
+  console.log(`\n## ${HONO_WORKER}: minified bytes per module (from source; gzip is not per module)\n`);
+  console.log("| module | minified bytes | share |");
+  console.log("|---|---|---|");
+  for (const { module, bytes } of shares) {
+    console.log(`| ${module} | ${bytes} | ${((bytes / total) * 100).toFixed(1)}% |`);
+  }
+  console.log(`| **total** | ${total} | 100% |`);
 }

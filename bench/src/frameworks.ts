@@ -13,6 +13,8 @@ export interface Sample {
   rps: number;
   /** Server CPU time (user + system) per request answered, in microseconds. */
   cpuUs: number;
+  /** The system (kernel) part of `cpuUs`. */
+  systemUs: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -22,14 +24,21 @@ export interface Sample {
 export interface FrameworkResult {
   framework: string;
   bare: Sample[];
+  /** The bare route answering with our body and headers (Fastify, Hono): what that answer costs there. */
+  answer: Sample[];
   octo: Sample[];
 }
+
+export type Variant = "bare" | "answer" | "octo";
+
+/** Frameworks whose bare route answers differently from us, so that answering as we do is measured too. */
+const ANSWER_VARIANT = new Set(["fastify", "hono"]);
 
 const serverScript = new URL("./server.ts", import.meta.url).pathname;
 
 export async function startServer(
   framework: string,
-  variant: "bare" | "octo",
+  variant: Variant,
 ): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(
     "taskset",
@@ -58,14 +67,16 @@ export async function ask(child: ChildProcess, message: string): Promise<unknown
   return answer;
 }
 
-/** The server's CPU time so far (user + system, microseconds), asked over IPC. */
-async function serverCpu(child: ChildProcess): Promise<number> {
-  const usage = (await ask(child, "cpu")) as { user: number; system: number };
-  return usage.user + usage.system;
+/** The server's CPU time so far (microseconds), asked over IPC. */
+async function serverCpu(child: ChildProcess): Promise<{ user: number; system: number }> {
+  return (await ask(child, "cpu")) as { user: number; system: number };
 }
 
 /** The seed delivery with Basic auth, 50 connections, for `duration` seconds or `amount` requests. */
-export function sendDeliveries(port: number, limit: { duration: number } | { amount: number }) {
+export function sendDeliveries(
+  port: number,
+  limit: ({ duration: number } | { amount: number }) & { timeout?: number },
+) {
   return autocannon({
     url: `http://127.0.0.1:${port}${PATH}`,
     method: "POST",
@@ -82,11 +93,14 @@ export function sendDeliveries(port: number, limit: { duration: number } | { amo
 async function load(port: number, seconds: number, child: ChildProcess): Promise<Sample> {
   const cpuBefore = await serverCpu(child);
   const result = await sendDeliveries(port, { duration: seconds });
-  const cpu = (await serverCpu(child)) - cpuBefore;
+  const cpuAfter = await serverCpu(child);
+  const system = cpuAfter.system - cpuBefore.system;
+  const cpu = cpuAfter.user - cpuBefore.user + system;
   const answered = result["2xx"] + result.non2xx;
   return {
     rps: result.requests.average,
     cpuUs: answered > 0 ? cpu / answered : Number.NaN,
+    systemUs: answered > 0 ? system / answered : Number.NaN,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -108,8 +122,12 @@ export async function benchFrameworks(options: {
   const seconds = options.quick ? 1 : 5;
   const results: FrameworkResult[] = [];
   for (const framework of options.frameworks ?? FRAMEWORKS) {
-    const result: FrameworkResult = { framework, bare: [], octo: [] };
-    const variants: Array<"bare" | "octo"> = options.octo.has(framework) ? ["bare", "octo"] : ["bare"];
+    const result: FrameworkResult = { framework, bare: [], answer: [], octo: [] };
+    const variants: Variant[] = !options.octo.has(framework)
+      ? ["bare"]
+      : ANSWER_VARIANT.has(framework)
+        ? ["bare", "answer", "octo"]
+        : ["bare", "octo"];
     for (let round = 0; round < rounds; round++) {
       // alternate which variant goes first so that drift (thermal, page cache) hits both alike
       for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {
@@ -133,8 +151,8 @@ const median = (values: number[]) => {
 };
 
 /** Round by round, with us over bare (the two ran back to back): the median of those cancels drift. */
-const pairedRatio = (r: FrameworkResult, value: (s: Sample) => number) =>
-  median(r.octo.map((o, i) => value(o) / value(r.bare[i] as Sample)));
+const pairedRatio = (r: FrameworkResult, value: (s: Sample) => number, base: Sample[] = r.bare) =>
+  median(r.octo.map((o, i) => value(o) / value(base[i] as Sample)));
 
 export function printFrameworks(results: FrameworkResult[]): void {
   console.log(
@@ -152,12 +170,36 @@ export function printFrameworks(results: FrameworkResult[]): void {
     const rps = (samples: Sample[]) =>
       samples.length ? String(Math.round(median(samples.map((s) => s.rps)))) : "-";
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const bad = [...r.bare, ...r.octo].reduce((n, s) => n + s.non2xx + s.errors, 0);
+    const bad = [...r.bare, ...r.answer, ...r.octo].reduce((n, s) => n + s.non2xx + s.errors, 0);
     const ratios = r.octo.length
       ? `${pct(pairedRatio(r, (s) => s.rps))} | ${pct(1 / pairedRatio(r, (s) => s.cpuUs))}`
       : "- | -";
     console.log(
       `| ${r.framework} | ${rps(r.bare)} | ${lat(r.bare)} | ${cpu(r.bare)} | ${rps(r.octo)} | ${lat(r.octo)} | ${cpu(r.octo)} | ${ratios}${bad ? ` (${bad} non-2xx/errors!)` : ""} |`,
+    );
+  }
+}
+
+/**
+ * The experiment behind the accounting: the bare route answering with our body and two headers. What
+ * that answer costs the framework is the framework's per-route cost of our answer, not ours.
+ */
+export function printAnswerExperiment(results: FrameworkResult[]): void {
+  const measured = results.filter((r) => r.answer.length > 0 && r.octo.length > 0);
+  if (measured.length === 0) return;
+  const us = (samples: Sample[], value: (s: Sample) => number) => median(samples.map(value)).toFixed(1);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log(
+    "\n## The bare route answering as we do (server CPU µs per request, kernel part in brackets; medians)\n",
+  );
+  console.log(
+    "| framework | bare | bare + our answer | with us | capacity with us / bare | with us / bare + our answer |",
+  );
+  console.log("|---|---|---|---|---|---|");
+  for (const r of measured) {
+    const cell = (samples: Sample[]) => `${us(samples, (s) => s.cpuUs)} (${us(samples, (s) => s.systemUs)})`;
+    console.log(
+      `| ${r.framework} | ${cell(r.bare)} | ${cell(r.answer)} | ${cell(r.octo)} | ${pct(1 / pairedRatio(r, (s) => s.cpuUs))} | ${pct(1 / pairedRatio(r, (s) => s.cpuUs, r.answer))} |`,
     );
   }
 }

@@ -1,8 +1,8 @@
 // `pnpm bench` (add `--quick` for a smoke run): prints every table of docs/benchmarks.md.
 import { cpus } from "node:os";
-import { benchBundles, printBundles } from "./bundle.ts";
+import { benchBundles, bundleModules, printBundleModules, printBundles } from "./bundle.ts";
 import { benchCore, printCore } from "./core.ts";
-import { benchFrameworks, printFrameworks } from "./frameworks.ts";
+import { benchFrameworks, printAnswerExperiment, printFrameworks } from "./frameworks.ts";
 import { benchTelemetry, printTelemetry } from "./telemetry.ts";
 
 const quick = process.argv.includes("--quick");
@@ -20,11 +20,18 @@ console.log(`node ${process.version}, ${cpus().length} cores`);
 
 if (!only || only.includes("core")) printCore(await benchCore(quick));
 if (!only || only.includes("core")) printTelemetry(await benchTelemetry(quick));
-if (!only || only.includes("bundle")) printBundles(await benchBundles());
+if (!only || only.includes("bundle")) {
+  printBundles(await benchBundles());
+  printBundleModules(await bundleModules());
+}
 if (!only || only.includes("frameworks")) {
-  printFrameworks(
-    await benchFrameworks({ quick, frameworks, octo: new Set(["express", "fastify", "hono", "koa"]) }),
-  );
+  const results = await benchFrameworks({
+    quick,
+    frameworks,
+    octo: new Set(["express", "fastify", "hono", "koa"]),
+  });
+  printFrameworks(results);
+  printAnswerExperiment(results);
 }
 if (!only || only.includes("memory")) {
   const { benchMemory, printMemory } = await import("./memory.ts");

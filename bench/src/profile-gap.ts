@@ -8,23 +8,12 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { ask, sendDeliveries, startServer, stopServer } from "./frameworks.ts";
+import { ownerOf } from "./owners.ts";
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
   samples: number[];
   timeDeltas: number[];
-}
-
-/** Who owns a function: ours, the framework, Node, the engine (GC, JSON, builtins). */
-export function ownerOf(functionName: string, url: string): string {
-  if (functionName === "(garbage collector)") return "V8: garbage collection";
-  if (functionName === "(program)") return "V8: program (outside JS)";
-  if (url.includes("/packages/") || url.includes("@octo-webhooks")) return "octo-webhooks";
-  const framework = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (framework) return `package: ${framework[1]}`;
-  if (url.startsWith("node:")) return "Node.js (node:*)";
-  if (url === "") return `engine/native: ${functionName || "(anonymous)"}`;
-  return "other";
 }
 
 /** Self time per function and per owner (µs, summed over the profile). */

@@ -1,6 +1,7 @@
 // One benchmark server per process: `node server.ts <framework> <bare|octo>`. Prints `PORT=<n>` when ready.
 // "bare" is the same framework parsing the same JSON body and answering 200; "octo" mounts octoWebhooks
-// with basic auth, lenient validation and one handler, the way the README shows it.
+// with basic auth, lenient validation and one handler, the way the README shows it; "answer" (Fastify
+// and Hono) is the bare route answering with our body and headers.
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -59,10 +60,38 @@ const bare: Record<string, Start> = {
   },
 };
 
+/** Our 200: the body and the two headers core answers with (`status.ts`). */
+const OK_BODY = '{"ok":true}';
+const OK_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+
+/**
+ * The bare route answering as we do (the same body and two headers), for the accounting
+ * (instructions.ts): what of the gap is the framework's cost of that answer, not ours.
+ */
+const answer: Record<string, Start> = {
+  fastify: async () => {
+    const { default: Fastify } = await import("fastify");
+    const app = Fastify();
+    app.post(PATH, async (_request, reply) => reply.code(200).headers(OK_HEADERS).send(OK_BODY));
+    await app.ready();
+    return app.server;
+  },
+  hono: async () => {
+    const { Hono } = await import("hono");
+    const { createAdaptorServer } = await import("@hono/node-server");
+    const app = new Hono();
+    app.post(PATH, async (c) => {
+      await c.req.json();
+      return c.body(OK_BODY, 200, OK_HEADERS);
+    });
+    return createAdaptorServer({ fetch: app.fetch }) as Server;
+  },
+};
+
 async function main() {
   const [framework, variant] = process.argv.slice(2);
   const { octo } = await import("./octo-servers.ts");
-  const start = (variant === "octo" ? octo : bare)[framework ?? ""];
+  const start = (variant === "octo" ? octo : variant === "answer" ? answer : bare)[framework ?? ""];
   if (!start) throw new Error(`no ${variant} server for ${framework}`);
   const server = await start();
   server.listen(0, "127.0.0.1", () => {

@@ -54,23 +54,35 @@ export type AuthOption<TContext = unknown> =
 /** Verifies one request; `true` when every configured mechanism accepts it. */
 export type Authenticator = (request: AuthRequest) => boolean | Promise<boolean>;
 
+/** A configured secret as UTF-16 code units, read once (indexing a typed array costs less than `charCodeAt`). */
+type Expected = Uint16Array;
+
+function expectedOf(value: string): Expected {
+  const codes = new Uint16Array(value.length);
+  for (let i = 0; i < value.length; i++) codes[i] = value.charCodeAt(i);
+  return codes;
+}
+
 /**
  * Constant-time equality. The loop runs over `expected` only and reads `supplied` in bounds (wrapping
  * around), so the time depends neither on the supplied value's content nor its length, and the
  * comparison never exits early. (Web Crypto digests would also hide lengths, but `crypto.subtle.digest`
  * costs more per call than a whole fast-framework request; docs/benchmarks.md has the figures.)
  */
-function safeEqual(supplied: string, expected: string): boolean {
+function safeEqual(supplied: string, expected: Expected): boolean {
   const probe = supplied.length === 0 ? "\0" : supplied;
+  const wrap = probe.length;
   let diff = supplied.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) {
-    diff |= expected.charCodeAt(i) ^ probe.charCodeAt(i % probe.length);
+  // `j` wraps around `probe` by a comparison, not a division per character
+  for (let i = 0, j = 0; i < expected.length; i++, j++) {
+    if (j === wrap) j = 0;
+    diff |= (expected[i] as number) ^ probe.charCodeAt(j);
   }
   return diff === 0;
 }
 
 /** True when `supplied` equals one of `expected`; every value is compared, so timing does not tell which. */
-function matchesAny(supplied: string, expected: readonly string[]): boolean {
+function matchesAny(supplied: string, expected: readonly Expected[]): boolean {
   let matched = false;
   for (const e of expected) matched = safeEqual(supplied, e) || matched;
   return matched;
@@ -137,20 +149,21 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
       return `${user.username}:${user.password}`;
     });
     // the header a sender that encodes as RFC 7617 says sends: compared whole, nothing decoded
-    const headers = pairs.map((pair) => `Basic ${encodeBasic(pair)}`);
+    const headers = pairs.map((pair) => expectedOf(`Basic ${encodeBasic(pair)}`));
+    const decoded = pairs.map(expectedOf);
     checks.push((request) => {
       const header = request.header("authorization");
       if (header !== undefined && matchesAny(header, headers)) return true;
       // any other spelling (scheme case, spaces, non-canonical base64) is decoded and compared
       const supplied = decodeBasic(header);
-      return supplied !== undefined && matchesAny(supplied, pairs);
+      return supplied !== undefined && matchesAny(supplied, decoded);
     });
   }
 
   if (config.header !== undefined) {
     const headers = list(config.header);
     if (headers.length === 0) fail("`header` is an empty list");
-    const byName = new Map<string, string[]>();
+    const byName = new Map<string, Expected[]>();
     headers.forEach((h, i) => {
       const where = headers.length > 1 ? `header[${i}]` : "header";
       if (typeof h !== "object" || h === null) fail(`\`${where}\` must be { name, value }`);
@@ -162,7 +175,7 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
         fail(`\`${where}.value\` must be a non-empty string or a list of them`);
       }
       const name = h.name.toLowerCase();
-      byName.set(name, [...(byName.get(name) ?? []), ...values]);
+      byName.set(name, [...(byName.get(name) ?? []), ...values.map(expectedOf)]);
     });
     for (const [name, values] of byName) {
       checks.push((request) => {

@@ -22,14 +22,18 @@ export function toHeaderGetter(headers: HeaderLookup | undefined): HeaderGetter 
   }
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
   return (name) => {
-    const lower = name.toLowerCase();
-    let value = Object.hasOwn(record, lower) ? record[lower] : undefined;
+    // the name as asked first: Node's records are lower-case, and so are the names core asks for
+    let value = Object.hasOwn(record, name) ? record[name] : undefined;
     if (value === undefined) {
+      const lower = name.toLowerCase();
+      if (lower !== name && Object.hasOwn(record, lower)) value = record[lower];
       // plain records built by hand may use any case
-      for (const key of Object.keys(record)) {
-        if (key.toLowerCase() === lower) {
-          value = record[key];
-          break;
+      if (value === undefined) {
+        for (const key of Object.keys(record)) {
+          if (key.toLowerCase() === lower) {
+            value = record[key];
+            break;
+          }
         }
       }
     }

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { OctoRequest, OctoWebhooks } from "@octo-webhooks/core";
+import type { HeaderLookup, OctoRequest, OctoWebhooks } from "@octo-webhooks/core";
 import {
   type AdapterOptions,
   adapterWebhooks,
@@ -28,7 +28,12 @@ export * from "@octo-webhooks/core";
 export type OctoHonoOptions<E extends Env = any> = AdapterOptions<Context<E>>;
 
 /** Node's request as core and {@link lingerBeforeClose} use it, duck-typed: this package imports nothing from Node. */
-type NodeIncoming = NodeRequestLike & { readableDidRead?: unknown; [Symbol.asyncIterator]?: unknown };
+type NodeIncoming = NodeRequestLike & {
+  readableDidRead?: unknown;
+  [Symbol.asyncIterator]?: unknown;
+  /** Node's `IncomingHttpHeaders`: lower-case names, arrays for repeated `set-cookie`. */
+  headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+};
 
 /**
  * Whether the request is for `path`, as the app routes it: relative to the app's `basePath()` (or the
@@ -80,14 +85,17 @@ async function bodyOf(c: Context, incoming: NodeIncoming | undefined): Promise<R
  */
 class HonoOctoRequest implements OctoRequest {
   readonly method: string;
-  readonly headers: Headers;
+  readonly headers: HeaderLookup;
   constructor(
     private readonly c: Context,
+    incoming: NodeIncoming | undefined,
     readonly body: RequestBody,
     readonly supplier: string | undefined,
   ) {
     this.method = c.req.method;
-    this.headers = c.req.raw.headers;
+    // on @hono/node-server, Node's own header record: `c.req.raw.headers` would build a Web `Headers`
+    // from it on first read, which cost more than everything core does (docs/benchmarks.md)
+    this.headers = incoming?.headers ?? c.req.raw.headers;
   }
   /** Read by core in ack-first mode only: `c.executionCtx` throws where there is none (Node). */
   get waitUntil(): ((promise: Promise<unknown>) => void) | undefined {
@@ -130,7 +138,7 @@ export function octoWebhooks<E extends Env = any>(
     const incoming = nodeIncoming(c);
     // the supplier a path names: `path`'s `:supplier` segment, or the app's route parameter
     const supplier = path === undefined ? c.req.param("supplier") : supplierInPath(c.req.path, path);
-    const request = new HonoOctoRequest(c, await bodyOf(c, incoming), supplier);
+    const request = new HonoOctoRequest(c, incoming, await bodyOf(c, incoming), supplier);
     const answer = await webhooks.handle(request, c);
     // on @hono/node-server, close the connection as the Node adapters do
     lingerBeforeClose(incoming, answer);
