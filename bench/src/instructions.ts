@@ -3,7 +3,8 @@
 // execute over the same number of requests, in two windows each (their agreement shows the noise). JIT
 // code is named through V8's `--perf-basic-prof` map. Instruction counts do not move with the VM's load,
 // so the rows add up to the gap exactly; what they leave out is the kernel (system calls are not counted).
-// `tsx src/instructions.ts [fastify|hono|express|koa|node:http] [--warmup=N] [--requests=N] [--only=bare|octo] [--keep]`
+// `tsx src/instructions.ts [fastify|hono|express|koa|node:http] [--warmup=N] [--requests=N] [--only=bare,octo]
+// [--cache-sim] [--keep]`; `--cache-sim` also simulates the caches and branch predictor (misses per request).
 // needs valgrind (`apt-get install valgrind`). See docs/benchmarks.md ("Instructions per request").
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import { sendDeliveries, stopServer } from "./frameworks.ts";
 import { ownerOf } from "./owners.ts";
 
 const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
+const cacheSim = process.argv.includes("--cache-sim");
 const WINDOWS = Number(/--windows=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 3);
 
 interface PerfSymbol {
@@ -59,6 +61,13 @@ export function readAnnotation(text: string): { total: number; functions: Map<st
     functions.set(rest, (functions.get(rest) ?? 0) + count);
   }
   return { total, functions };
+}
+
+/** A callgrind file's `events:` names and its `totals:` line (a dump's `summary:` says 0), paired. */
+export function eventTotals(text: string): Map<string, number> {
+  const names = /^events: (.*)$/m.exec(text)?.[1]?.trim().split(/\s+/) ?? [];
+  const values = /^totals: (.*)$/m.exec(text)?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+  return new Map(names.map((name, i) => [name, values[i] ?? 0]));
 }
 
 /** Who executed an instruction: a JS function (named by the perf map), or the engine, Node, libc. */
@@ -108,6 +117,8 @@ interface Counted {
   /** Instructions per request of the settling window (not in the tables). */
   settling?: number;
   windows: number[];
+  /** With `--cache-sim`: every event callgrind counted (Ir, I1mr, D1mr, LLmr, Bcm...), per request. */
+  events: Map<string, number>;
   perFunction: Map<string, number>;
   perOwner: Map<string, number>;
 }
@@ -129,6 +140,7 @@ async function countServer(
       // V8 writes and rewrites machine code on the heap: valgrind must notice it
       "--smc-check=all-non-file",
       "--instr-atstart=no",
+      ...(cacheSim ? ["--cache-sim=yes", "--branch-sim=yes"] : []),
       `--callgrind-out-file=${out}`,
       process.execPath,
       "--perf-basic-prof",
@@ -143,7 +155,7 @@ async function countServer(
     ],
     { stdio: ["ignore", "pipe", "ignore", "ipc"] },
   );
-  const counted: Counted = { windows: [], perFunction: new Map(), perOwner: new Map() };
+  const counted: Counted = { windows: [], events: new Map(), perFunction: new Map(), perOwner: new Map() };
   try {
     const port = await waitForPort(child, label);
     const check = async (amount: number) => {
@@ -162,14 +174,23 @@ async function countServer(
       control("--instr=off");
       control("--dump");
       const annotation = readAnnotation(
-        execFileSync("callgrind_annotate", ["--inclusive=no", "--threshold=100", `${out}.${window + 1}`], {
-          encoding: "utf8",
-          maxBuffer: 256 * 1024 * 1024,
-        }),
+        execFileSync(
+          "callgrind_annotate",
+          ["--inclusive=no", "--show=Ir", "--threshold=100", `${out}.${window + 1}`],
+          {
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+          },
+        ),
       );
       if (window === 0) {
         counted.settling = annotation.total / requests;
         continue;
+      }
+      if (cacheSim) {
+        for (const [event, value] of eventTotals(readFileSync(`${out}.${window + 1}`, "utf8"))) {
+          counted.events.set(event, (counted.events.get(event) ?? 0) + value / requests / WINDOWS);
+        }
       }
       counted.windows.push(annotation.total / requests);
       const symbols = readPerfMap(readFileSync(`/tmp/perf-${child.pid}.map`, "utf8"));
@@ -213,9 +234,9 @@ async function main() {
     process.exit(1);
   }
   // `--only=octo` counts one server (while changing ours, the bare server's count does not move)
-  const only = /--only=(bare|answer|octo)/.exec(argv)?.[1] as Variant | undefined;
+  const only = /--only=([a-z,]+)/.exec(argv)?.[1]?.split(",") as Variant[] | undefined;
   const hasAnswer = framework === "fastify" || framework === "hono";
-  const variants: Variant[] = only ? [only] : hasAnswer ? ["bare", "answer", "octo"] : ["bare", "octo"];
+  const variants: Variant[] = only ? only : hasAnswer ? ["bare", "answer", "octo"] : ["bare", "octo"];
   const dir = mkdtempSync(join(tmpdir(), "octo-instructions-"));
   try {
     const counted: Counted[] = [];
@@ -253,6 +274,16 @@ async function main() {
       : "";
     console.log(`| **total** (mean of the windows) | ${totals.map(k).join(" | ")} |${share}`);
     console.log(`| median window | ${medians.map(k).join(" | ")} |${medianShare}`);
+    if (cacheSim) {
+      console.log(`\n## ${framework}: simulated cache and branch events per request\n`);
+      console.log(`| event | ${header} |`);
+      console.log(`|---|${ruler}|`);
+      for (const event of counted[0]?.events.keys() ?? []) {
+        console.log(
+          `| ${event} | ${counted.map((c) => (c.events.get(event) ?? 0).toFixed(0)).join(" | ")} |`,
+        );
+      }
+    }
     console.log(`\n## ${framework}: the functions that moved most (thousands of instructions per request)\n`);
     console.log(`| owner | function | ${header} |${many ? " difference |" : ""}`);
     console.log(`|---|---|${ruler}|${many ? "---|" : ""}`);
