@@ -42,23 +42,32 @@ export interface ModuleShare {
   bytes: number;
 }
 
-/** Where the Hono Worker's bytes come from: esbuild's metafile of the same build, from source. */
-export async function bundleModules(): Promise<ModuleShare[]> {
-  const output = await build({
-    stdin: { contents: WORKERS[HONO_WORKER] as string, resolveDir: import.meta.dirname, loader: "ts" },
+/**
+ * A Worker bundled as wrangler bundles it: from the published builds (run `pnpm build` first), resolved
+ * with wrangler's conditions, or `fromSource` (each package's `@octo-webhooks/source` export, so that each
+ * of our files is its own module in the metafile).
+ */
+function bundleWorker(contents: string, options: { minify: boolean; fromSource?: boolean }) {
+  const conditions = ["workerd", "worker", "browser", "import"];
+  return build({
+    stdin: { contents, resolveDir: import.meta.dirname, loader: "ts" },
     bundle: true,
-    minify: true,
+    minify: options.minify,
     format: "esm",
     platform: "neutral",
     target: "es2022",
-    // each package's `@octo-webhooks/source` export: its TypeScript files, one row each
-    conditions: ["@octo-webhooks/source", "workerd", "worker", "browser", "import"],
+    conditions: options.fromSource ? ["@octo-webhooks/source", ...conditions] : conditions,
     mainFields: ["module", "main"],
     write: false,
     metafile: true,
     outfile: "worker.js",
     logLevel: "silent",
   });
+}
+
+/** Where the Hono Worker's bytes come from: esbuild's metafile of the same build, from source. */
+export async function bundleModules(): Promise<ModuleShare[]> {
+  const output = await bundleWorker(WORKERS[HONO_WORKER] as string, { minify: true, fromSource: true });
   const inputs = Object.values(output.metafile.outputs)[0]?.inputs ?? {};
   const shares = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
@@ -80,19 +89,7 @@ export async function benchBundles(): Promise<BundleResult[]> {
     // minified, and as `wrangler deploy` ships it without `--minify`
     const [minified, unminified] = await Promise.all(
       [true, false].map(async (minify) => {
-        const output = await build({
-          stdin: { contents, resolveDir: import.meta.dirname, loader: "ts" },
-          bundle: true,
-          minify,
-          format: "esm",
-          platform: "neutral",
-          target: "es2022",
-          // the published build (run `pnpm build` first), resolved as wrangler resolves it
-          conditions: ["workerd", "worker", "browser", "import"],
-          mainFields: ["module", "main"],
-          write: false,
-          logLevel: "silent",
-        });
+        const output = await bundleWorker(contents, { minify });
         return output.outputFiles[0]?.contents ?? new Uint8Array();
       }),
     );

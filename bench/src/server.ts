@@ -9,6 +9,24 @@ import { PATH } from "./constants.ts";
 
 export type Start = () => Promise<Server>;
 
+/** A Fastify app with one POST route (Fastify's own JSON parser in front). */
+async function fastifyRoute(handler: import("fastify").RouteHandlerMethod): Promise<Server> {
+  const { default: Fastify } = await import("fastify");
+  const app = Fastify();
+  app.post(PATH, handler);
+  await app.ready();
+  return app.server;
+}
+
+/** A Hono app with one POST route on @hono/node-server. */
+async function honoRoute(handler: import("hono").Handler): Promise<Server> {
+  const { Hono } = await import("hono");
+  const { createAdaptorServer } = await import("@hono/node-server");
+  const app = new Hono();
+  app.post(PATH, handler);
+  return createAdaptorServer({ fetch: app.fetch }) as Server;
+}
+
 const bare: Record<string, Start> = {
   "node:http": async () => {
     const { createServer } = await import("node:http");
@@ -30,23 +48,12 @@ const bare: Record<string, Start> = {
     const { createServer } = await import("node:http");
     return createServer(app);
   },
-  fastify: async () => {
-    const { default: Fastify } = await import("fastify");
-    const app = Fastify();
-    app.post(PATH, async () => ({ ok: true }));
-    await app.ready();
-    return app.server;
-  },
-  hono: async () => {
-    const { Hono } = await import("hono");
-    const { createAdaptorServer } = await import("@hono/node-server");
-    const app = new Hono();
-    app.post(PATH, async (c) => {
+  fastify: () => fastifyRoute(async () => ({ ok: true })),
+  hono: () =>
+    honoRoute(async (c) => {
       await c.req.json();
       return c.json({ ok: true });
-    });
-    return createAdaptorServer({ fetch: app.fetch }) as Server;
-  },
+    }),
   koa: async () => {
     const { default: Koa } = await import("koa");
     const { bodyParser } = await import("@koa/bodyparser");
@@ -69,23 +76,12 @@ const OK_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-c
  * (instructions.ts): what of the gap is the framework's cost of that answer, not ours.
  */
 const answer: Record<string, Start> = {
-  fastify: async () => {
-    const { default: Fastify } = await import("fastify");
-    const app = Fastify();
-    app.post(PATH, async (_request, reply) => reply.code(200).headers(OK_HEADERS).send(OK_BODY));
-    await app.ready();
-    return app.server;
-  },
-  hono: async () => {
-    const { Hono } = await import("hono");
-    const { createAdaptorServer } = await import("@hono/node-server");
-    const app = new Hono();
-    app.post(PATH, async (c) => {
+  fastify: () => fastifyRoute(async (_request, reply) => reply.code(200).headers(OK_HEADERS).send(OK_BODY)),
+  hono: () =>
+    honoRoute(async (c) => {
       await c.req.json();
       return c.body(OK_BODY, 200, OK_HEADERS);
-    });
-    return createAdaptorServer({ fetch: app.fetch }) as Server;
-  },
+    }),
 };
 
 async function main() {
