@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import autocannon from "autocannon";
 import { seedBooking } from "./bodies.ts";
-import { FRAMEWORKS, PASS, PATH, USER } from "./constants.ts";
+import { FRAMEWORKS, PASS, PATH, USER, type Variant, variantsOf } from "./constants.ts";
 
 export interface Sample {
   rps: number;
@@ -29,20 +29,21 @@ export interface FrameworkResult {
   octo: Sample[];
 }
 
-export type Variant = "bare" | "answer" | "octo";
-
-/** Frameworks whose bare route answers differently from us, so that answering as we do is measured too. */
-const ANSWER_VARIANT = new Set(["fastify", "hono"]);
-
 const serverScript = new URL("./server.ts", import.meta.url).pathname;
 
+/**
+ * Starts `server.ts <framework> <variant>` and resolves once it listens. By default pinned to CPU 0;
+ * `launch` runs it under another command (valgrind) with extra Node flags.
+ */
 export async function startServer(
   framework: string,
   variant: Variant,
+  launch: { command: string[]; nodeFlags: string[] } = { command: ["taskset", "-c", "0"], nodeFlags: [] },
 ): Promise<{ port: number; child: ChildProcess }> {
+  const [command, ...args] = launch.command;
   const child = spawn(
-    "taskset",
-    ["-c", "0", process.execPath, "--import", "tsx", serverScript, framework, variant],
+    command as string,
+    [...args, process.execPath, ...launch.nodeFlags, "--import", "tsx", serverScript, framework, variant],
     { stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   let output = "";
@@ -123,11 +124,7 @@ export async function benchFrameworks(options: {
   const results: FrameworkResult[] = [];
   for (const framework of options.frameworks ?? FRAMEWORKS) {
     const result: FrameworkResult = { framework, bare: [], answer: [], octo: [] };
-    const variants: Variant[] = !options.octo.has(framework)
-      ? ["bare"]
-      : ANSWER_VARIANT.has(framework)
-        ? ["bare", "answer", "octo"]
-        : ["bare", "octo"];
+    const variants: Variant[] = options.octo.has(framework) ? variantsOf(framework) : ["bare"];
     for (let round = 0; round < rounds; round++) {
       // alternate which variant goes first so that drift (thermal, page cache) hits both alike
       for (const variant of round % 2 === 0 ? variants : [...variants].reverse()) {

@@ -6,15 +6,14 @@
 // `tsx src/instructions.ts [fastify|hono|express|koa|node:http] [--warmup=N] [--requests=N] [--only=bare,octo]
 // [--cache-sim] [--keep]`; `--cache-sim` also simulates the caches and branch predictor (misses per request).
 // needs valgrind (`apt-get install valgrind`). See docs/benchmarks.md ("Instructions per request").
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { sendDeliveries, stopServer } from "./frameworks.ts";
-import { ownerOf } from "./owners.ts";
+import { type Variant, variantsOf } from "./constants.ts";
+import { sendDeliveries, startServer, stopServer } from "./frameworks.ts";
+import { addTo, ownerOf, rows } from "./owners.ts";
 
-const serverScript = fileURLToPath(new URL("./server.ts", import.meta.url));
 const cacheSim = process.argv.includes("--cache-sim");
 const WINDOWS = Number(/--windows=(\d+)/.exec(process.argv.join(" "))?.[1] ?? 3);
 
@@ -58,7 +57,7 @@ export function readAnnotation(text: string): { total: number; functions: Map<st
       total = count;
       continue;
     }
-    functions.set(rest, (functions.get(rest) ?? 0) + count);
+    addTo(functions, rest, count);
   }
   return { total, functions };
 }
@@ -103,16 +102,6 @@ export function classify(entry: string, symbols: readonly PerfSymbol[]): { owner
   return { owner: object ? `native: ${object.split("/").pop()}` : "native, unnamed", name: fn };
 }
 
-async function waitForPort(child: ChildProcess, label: string): Promise<number> {
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += chunk;
-    const match = /PORT=(\d+)/.exec(output);
-    if (match) return Number(match[1]);
-  }
-  throw new Error(`${label} exited before listening`);
-}
-
 interface Counted {
   /** Instructions per request of the settling window (not in the tables). */
   settling?: number;
@@ -126,38 +115,33 @@ interface Counted {
 /** One server under callgrind: warmed up uncounted, then counted over `requests` requests per window. */
 async function countServer(
   framework: string,
-  variant: "bare" | "answer" | "octo",
+  variant: Variant,
   warmup: number,
   requests: number,
   dir: string,
 ) {
   const label = `${framework} ${variant}`;
   const out = join(dir, `${framework.replace(":", "-")}-${variant}.callgrind`);
-  const child = spawn(
-    "valgrind",
-    [
+  const { port, child } = await startServer(framework, variant, {
+    command: [
+      "valgrind",
       "--tool=callgrind",
       // V8 writes and rewrites machine code on the heap: valgrind must notice it
       "--smc-check=all-non-file",
       "--instr-atstart=no",
       ...(cacheSim ? ["--cache-sim=yes", "--branch-sim=yes"] : []),
       `--callgrind-out-file=${out}`,
-      process.execPath,
+      `--log-file=${out}.log`,
+    ],
+    nodeFlags: [
       "--perf-basic-prof",
       // the V8 log that the perf map switches on: in the temporary directory, not the working one
       "--no-logfile-per-isolate",
-      `--logfile=${join(dir, `${framework.replace(":", "-")}-${variant}.v8.log`)}`,
-      "--import",
-      "tsx",
-      serverScript,
-      framework,
-      variant,
+      `--logfile=${out}.v8.log`,
     ],
-    { stdio: ["ignore", "pipe", "ignore", "ipc"] },
-  );
+  });
   const counted: Counted = { windows: [], events: new Map(), perFunction: new Map(), perOwner: new Map() };
   try {
-    const port = await waitForPort(child, label);
     const check = async (amount: number) => {
       // under valgrind a request can take seconds (code is translated again when counting starts)
       const result = await sendDeliveries(port, { amount, timeout: 120 });
@@ -189,16 +173,15 @@ async function countServer(
       }
       if (cacheSim) {
         for (const [event, value] of eventTotals(readFileSync(`${out}.${window + 1}`, "utf8"))) {
-          counted.events.set(event, (counted.events.get(event) ?? 0) + value / requests / WINDOWS);
+          addTo(counted.events, event, value / requests / WINDOWS);
         }
       }
       counted.windows.push(annotation.total / requests);
       const symbols = readPerfMap(readFileSync(`/tmp/perf-${child.pid}.map`, "utf8"));
       for (const [entry, count] of annotation.functions) {
         const { owner, name } = classify(entry, symbols);
-        const key = `${owner} | ${name}`;
-        counted.perFunction.set(key, (counted.perFunction.get(key) ?? 0) + count / requests / WINDOWS);
-        counted.perOwner.set(owner, (counted.perOwner.get(owner) ?? 0) + count / requests / WINDOWS);
+        addTo(counted.perFunction, `${owner} | ${name}`, count / requests / WINDOWS);
+        addTo(counted.perOwner, owner, count / requests / WINDOWS);
       }
     }
     return counted;
@@ -210,17 +193,7 @@ async function countServer(
 
 const k = (n: number) => (n / 1000).toFixed(2);
 const signed = (n: number) => `${n >= 0 ? "+" : ""}${k(n)}`;
-type Variant = "bare" | "answer" | "octo";
 const LABELS: Record<Variant, string> = { bare: "bare", answer: "bare + our answer", octo: "with us" };
-
-/** Rows of every key, one column per variant, sorted by how much the last variant adds over the first. */
-function rows(counts: Map<string, number>[]) {
-  const keys = new Set(counts.flatMap((c) => [...c.keys()]));
-  return [...keys]
-    .map((key) => ({ key, values: counts.map((c) => c.get(key) ?? 0) }))
-    .map((row) => ({ ...row, delta: (row.values.at(-1) ?? 0) - (row.values[0] ?? 0) }))
-    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
-}
 
 async function main() {
   const argv = process.argv.join(" ");
@@ -235,8 +208,7 @@ async function main() {
   }
   // `--only=octo` counts one server (while changing ours, the bare server's count does not move)
   const only = /--only=([a-z,]+)/.exec(argv)?.[1]?.split(",") as Variant[] | undefined;
-  const hasAnswer = framework === "fastify" || framework === "hono";
-  const variants: Variant[] = only ? only : hasAnswer ? ["bare", "answer", "octo"] : ["bare", "octo"];
+  const variants = only ?? variantsOf(framework);
   const dir = mkdtempSync(join(tmpdir(), "octo-instructions-"));
   try {
     const counted: Counted[] = [];

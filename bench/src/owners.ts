@@ -1,4 +1,5 @@
-// Who owns the code a profile or an instruction count names: ours, a package, Node, the engine.
+// Who owns the code a profile or an instruction count names (ours, a package, Node, the engine), and the
+// per-owner and per-function sums both gap accountings (profile-gap.ts, instructions.ts) print.
 
 /** Who owns a function: ours, the framework, Node, the engine (GC, JSON, builtins). */
 export function ownerOf(functionName: string, url: string): string {
@@ -10,4 +11,18 @@ export function ownerOf(functionName: string, url: string): string {
   if (url.startsWith("node:")) return "Node.js (node:*)";
   if (url === "") return `engine/native: ${functionName || "(anonymous)"}`;
   return "other";
+}
+
+/** Adds `value` to `map`'s entry for `key`. */
+export function addTo(map: Map<string, number>, key: string, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
+/** One row per key of any of `counts` (one column each), sorted by how much the last adds over the first. */
+export function rows(counts: Map<string, number>[]) {
+  const keys = new Set(counts.flatMap((c) => [...c.keys()]));
+  return [...keys]
+    .map((key) => ({ key, values: counts.map((c) => c.get(key) ?? 0) }))
+    .map((row) => ({ ...row, delta: (row.values.at(-1) ?? 0) - (row.values[0] ?? 0) }))
+    .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
 }

@@ -8,7 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { ask, sendDeliveries, startServer, stopServer } from "./frameworks.ts";
-import { ownerOf } from "./owners.ts";
+import { addTo, ownerOf, rows } from "./owners.ts";
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -28,8 +28,8 @@ export function selfTimes(profile: CpuProfile) {
     const { functionName, url, lineNumber } = node.callFrame;
     const name = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
     const owner = ownerOf(functionName, url);
-    perFunction.set(`${owner} | ${name}`, (perFunction.get(`${owner} | ${name}`) ?? 0) + delta);
-    perOwner.set(owner, (perOwner.get(owner) ?? 0) + delta);
+    addTo(perFunction, `${owner} | ${name}`, delta);
+    addTo(perOwner, owner, delta);
   });
   return { perFunction, perOwner };
 }
@@ -68,7 +68,7 @@ async function main() {
   const bare = { perFunction: new Map<string, number>(), perOwner: new Map<string, number>() };
   const octo = { perFunction: new Map<string, number>(), perOwner: new Map<string, number>() };
   const add = (into: Map<string, number>, from: Map<string, number>) => {
-    for (const [key, us] of from) into.set(key, (into.get(key) ?? 0) + us);
+    for (const [key, us] of from) addTo(into, key, us);
   };
   for (let round = 0; round < rounds; round++) {
     const order: Array<"bare" | "octo"> = round % 2 === 0 ? ["bare", "octo"] : ["octo", "bare"];
@@ -81,10 +81,12 @@ async function main() {
   }
   const perRequest = (us: number) => us / (requests * rounds);
   const diff = (a: Map<string, number>, b: Map<string, number>) =>
-    [...new Set([...a.keys(), ...b.keys()])]
-      .map((key) => ({ key, bare: perRequest(a.get(key) ?? 0), octo: perRequest(b.get(key) ?? 0) }))
-      .map((row) => ({ ...row, delta: row.octo - row.bare }))
-      .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta));
+    rows([a, b]).map(({ key, values: [bareUs = 0, octoUs = 0], delta }) => ({
+      key,
+      bare: perRequest(bareUs),
+      octo: perRequest(octoUs),
+      delta: perRequest(delta),
+    }));
   const sum = (m: Map<string, number>) => perRequest([...m.values()].reduce((s, v) => s + v, 0));
   console.log(
     `\n## ${framework}: CPU per request by owner (${rounds} rounds of ${requests} requests each, µs, self time)\n`,

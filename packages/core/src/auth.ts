@@ -71,12 +71,9 @@ function expectedOf(value: string): Expected {
  */
 function safeEqual(supplied: string, expected: Expected): boolean {
   const probe = supplied.length === 0 ? "\0" : supplied;
-  const wrap = probe.length;
   let diff = supplied.length ^ expected.length;
-  // `j` wraps around `probe` by a comparison, not a division per character
-  for (let i = 0, j = 0; i < expected.length; i++, j++) {
-    if (j === wrap) j = 0;
-    diff |= (expected[i] as number) ^ probe.charCodeAt(j);
+  for (let i = 0; i < expected.length; i++) {
+    diff |= (expected[i] as number) ^ probe.charCodeAt(i % probe.length);
   }
   return diff === 0;
 }

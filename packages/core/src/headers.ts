@@ -21,22 +21,14 @@ export function toHeaderGetter(headers: HeaderLookup | undefined): HeaderGetter 
     return (name) => h.get(name) ?? undefined;
   }
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+  const own = (key: string | undefined) =>
+    key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+  /** By any case: plain records built by hand may use any. */
+  const anyCase = (lower: string) =>
+    own(lower) ?? own(Object.keys(record).find((key) => key.toLowerCase() === lower));
   return (name) => {
     // the name as asked first: Node's records are lower-case, and so are the names core asks for
-    let value = Object.hasOwn(record, name) ? record[name] : undefined;
-    if (value === undefined) {
-      const lower = name.toLowerCase();
-      if (lower !== name && Object.hasOwn(record, lower)) value = record[lower];
-      // plain records built by hand may use any case
-      if (value === undefined) {
-        for (const key of Object.keys(record)) {
-          if (key.toLowerCase() === lower) {
-            value = record[key];
-            break;
-          }
-        }
-      }
-    }
+    const value = own(name) ?? anyCase(name.toLowerCase());
     if (value === undefined) return undefined;
     return typeof value === "string" ? value : value.join(", ");
   };
