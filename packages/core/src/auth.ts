@@ -64,16 +64,21 @@ function expectedOf(value: string): Expected {
 }
 
 /**
- * Constant-time equality. The loop runs over `expected` only and reads `supplied` in bounds (wrapping
- * around), so the time depends neither on the supplied value's content nor its length, and the
- * comparison never exits early. (Web Crypto digests would also hide lengths, but `crypto.subtle.digest`
- * costs more per call than a whole fast-framework request; docs/benchmarks.md has the figures.)
+ * Constant-time equality. It reads `expected.length` code units of `supplied`, in bounds: its own
+ * positions, then (when it is shorter) around again from its start, so the time depends neither on the
+ * supplied value's content nor its length, and the comparison never exits early. The wrap-around is a
+ * run per pass rather than an `i % length` per code unit, which measured about a fifth faster.
+ * (Web Crypto digests would also hide lengths, but `crypto.subtle.digest` costs more per call than a
+ * whole fast-framework request; docs/benchmarks.md has the figures.)
  */
 function safeEqual(supplied: string, expected: Expected): boolean {
   const probe = supplied.length === 0 ? "\0" : supplied;
-  let diff = supplied.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) {
-    diff |= (expected[i] as number) ^ probe.charCodeAt(i % probe.length);
+  const total = expected.length;
+  let diff = supplied.length ^ total;
+  let i = 0;
+  while (i < total) {
+    const run = Math.min(total - i, probe.length);
+    for (let j = 0; j < run; j++, i++) diff |= (expected[i] as number) ^ probe.charCodeAt(j);
   }
   return diff === 0;
 }

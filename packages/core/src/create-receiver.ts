@@ -87,7 +87,7 @@ export function createReceiver<TContext = unknown>(
   /** Runs the handlers of an admitted delivery; throws `OctoHandlerError` after reporting it. */
   const dispatch = (
     delivery: ParsedDelivery,
-    selected: AnyHandler[],
+    selected: readonly AnyHandler[],
     span?: DeliveryTelemetry,
     claimed = settings.dedupe !== undefined,
   ): void | Promise<void> => {
@@ -108,7 +108,7 @@ export function createReceiver<TContext = unknown>(
   const schedule = (
     request: OctoRequest,
     delivery: ParsedDelivery,
-    selected: AnyHandler[],
+    selected: readonly AnyHandler[],
     span?: DeliveryTelemetry,
   ): boolean => {
     const run = async () => {
@@ -205,7 +205,8 @@ export function createReceiver<TContext = unknown>(
     let supplier: string | undefined;
     let delivery: ParsedDelivery | undefined;
     try {
-      const method = typeof request.method === "string" ? request.method.toUpperCase() : "";
+      const given = request.method;
+      const method = given === "POST" ? given : typeof given === "string" ? given.toUpperCase() : "";
       if (method !== "POST") {
         throw new OctoRequestError(
           "METHOD_NOT_ALLOWED",

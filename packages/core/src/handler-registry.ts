@@ -53,8 +53,11 @@ export interface HandlerRegistry {
   /** Registers `handler` (checked to be a function) under `name`; returns its remover. */
   add(name: string, handler: unknown): () => void;
   remove(name: string, handler: AnyHandler): void;
-  /** The handlers a delivery runs: its event's, its lifecycle event's, `onUnknownEvent`'s, `onAny`'s. */
-  select(delivery: HandlerSelector): AnyHandler[];
+  /**
+   * The handlers a delivery runs: its event's, its lifecycle event's, `onUnknownEvent`'s, `onAny`'s.
+   * Shared between deliveries of the same event: never mutate it.
+   */
+  select(delivery: HandlerSelector): readonly AnyHandler[];
   /** Runs the hooks of `name` one after the other; a hook that throws is logged and changes nothing. */
   runHooks(name: string, ...args: unknown[]): Promise<void>;
 }
@@ -66,10 +69,19 @@ export function createHandlerRegistry(
   fail: (message: string) => never,
 ): HandlerRegistry {
   const handlers = new Map<string, AnyHandler[]>();
+  /**
+   * What `select` answered, by event and lifecycle event, for deliveries without an order's bookings:
+   * a new array each, never the lists themselves, dropped whenever a handler is added or removed (so a
+   * selection already handed out, as ack-first keeps it, never changes under its holder).
+   */
+  const selections = new Map<string, Map<string | undefined, readonly AnyHandler[]>>();
   const remove = (name: string, handler: AnyHandler) => {
     const list = handlers.get(name);
     const index = list?.indexOf(handler) ?? -1;
-    if (list && index >= 0) list.splice(index, 1);
+    if (list && index >= 0) {
+      list.splice(index, 1);
+      selections.clear();
+    }
   };
   const isHandler = (value: unknown): value is AnyHandler => typeof value === "function";
   const add = (name: string, handler: unknown): (() => void) => {
@@ -77,6 +89,7 @@ export function createHandlerRegistry(
     const list = handlers.get(name) ?? [];
     list.push(handler);
     handlers.set(name, list);
+    selections.clear();
     return () => remove(name, handler);
   };
   const addAll = (name: string, value: unknown) => {
@@ -97,13 +110,18 @@ export function createHandlerRegistry(
     add,
     remove,
     select({ event, known, context, bookings, body }) {
+      const lifecycle = context.lifecycle;
+      const orderBookings = bookings !== undefined && bookings.length > 0;
+      // only modelled events are remembered: an unknown event's name comes from the body, unbounded
+      const remembered = known && !orderBookings ? selections.get(event)?.get(lifecycle) : undefined;
+      if (remembered !== undefined) return remembered;
       const selected: AnyHandler[] = [];
       const push = (name: string) => {
         const list = handlers.get(name);
         if (list !== undefined) for (const handler of list) selected.push(handler);
       };
       if (known || !RESERVED.has(event)) push(event);
-      if (context.lifecycle !== undefined) push(context.lifecycle);
+      if (lifecycle !== undefined) push(lifecycle);
       // an order's bookings: each booking lifecycle handler once per booking, with that booking's body
       for (const { lifecycle, booking, diff } of bookings ?? []) {
         const payload = { webhook: body?.webhook, booking, diff, supplier: body?.supplier };
@@ -115,6 +133,11 @@ export function createHandlerRegistry(
       }
       if (!known) push(LISTS.unknown);
       push(LISTS.any);
+      if (known && !orderBookings) {
+        const byLifecycle = selections.get(event) ?? new Map<string | undefined, readonly AnyHandler[]>();
+        byLifecycle.set(lifecycle, selected);
+        selections.set(event, byLifecycle);
+      }
       return selected;
     },
     async runHooks(name, ...args) {

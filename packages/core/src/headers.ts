@@ -20,16 +20,25 @@ export function toHeaderGetter(headers: HeaderLookup | undefined): HeaderGetter 
     const h = headers as { get(name: string): string | null | undefined };
     return (name) => h.get(name) ?? undefined;
   }
-  const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
-  const own = (key: string | undefined) =>
-    key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-  /** By any case: plain records built by hand may use any. */
-  const anyCase = (lower: string) =>
-    own(lower) ?? own(Object.keys(record).find((key) => key.toLowerCase() === lower));
+  const record = headers as HeaderRecord;
   return (name) => {
     // the name as asked first: Node's records are lower-case, and so are the names core asks for
-    const value = own(name) ?? anyCase(name.toLowerCase());
+    const value = own(record, name) ?? anyCase(record, name.toLowerCase());
     if (value === undefined) return undefined;
     return typeof value === "string" ? value : value.join(", ");
   };
 }
+
+type HeaderRecord = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** An own property only: an inherited one (`constructor`, a polluted prototype's) is not a header. */
+const own = (record: HeaderRecord, key: string | undefined) =>
+  key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+
+/** By any case: plain records built by hand may use any. */
+const anyCase = (record: HeaderRecord, lower: string) =>
+  own(record, lower) ??
+  own(
+    record,
+    Object.keys(record).find((key) => key.toLowerCase() === lower),
+  );

@@ -24,7 +24,7 @@ export interface NotificationDeps {
   /** Admits and dispatches one webhook-shaped delivery (the receiver's `process`, without ack-first). */
   processOne(delivery: ParsedDelivery): ReceiveResult | Promise<ReceiveResult>;
   /** Runs handlers that hold no claim; throws `OctoHandlerError` after reporting it. */
-  dispatchUnclaimed(delivery: ParsedDelivery, selected: AnyHandler[]): void | Promise<void>;
+  dispatchUnclaimed(delivery: ParsedDelivery, selected: readonly AnyHandler[]): void | Promise<void>;
   /** Ack-first: runs `work` after the answer (false when the queue is full). */
   scheduleWork(request: OctoRequest, work: () => Promise<void>): boolean;
 }

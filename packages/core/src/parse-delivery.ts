@@ -39,11 +39,12 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 function parseText(text: string): unknown {
-  if (/^\s*$/.test(text))
-    throw new OctoRequestError("EMPTY_BODY", "the body is empty; expected a JSON object");
   try {
     return JSON.parse(text);
   } catch {
+    // only what JSON.parse refused is looked at again: an empty body is not worth a scan of every body
+    if (/^\s*$/.test(text))
+      throw new OctoRequestError("EMPTY_BODY", "the body is empty; expected a JSON object");
     throw new OctoRequestError("MALFORMED_JSON", "the body is not valid JSON");
   }
 }

@@ -3,12 +3,10 @@ import type { AuthOption } from "./auth.ts";
 import type { AckFirstOptions, DedupeOptions, StaleGuardOptions } from "./delivery-options.ts";
 import type { DeliveryStore } from "./delivery-store.ts";
 import type { AnyHandler } from "./handler-registry.ts";
-import type { HeaderLookup } from "./headers.ts";
 import type { HydrateOption } from "./hydrate.ts";
 import type { BOOKING_LIFECYCLE_EVENTS, BookingLifecycleEvent } from "./lifecycle.ts";
 import type { OctoNotification } from "./notification.ts";
 import type { ORDER_LIFECYCLE_EVENTS, OrderLifecycleEvent } from "./order-lifecycle.ts";
-import type { RequestBody } from "./read-body.ts";
 import type {
   ExecutionContextLike,
   OctoRequest,

@@ -22,13 +22,15 @@ export function resolveEvent(body: Record<string, unknown>): {
       ? ((webhook as { event: string }).event as string)
       : undefined;
 
-  const present = RESOURCE_EVENTS.filter(([key]) => Object.hasOwn(body, key) && body[key] !== undefined);
-  if (present.length === 1)
-    return { event: (present[0] as (typeof RESOURCE_EVENTS)[number])[1], webhookEvent: declared };
-  if (present.length > 1) {
-    const named = present.find(([, event]) => event === declared) ?? present[0];
-    return { event: (named as (typeof RESOURCE_EVENTS)[number])[1], webhookEvent: declared };
+  // the first resource present, unless another present one is the declared event (a loop: this runs
+  // on every delivery, and the common body has exactly one)
+  let found: string | undefined;
+  for (const [key, event] of RESOURCE_EVENTS) {
+    if (!Object.hasOwn(body, key) || body[key] === undefined) continue;
+    if (found === undefined || event === declared) found = event;
+    if (event === declared) break;
   }
+  if (found !== undefined) return { event: found, webhookEvent: declared };
   if (declared !== undefined && declared.trim() !== "") {
     const expected = RESOURCE_EVENTS.find(([, event]) => event === declared);
     if (expected) {

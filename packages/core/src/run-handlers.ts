@@ -5,8 +5,9 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   ((typeof value === "object" && value !== null) || typeof value === "function") &&
   typeof (value as { then?: unknown }).then === "function";
 
-const inOrder = (failures: Array<[number, unknown]>): unknown[] | undefined =>
-  failures.length === 0 ? undefined : failures.sort((a, b) => a[0] - b[0]).map(([, error]) => error);
+type Failures = Array<[number, unknown]>;
+const inOrder = (failures: Failures | undefined): unknown[] | undefined =>
+  failures === undefined ? undefined : failures.sort((a, b) => a[0] - b[0]).map(([, error]) => error);
 
 /**
  * Starts every handler at once, in registration order, and settles when all have: with `undefined`
@@ -21,7 +22,12 @@ export function runHandlers(
   context: unknown,
   telemetry?: DeliveryTelemetry,
 ): unknown[] | undefined | Promise<unknown[] | undefined> {
-  const failures: Array<[number, unknown]> = [];
+  // both made only when needed: a delivery whose handlers all return synchronously allocates neither
+  let failures: Failures | undefined;
+  const fail = (index: number, error: unknown) => {
+    failures ??= [];
+    failures.push([index, error]);
+  };
   let pending: Array<Promise<unknown>> | undefined;
   for (let i = 0; i < handlers.length; i++) {
     try {
@@ -33,14 +39,13 @@ export function runHandlers(
         const index = i;
         pending ??= [];
         pending.push(
-          (result instanceof Promise ? result : Promise.resolve(result)).then(
-            undefined,
-            (error: unknown) => void failures.push([index, error]),
+          (result instanceof Promise ? result : Promise.resolve(result)).then(undefined, (error: unknown) =>
+            fail(index, error),
           ),
         );
       }
     } catch (error) {
-      failures.push([i, error]);
+      fail(i, error);
     }
   }
   if (pending === undefined) return inOrder(failures);

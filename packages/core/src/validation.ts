@@ -8,6 +8,7 @@ import type { ValidationIssue } from "./errors.ts";
 export type OctoValidator = (event: string, body: Record<string, unknown>) => readonly ValidationIssue[];
 
 const MAX_ISSUES = 20;
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -29,9 +30,13 @@ const isOptionalString = (value: unknown) =>
  * ```
  */
 export const lenientValidation: OctoValidator = (event, body) => {
-  const issues: ValidationIssue[] = [];
+  // made at the first issue: a valid body (nearly every one) allocates no list
+  let issues: ValidationIssue[] | undefined;
+  const full = () => issues !== undefined && issues.length >= MAX_ISSUES;
   const expect = (path: string, what: string) => {
-    if (issues.length < MAX_ISSUES) issues.push({ path, message: `expected ${what}` });
+    if (full()) return;
+    issues ??= [];
+    issues.push({ path, message: `expected ${what}` });
   };
   const optionalString = (value: unknown, path: string) => {
     if (!isOptionalString(value)) expect(path, "string");
@@ -45,7 +50,7 @@ export const lenientValidation: OctoValidator = (event, body) => {
   const checkDiff = (diff: unknown) => {
     if (diff === undefined || diff === null) return;
     if (!Array.isArray(diff)) return expect("diff", "array");
-    for (let i = 0; i < diff.length && issues.length < MAX_ISSUES; i++) {
+    for (let i = 0; i < diff.length && !full(); i++) {
       const change: unknown = diff[i];
       if (!isObject(change)) expect(`diff[${i}]`, "object");
       else {
@@ -84,7 +89,7 @@ export const lenientValidation: OctoValidator = (event, body) => {
       if (bookings !== undefined && bookings !== null) {
         if (!Array.isArray(bookings)) expect("order.bookings", "array");
         else {
-          for (let i = 0; i < bookings.length && issues.length < MAX_ISSUES; i++) {
+          for (let i = 0; i < bookings.length && !full(); i++) {
             const booking: unknown = bookings[i];
             const path = `order.bookings[${i}]`;
             if (!isObject(booking)) expect(path, "object");
@@ -105,5 +110,5 @@ export const lenientValidation: OctoValidator = (event, body) => {
       optionalString(product.utcUpdatedAt, "product.utcUpdatedAt");
     }
   }
-  return issues;
+  return issues ?? NO_ISSUES;
 };

@@ -138,6 +138,46 @@ describe("handlers", () => {
     expect(calls).toEqual([]);
   });
 
+  it("a handler added or removed between deliveries of one event changes the next delivery's handlers", async () => {
+    const calls: string[] = [];
+    const webhooks = createOctoWebhooks({ auth: "none", onBookingUpdate: () => void calls.push("first") });
+    const confirmed = bookingBody({ status: "CONFIRMED" });
+    await webhooks.handle(post(confirmed));
+    const off = webhooks.onBookingUpdate(() => void calls.push("added"));
+    webhooks.onBookingConfirmed(() => void calls.push("confirmed"));
+    await webhooks.handle(post(confirmed));
+    off();
+    await webhooks.handle(post(confirmed));
+    // another lifecycle of the same event is selected apart
+    await webhooks.handle(post(bookingBody({ status: "CANCELLED" })));
+    expect(calls).toEqual(["first", "first", "added", "confirmed", "first", "confirmed", "first"]);
+  });
+
+  it("an ack-first delivery runs the handlers selected when it was admitted, whatever is removed after", async () => {
+    const calls: string[] = [];
+    const release: Array<() => void> = [];
+    const held = () => new Promise<void>((resolve) => release.push(resolve));
+    const webhooks = createOctoWebhooks({ auth: "none", ackFirst: { concurrency: 1 } });
+    const offFirst = webhooks.onBookingUpdate(async () => {
+      calls.push("first");
+      await held();
+    });
+    const offSecond = webhooks.onBookingUpdate(() => void calls.push("second"));
+    expect((await webhooks.handle(post(bookingBody()))).status).toBe(200);
+    expect((await webhooks.handle(post(bookingBody({ uuid: "b-2" })))).status).toBe(200);
+    offFirst();
+    offSecond();
+    while (release.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    for (const resume of release.splice(0)) resume();
+    while (release.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    for (const resume of release.splice(0)) resume();
+    await webhooks.drain();
+    expect(calls).toEqual(["first", "second", "first", "second"]);
+    expect((await webhooks.handle(post(bookingBody({ uuid: "b-3" })))).status).toBe(200);
+    await webhooks.drain();
+    expect(calls).toHaveLength(4);
+  });
+
   it("registers one handler for several events at once", async () => {
     const events: string[] = [];
     const webhooks = createOctoWebhooks();
