@@ -1,6 +1,7 @@
 // The accept path of a receiver with dedupe: one Redis round trip per delivery (one script: the claim,
 // and BullMQ's add run inside it), exactly one job however many copies arrive at once or later, and the
 // claims an earlier version of this package wrote still honoured.
+import { randomUUID } from "node:crypto";
 import { createOctoWebhooks, deliveryKey } from "@octo-webhooks/core";
 import { bookingUpdate, sendWebhook } from "@octo-webhooks/testing";
 import { Queue } from "bullmq";
@@ -21,14 +22,27 @@ async function commandsDuring(run: () => Promise<unknown>) {
   monitor.on("monitor", (_time: string, args: string[], source: string) => {
     if (source !== "lua") seen.push({ source, args });
   });
+  // MONITOR shows commands in the order Redis ran them: once a marker sent after `run` is seen, so is
+  // everything `run` made Redis do, however slow the machine (a fixed wait was not enough under load)
+  // (a first marker shows MONITOR is on before `run` starts)
+  const marker = `commands-during-${randomUUID()}`;
+  const marking = new Redis(redisUrl);
+  const mark = async (which: string) => {
+    await marking.echo(`${marker}-${which}`);
+    await waitFor(
+      () => seen.some(({ args }) => args.includes(`${marker}-${which}`)),
+      `MONITOR showing ${which}`,
+    );
+  };
   try {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await mark("start");
     await run();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await mark("end");
   } finally {
     monitor.disconnect();
+    marking.disconnect();
   }
-  return seen;
+  return seen.filter(({ args }) => !args.some((arg) => arg.startsWith(marker)));
 }
 
 /** The commands of the connection that named `key`'s claim while `run` ran (their names). */

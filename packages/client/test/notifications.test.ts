@@ -315,7 +315,8 @@ describe("read calls and the hydrator", () => {
       { type: "BOOKING_UPDATE", data: { uuid: "slow" } },
       { signal: controller.signal },
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // the request is at the server (and held there) before the signal aborts it
+    while (held === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort(new Error("core's hydration timeout"));
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OctoClientError);

@@ -4,7 +4,7 @@ import { serve as serveListener } from "@octo-webhooks/test-helpers";
 import { newTraceparent, recordTelemetry } from "@octo-webhooks/test-helpers/otel";
 import { closeAfterEach } from "@octo-webhooks/test-helpers/vitest";
 import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createOctoWebhooks, type OctoWebhooks, type OctoWebhooksOptions } from "../src/index.ts";
 import { openTelemetry } from "../src/otel.ts";
 import { basic, bookingBody, post } from "./helpers.ts";
@@ -149,7 +149,8 @@ describe("openTelemetry(): spans", () => {
       200,
     );
     await webhooks.drain();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // the ack-first span ends as its work settles, which drain() may see first
+    await vi.waitFor(() => expect(otel.named("octo.webhook.ack_first")).toHaveLength(1));
     const [receive] = otel.named("octo.webhook.receive");
     const [work] = otel.named("octo.webhook.ack_first");
     const [handler] = otel.named("octo.handler booking_update");
