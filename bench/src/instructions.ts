@@ -3,14 +3,17 @@
 // execute over the same number of requests, in two windows each (their agreement shows the noise). JIT
 // code is named through V8's `--perf-basic-prof` map. Instruction counts do not move with the VM's load,
 // so the rows add up to the gap exactly; what they leave out is the kernel (system calls are not counted).
-// `tsx src/instructions.ts [fastify|hono|express|koa|node:http] [--warmup=N] [--requests=N] [--only=bare,octo]
+// `core` counts core's handle() against JSON.parse instead, in one process (bench/src/core-loop.ts).
+// `tsx src/instructions.ts [fastify|hono|express|koa|node:http|core] [--warmup=N] [--requests=N] [--only=bare,octo]
 // [--cache-sim] [--keep]`; `--cache-sim` also simulates the caches and branch predictor (misses per request).
 // needs valgrind (`apt-get install valgrind`). See docs/benchmarks.md ("Instructions per request").
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Variant, variantsOf } from "./constants.ts";
+import { CORE_TASKS, type CoreTask } from "./core-loop.ts";
 import { sendDeliveries, startServer, stopServer } from "./frameworks.ts";
 import { addTo, ownerOf, rows } from "./owners.ts";
 
@@ -112,6 +115,83 @@ interface Counted {
   perOwner: Map<string, number>;
 }
 
+/** One dumped window into `counted`: the settling one (window 0) only as its total, per request or call. */
+function addWindow(counted: Counted, file: string, settling: boolean, per: number, perfMap: string) {
+  const annotation = readAnnotation(
+    execFileSync("callgrind_annotate", ["--inclusive=no", "--show=Ir", "--threshold=100", file], {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    }),
+  );
+  if (settling) {
+    counted.settling = annotation.total / per;
+    return;
+  }
+  if (cacheSim) {
+    for (const [event, value] of eventTotals(readFileSync(file, "utf8"))) {
+      addTo(counted.events, event, value / per / WINDOWS);
+    }
+  }
+  counted.windows.push(annotation.total / per);
+  const symbols = readPerfMap(readFileSync(perfMap, "utf8"));
+  for (const [entry, count] of annotation.functions) {
+    const { owner, name } = classify(entry, symbols);
+    addTo(counted.perFunction, `${owner} | ${name}`, count / per / WINDOWS);
+    addTo(counted.perOwner, owner, count / per / WINDOWS);
+  }
+}
+
+/** Callgrind's options: V8 writes and rewrites machine code on the heap, which valgrind must notice. */
+const callgrind = (out: string) => [
+  "valgrind",
+  "--tool=callgrind",
+  "--smc-check=all-non-file",
+  "--instr-atstart=no",
+  ...(cacheSim ? ["--cache-sim=yes", "--branch-sim=yes"] : []),
+  `--callgrind-out-file=${out}`,
+  `--log-file=${out}.log`,
+];
+/** V8's perf map names JIT code; the V8 log it switches on goes to the temporary directory. */
+const perfFlags = (out: string) => [
+  "--perf-basic-prof",
+  "--no-logfile-per-isolate",
+  `--logfile=${out}.v8.log`,
+];
+
+/** One core task (bench/src/core-loop.ts) under callgrind: it counts and dumps its own windows. */
+function countCore(task: CoreTask, warmup: number, calls: number, dir: string): Counted {
+  const out = join(dir, `core-${task}.callgrind`);
+  const loop = fileURLToPath(new URL("./core-loop.ts", import.meta.url));
+  const [command, ...args] = callgrind(out);
+  const child = spawnSync(
+    command as string,
+    [
+      ...args,
+      process.execPath,
+      ...perfFlags(out),
+      "--import",
+      "tsx",
+      loop,
+      task,
+      String(warmup),
+      String(WINDOWS + 1),
+      String(calls),
+    ],
+    { stdio: "inherit" },
+  );
+  if (child.status !== 0)
+    throw new Error(`core ${task}: the loop under valgrind exited with ${child.status}`);
+  const counted: Counted = { windows: [], events: new Map(), perFunction: new Map(), perOwner: new Map() };
+  const perfMap = `/tmp/perf-${child.pid}.map`;
+  try {
+    for (let window = 0; window <= WINDOWS; window++)
+      addWindow(counted, `${out}.${window + 1}`, window === 0, calls, perfMap);
+  } finally {
+    rmSync(perfMap, { force: true });
+  }
+  return counted;
+}
+
 /** One server under callgrind: warmed up uncounted, then counted over `requests` requests per window. */
 async function countServer(
   framework: string,
@@ -123,22 +203,8 @@ async function countServer(
   const label = `${framework} ${variant}`;
   const out = join(dir, `${framework.replace(":", "-")}-${variant}.callgrind`);
   const { port, child } = await startServer(framework, variant, {
-    command: [
-      "valgrind",
-      "--tool=callgrind",
-      // V8 writes and rewrites machine code on the heap: valgrind must notice it
-      "--smc-check=all-non-file",
-      "--instr-atstart=no",
-      ...(cacheSim ? ["--cache-sim=yes", "--branch-sim=yes"] : []),
-      `--callgrind-out-file=${out}`,
-      `--log-file=${out}.log`,
-    ],
-    nodeFlags: [
-      "--perf-basic-prof",
-      // the V8 log that the perf map switches on: in the temporary directory, not the working one
-      "--no-logfile-per-isolate",
-      `--logfile=${out}.v8.log`,
-    ],
+    command: callgrind(out),
+    nodeFlags: perfFlags(out),
   });
   const counted: Counted = { windows: [], events: new Map(), perFunction: new Map(), perOwner: new Map() };
   try {
@@ -157,32 +223,7 @@ async function countServer(
       await check(requests);
       control("--instr=off");
       control("--dump");
-      const annotation = readAnnotation(
-        execFileSync(
-          "callgrind_annotate",
-          ["--inclusive=no", "--show=Ir", "--threshold=100", `${out}.${window + 1}`],
-          {
-            encoding: "utf8",
-            maxBuffer: 256 * 1024 * 1024,
-          },
-        ),
-      );
-      if (window === 0) {
-        counted.settling = annotation.total / requests;
-        continue;
-      }
-      if (cacheSim) {
-        for (const [event, value] of eventTotals(readFileSync(`${out}.${window + 1}`, "utf8"))) {
-          addTo(counted.events, event, value / requests / WINDOWS);
-        }
-      }
-      counted.windows.push(annotation.total / requests);
-      const symbols = readPerfMap(readFileSync(`/tmp/perf-${child.pid}.map`, "utf8"));
-      for (const [entry, count] of annotation.functions) {
-        const { owner, name } = classify(entry, symbols);
-        addTo(counted.perFunction, `${owner} | ${name}`, count / requests / WINDOWS);
-        addTo(counted.perOwner, owner, count / requests / WINDOWS);
-      }
+      addWindow(counted, `${out}.${window + 1}`, window === 0, requests, `/tmp/perf-${child.pid}.map`);
     }
     return counted;
   } finally {
@@ -193,13 +234,22 @@ async function countServer(
 
 const k = (n: number) => (n / 1000).toFixed(2);
 const signed = (n: number) => `${n >= 0 ? "+" : ""}${k(n)}`;
-const LABELS: Record<Variant, string> = { bare: "bare", answer: "bare + our answer", octo: "with us" };
+const LABELS: Record<Variant | CoreTask, string> = {
+  bare: "bare",
+  answer: "bare + our answer",
+  octo: "with us",
+  parse: "JSON.parse",
+  handle: "handle()",
+  auth: "handle() + Basic auth",
+};
 
 async function main() {
   const argv = process.argv.join(" ");
   const framework = process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : "fastify";
   const warmup = Number(/--warmup=(\d+)/.exec(argv)?.[1] ?? 30_000);
-  const requests = Number(/--requests=(\d+)/.exec(argv)?.[1] ?? 3_000);
+  // `core`: calls of core's handle() in one process, not requests to a server
+  const core = framework === "core";
+  const requests = Number(/--requests=(\d+)/.exec(argv)?.[1] ?? (core ? 10_000 : 3_000));
   try {
     execFileSync("valgrind", ["--version"], { stdio: "ignore" });
   } catch {
@@ -207,16 +257,20 @@ async function main() {
     process.exit(1);
   }
   // `--only=octo` counts one server (while changing ours, the bare server's count does not move)
-  const only = /--only=([a-z,]+)/.exec(argv)?.[1]?.split(",") as Variant[] | undefined;
-  const variants = only ?? variantsOf(framework);
+  const only = /--only=([a-z,]+)/.exec(argv)?.[1]?.split(",") as Variant[] | CoreTask[] | undefined;
+  const variants: Array<Variant | CoreTask> = only ?? (core ? [...CORE_TASKS] : variantsOf(framework));
   const dir = mkdtempSync(join(tmpdir(), "octo-instructions-"));
   try {
     const counted: Counted[] = [];
     for (const variant of variants)
-      counted.push(await countServer(framework, variant, warmup, requests, dir));
+      counted.push(
+        core
+          ? countCore(variant as CoreTask, warmup, requests, dir)
+          : await countServer(framework, variant as Variant, warmup, requests, dir),
+      );
     const totals = counted.map((c) => [...c.perOwner.values()].reduce((s, v) => s + v, 0));
     console.log(
-      `\n## ${framework}: instructions per request by owner (thousands; ${warmup} requests of warm-up, then a settling window and ${WINDOWS} counted windows of ${requests})\n`,
+      `\n## ${framework}: instructions per ${core ? "call" : "request"} by owner (thousands; ${warmup} of warm-up, then a settling window and ${WINDOWS} counted windows of ${requests})\n`,
     );
     console.log(
       `windows (settling, then counted): ${variants.map((v, i) => `${LABELS[v]} (${k(counted[i]?.settling ?? 0)}) ${counted[i]?.windows.map(k).join(", ")}`).join("; ")}\n`,
