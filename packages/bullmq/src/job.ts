@@ -26,6 +26,8 @@ export interface DeadLetter {
   deliveryKey: string;
   /** The event it was enqueued as (`booking_update`...). */
   event: string;
+  /** The supplier that sent it (`context.supplier`, with core's `suppliers` option). */
+  supplier?: string;
   /** The body as received. */
   body: string;
   /** The last error's message. */
@@ -66,6 +68,7 @@ export function toDeadLetter(job: JobLike): DeadLetter {
     jobId: job.id ?? "",
     deliveryKey: job.data?.key ?? "",
     event: job.name,
+    ...(job.data?.supplier === undefined ? {} : { supplier: job.data.supplier }),
     body: job.data?.body ?? "",
     failedReason: job.failedReason ?? "",
     attemptsMade: job.attemptsMade,

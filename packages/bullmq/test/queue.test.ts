@@ -390,4 +390,23 @@ describeWithRedis("many suppliers through the queue", () => {
     await waitFor(() => seen.length === 2, "both suppliers' jobs");
     expect(seen.sort()).toEqual(["bokun", "peek"]);
   });
+
+  it("a dead letter says which supplier sent it", async () => {
+    const queue = t.queue({ attempts: 1 });
+    const peek = { username: "peek", password: "peek-queue-pass" };
+    const receiver = await t.receiver(queue, { suppliers: { peek: { auth: { basic: peek } } } });
+    const reported: Array<string | undefined> = [];
+    t.worker(queue, {
+      onBookingUpdate: () => {
+        throw new Error("CRM down");
+      },
+      onDeadLetter: ({ supplier }) => void reported.push(supplier),
+    });
+    const body = bookingUpdate({ seed: "dead-from-peek" });
+    expect((await sendWebhook(receiver.url, body, peek)).status).toBe(200);
+    await waitFor(() => reported.length === 1, "the dead letter");
+    expect(reported).toEqual(["peek"]);
+    const [letter] = await queue.deadLetters();
+    expect(letter).toMatchObject({ jobId: jobIdOf(deliveryKey(body), "peek"), supplier: "peek" });
+  });
 });

@@ -190,7 +190,11 @@ export interface HandlerContext {
   readonly event: OctoEventName | (string & {});
   /** What `webhook.event` said, which can disagree with `event` in published examples. */
   readonly webhookEvent: string | undefined;
-  /** The request headers (a Web `Headers`, built on first use). */
+  /**
+   * The request headers (a Web `Headers`, built on first use). Empty when `handle()` was given its
+   * headers as a lookup function (`(name) => value`), which cannot list them: give a record or a
+   * `Headers` when handlers read headers.
+   */
   readonly headers: Headers;
   /** The body as received, or `undefined` when a body parser had already parsed it. */
   readonly rawBody: string | undefined;
