@@ -301,7 +301,7 @@ async function main() {
     console.log(`| **total** (mean of the windows) | ${totals.map(k).join(" | ")} |${share}`);
     console.log(`| median window | ${medians.map(k).join(" | ")} |${medianShare}`);
     if (cacheSim) {
-      console.log(`\n## ${framework}: simulated cache and branch events per request\n`);
+      console.log(`\n## ${framework}: simulated cache and branch events per ${core ? "call" : "request"}\n`);
       console.log(`| event | ${header} |`);
       console.log(`|---|${ruler}|`);
       for (const event of counted[0]?.events.keys() ?? []) {
@@ -310,7 +310,9 @@ async function main() {
         );
       }
     }
-    console.log(`\n## ${framework}: the functions that moved most (thousands of instructions per request)\n`);
+    console.log(
+      `\n## ${framework}: the functions that moved most (thousands of instructions per ${core ? "call" : "request"})\n`,
+    );
     console.log(`| owner | function | ${header} |${many ? " difference |" : ""}`);
     console.log(`|---|---|${ruler}|${many ? "---|" : ""}`);
     for (const row of rows(counted.map((c) => c.perFunction)).slice(0, 40)) {
