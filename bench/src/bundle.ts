@@ -1,6 +1,7 @@
 // Edge bundle size: the Worker a user ships, bundled and minified as wrangler would, then gzipped.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { addTo } from "./owners.ts";
 
 export interface BundleResult {
   name: string;
@@ -75,7 +76,7 @@ export async function bundleModules(): Promise<ModuleShare[]> {
     const module = path.includes("node_modules/hono/")
       ? "hono (the framework)"
       : path.replace(/^.*packages\//, "").replace(/^<stdin>$/, "the Worker itself");
-    shares.set(module, (shares.get(module) ?? 0) + bytesInOutput);
+    addTo(shares, module, bytesInOutput);
   }
   return [...shares]
     .map(([module, bytes]) => ({ module, bytes }))

@@ -13,7 +13,7 @@ export function ownerOf(functionName: string, url: string): string {
   return "other";
 }
 
-/** Adds `value` to `map`'s entry for `key`. */
+/** Adds `value` to `map`'s entry for `key` (also the per-module bytes of bundle.ts and the answer counts of scale.ts). */
 export function addTo(map: Map<string, number>, key: string, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }

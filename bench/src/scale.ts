@@ -15,6 +15,7 @@ import { bookingUpdate, type Delivery, startMockSupplier } from "@octo-webhooks/
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { PASS, USER } from "./constants.ts";
+import { addTo } from "./owners.ts";
 
 const quick = process.argv.includes("--quick");
 const arg = (name: string, fallback: number) => {
@@ -217,7 +218,7 @@ async function main() {
           attempt.status === 200 && attempt.answer?.includes('"duplicate":true')
             ? "200 duplicate"
             : String(attempt.status ?? attempt.error);
-        answers.set(label, (answers.get(label) ?? 0) + 1);
+        addTo(answers, label, 1);
       }
     }
     const latencies = deliveries.flatMap((d) =>
