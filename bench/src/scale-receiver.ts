@@ -1,15 +1,24 @@
-// One receiver process of the scale benchmark: `scale-receiver.ts <redisUrl> <prefix> <queue>`.
+// One receiver process of the scale benchmark: `scale-receiver.ts <redisUrl> <prefix> <queue> [plain]`.
 // Core's handle() on node:http with the queue's receiver; prints `PORT=<n>`; closes cleanly on SIGTERM.
+// `plain` (bench:scale --receiver=plain): core's handle() with one handler that does nothing and no
+// queue, the floor of a receiver's CPU under the same load (HTTP, a connection per delivery, auth, parse).
 import { createOctoQueue } from "@octo-webhooks/bullmq";
+import { createOctoWebhooks } from "@octo-webhooks/core";
 import { startReceiver } from "@octo-webhooks/testing";
 import { PASS, USER } from "./constants.ts";
 
-const [url = "", prefix = "", name = ""] = process.argv.slice(2);
+const [url = "", prefix = "", name = "", mode = "queue"] = process.argv.slice(2);
 const logger = { error: (message: string) => console.error(message) };
-const queue = createOctoQueue({ connection: url, prefix, name, backoffMs: 50, logger });
-const receiver = await startReceiver(queue.receiver({ auth: { basic: { username: USER, password: PASS } } }));
+const auth = { basic: { username: USER, password: PASS } };
+const queue =
+  mode === "plain" ? undefined : createOctoQueue({ connection: url, prefix, name, backoffMs: 50, logger });
+const receiver = await startReceiver(
+  queue === undefined
+    ? createOctoWebhooks({ auth, logger, onBookingUpdate: () => {} })
+    : queue.receiver({ auth }),
+);
 console.log(`PORT=${receiver.port}`);
 process.once("SIGTERM", async () => {
   await receiver.close();
-  await queue.close();
+  await queue?.close();
 });

@@ -18,6 +18,9 @@ import { PASS, USER } from "./constants.ts";
 import { addTo } from "./owners.ts";
 
 const quick = process.argv.includes("--quick");
+// `--receiver=plain`: receivers without the queue (core's handle(), a handler that does nothing) and no
+// workers: what a receiver's CPU per delivery is without the queue, under the same load
+const plain = process.argv.includes("--receiver=plain");
 const arg = (name: string, fallback: number) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
   return found ? Number(found.slice(name.length + 3)) : fallback;
@@ -82,11 +85,12 @@ async function roundRobin(ports: number[]) {
   };
 }
 
-/** CPU seconds a process has used so far (Linux), or NaN elsewhere. */
-function cpuSeconds(pid: number | undefined): number {
+/** CPU seconds a process has used so far (Linux), or NaN elsewhere: all, or only the kernel's part. */
+function cpuSeconds(pid: number | undefined, part: "all" | "kernel" = "all"): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+    // utime and stime, in clock ticks of 10 ms
+    return ((part === "all" ? Number(fields[11]) : 0) + Number(fields[12])) / 100;
   } catch {
     return Number.NaN;
   }
@@ -121,12 +125,12 @@ async function main() {
   try {
     const receivers = await Promise.all(
       Array.from({ length: RECEIVERS }, () =>
-        child("scale-receiver.ts", [redisServer.url, prefix, name], /PORT=(\d+)/),
+        child("scale-receiver.ts", [redisServer.url, prefix, name, plain ? "plain" : "queue"], /PORT=(\d+)/),
       ),
     );
     children.push(...receivers.map((r) => r.proc));
     const workers = await Promise.all(
-      Array.from({ length: WORKERS }, () =>
+      Array.from({ length: plain ? 0 : WORKERS }, () =>
         child("scale-worker.ts", [redisServer.url, prefix, name, String(CRM_MS)], /READY/),
       ),
     );
@@ -166,6 +170,7 @@ async function main() {
       main: process.cpuUsage(),
       redis: await redisCpuSeconds(redis),
       receivers: receivers.map((r) => cpuSeconds(r.proc.pid)),
+      receiversKernel: receivers.map((r) => cpuSeconds(r.proc.pid, "kernel")),
       workers: workers.map((w) => cpuSeconds(w.proc.pid)),
     };
     const queueClient = redis.duplicate();
@@ -182,7 +187,7 @@ async function main() {
     const ingested = performance.now();
 
     // processing ends when every booking has its effect and no job waits, runs or waits for a retry
-    for (;;) {
+    for (; !plain; ) {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
       const pending = Object.values(counts).reduce((a, b) => a + b, 0);
       if (pending === 0 && (await redis.hlen(`${prefix}:effects`)) >= bodies.length) break;
@@ -193,6 +198,8 @@ async function main() {
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const cpu = {
       receivers: sum(receivers.map((r) => cpuSeconds(r.proc.pid))) - sum(cpuBefore.receivers),
+      receiversKernel:
+        sum(receivers.map((r) => cpuSeconds(r.proc.pid, "kernel"))) - sum(cpuBefore.receiversKernel),
       workers: sum(workers.map((w) => cpuSeconds(w.proc.pid))) - sum(cpuBefore.workers),
       supplier: (() => {
         const used = process.cpuUsage(cpuBefore.main);
@@ -228,7 +235,11 @@ async function main() {
     await queueClient.quit();
 
     const seconds = (ms: number) => (ms / 1000).toFixed(2);
-    console.log(`\n## Scale-out: ${RECEIVERS} receivers, ${WORKERS} workers, one Redis\n`);
+    console.log(
+      plain
+        ? `\n## Scale-out, plain receivers: ${RECEIVERS} receivers without the queue, no workers (exactly once not checked)\n`
+        : `\n## Scale-out: ${RECEIVERS} receivers, ${WORKERS} workers, one Redis\n`,
+    );
     console.log("| measure | value |");
     console.log("|---|---|");
     console.log(
@@ -241,9 +252,10 @@ async function main() {
     console.log(
       `| ingest: all deliveries answered 2xx | ${seconds(ingested - started)} s, ${Math.round(deliveries.length / ((ingested - started) / 1000))} deliveries/s |`,
     );
-    console.log(
-      `| end to end: every effect applied | ${seconds(processed - started)} s, **${Math.round(bodies.length / ((processed - started) / 1000))} events/s** |`,
-    );
+    if (!plain)
+      console.log(
+        `| end to end: every effect applied | ${seconds(processed - started)} s, **${Math.round(bodies.length / ((processed - started) / 1000))} events/s** |`,
+      );
     console.log(
       `| delivery latency (2xx answers) p50 / p99 | ${percentile(latencies, 0.5)} / ${percentile(latencies, 0.99)} ms |`,
     );
@@ -252,14 +264,19 @@ async function main() {
     );
     const requests = deliveries.reduce((n, d) => n + d.attempts.length, 0);
     console.log(
-      `| receiver CPU per delivery | ${((cpu.receivers / deliveries.length) * 1000).toFixed(3)} ms (${deliveries.length} deliveries, ${requests} requests) |`,
+      `| receiver CPU per delivery | ${((cpu.receivers / deliveries.length) * 1000).toFixed(3)} ms, of which the kernel ${((cpu.receiversKernel / deliveries.length) * 1000).toFixed(3)} ms (${deliveries.length} deliveries, ${requests} requests) |`,
     );
-    console.log(
-      `| effects: lost / doubled / unexpected | ${lost.length} / ${doubled.length} / ${unknown.length} |`,
-    );
-    console.log(`| undelivered / dead letters | ${undelivered.length} / ${deadLetters} |`);
-    failures = lost.length + doubled.length + unknown.length + undelivered.length + deadLetters;
-    console.log(failures === 0 ? "\nexactly once: OK" : "\nexactly once: FAILED");
+    if (plain) {
+      failures = undelivered.length;
+      console.log(`| undelivered | ${undelivered.length} |`);
+    } else {
+      console.log(
+        `| effects: lost / doubled / unexpected | ${lost.length} / ${doubled.length} / ${unknown.length} |`,
+      );
+      console.log(`| undelivered / dead letters | ${undelivered.length} / ${deadLetters} |`);
+      failures = lost.length + doubled.length + unknown.length + undelivered.length + deadLetters;
+      console.log(failures === 0 ? "\nexactly once: OK" : "\nexactly once: FAILED");
+    }
   } finally {
     await supplier?.close();
     await proxy?.close();
