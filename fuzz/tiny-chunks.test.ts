@@ -62,15 +62,18 @@ describe("a body in tiny chunks costs O(body) on every adapter", () => {
         const baseline = await server.settle();
         const held: number[] = [];
         let done = false;
-        const sampling = (async () => {
-          while (!done) {
-            await new Promise((resolve) => setTimeout(resolve, 500));
-            if (!done) held.push(await server.measure());
-          }
-        })();
-        const statuses = await round().finally(() => {
+        const reading = round().finally(() => {
           done = true;
         });
+        // the first sample at once, then every 250 ms while the requests are read: a round can end within
+        // the first 500 ms on a fast machine (CI once took none with a first sample at 500 ms)
+        const sampling = (async () => {
+          do {
+            held.push(await server.measure());
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          } while (!done);
+        })();
+        const statuses = await reading;
         await sampling;
         const report = await server.report();
         const heldMb = (Math.max(baseline, ...held) - baseline) / MB;
