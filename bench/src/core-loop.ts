@@ -4,8 +4,8 @@
 // dumped by this process itself (`callgrind_control` on its own pid): only the loop is counted.
 // `node --import tsx src/core-loop.ts <parse|handle|auth> <warmup> <windows> <calls>`
 import { spawn } from "node:child_process";
-import { createOctoWebhooks } from "@octo-webhooks/core";
 import { seedBooking } from "./bodies.ts";
+import { coreCalls } from "./core.ts";
 
 export const CORE_TASKS = ["parse", "handle", "auth"] as const;
 export type CoreTask = (typeof CORE_TASKS)[number];
@@ -13,24 +13,12 @@ export type CoreTask = (typeof CORE_TASKS)[number];
 async function main() {
   const [task, warmup, windows, calls] = process.argv.slice(2) as [CoreTask, string, string, string];
   const { text } = seedBooking();
-  const password = "bench-password-0123456789";
-  const plain = createOctoWebhooks({ auth: "none", onBookingUpdate: () => {} });
-  const withAuth = createOctoWebhooks({
-    auth: { basic: { username: "octo", password } },
-    onBookingUpdate: () => {},
-  });
-  const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) };
-  // as Node's HTTP parser hands it over: a flat string, not a concatenation
-  const authorization = Buffer.from(`Basic ${btoa(`octo:${password}`)}`, "latin1").toString("latin1");
-  const authHeaders = { ...headers, authorization };
+  const { handle, handleAuth } = coreCalls(text);
   let sink: unknown;
   const run = async (n: number) => {
     if (task === "parse") for (let i = 0; i < n; i++) sink = JSON.parse(text);
-    else if (task === "handle")
-      for (let i = 0; i < n; i++) sink = await plain.handle({ method: "POST", headers, body: text });
-    else
-      for (let i = 0; i < n; i++)
-        sink = await withAuth.handle({ method: "POST", headers: authHeaders, body: text });
+    else if (task === "handle") for (let i = 0; i < n; i++) sink = await handle();
+    else for (let i = 0; i < n; i++) sink = await handleAuth();
   };
   /** callgrind_control on this process; it is answered only while this process runs, so spin until it exits. */
   const control = async (...args: string[]) => {

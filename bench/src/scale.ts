@@ -85,14 +85,15 @@ async function roundRobin(ports: number[]) {
   };
 }
 
-/** CPU seconds a process has used so far (Linux), or NaN elsewhere: all, or only the kernel's part. */
-function cpuSeconds(pid: number | undefined, part: "all" | "kernel" = "all"): number {
+/** CPU seconds a process has used so far (Linux), and the kernel's part of them; NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): { total: number; kernel: number } {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     // utime and stime, in clock ticks of 10 ms
-    return ((part === "all" ? Number(fields[11]) : 0) + Number(fields[12])) / 100;
+    const kernel = Number(fields[12]) / 100;
+    return { total: Number(fields[11]) / 100 + kernel, kernel };
   } catch {
-    return Number.NaN;
+    return { total: Number.NaN, kernel: Number.NaN };
   }
 }
 
@@ -170,8 +171,7 @@ async function main() {
       main: process.cpuUsage(),
       redis: await redisCpuSeconds(redis),
       receivers: receivers.map((r) => cpuSeconds(r.proc.pid)),
-      receiversKernel: receivers.map((r) => cpuSeconds(r.proc.pid, "kernel")),
-      workers: workers.map((w) => cpuSeconds(w.proc.pid)),
+      workers: workers.map((w) => cpuSeconds(w.proc.pid).total),
     };
     const queueClient = redis.duplicate();
     const queue = new Queue(name, { connection: queueClient, prefix });
@@ -187,7 +187,7 @@ async function main() {
     const ingested = performance.now();
 
     // processing ends when every booking has its effect and no job waits, runs or waits for a retry
-    for (; !plain; ) {
+    while (!plain) {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
       const pending = Object.values(counts).reduce((a, b) => a + b, 0);
       if (pending === 0 && (await redis.hlen(`${prefix}:effects`)) >= bodies.length) break;
@@ -196,11 +196,11 @@ async function main() {
     }
     const processed = performance.now();
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const receiversNow = receivers.map((r) => cpuSeconds(r.proc.pid));
     const cpu = {
-      receivers: sum(receivers.map((r) => cpuSeconds(r.proc.pid))) - sum(cpuBefore.receivers),
-      receiversKernel:
-        sum(receivers.map((r) => cpuSeconds(r.proc.pid, "kernel"))) - sum(cpuBefore.receiversKernel),
-      workers: sum(workers.map((w) => cpuSeconds(w.proc.pid))) - sum(cpuBefore.workers),
+      receivers: sum(receiversNow.map((c) => c.total)) - sum(cpuBefore.receivers.map((c) => c.total)),
+      receiversKernel: sum(receiversNow.map((c) => c.kernel)) - sum(cpuBefore.receivers.map((c) => c.kernel)),
+      workers: sum(workers.map((w) => cpuSeconds(w.proc.pid).total)) - sum(cpuBefore.workers),
       supplier: (() => {
         const used = process.cpuUsage(cpuBefore.main);
         return (used.user + used.system) / 1e6;

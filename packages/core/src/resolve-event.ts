@@ -27,8 +27,11 @@ export function resolveEvent(body: Record<string, unknown>): {
   let found: string | undefined;
   for (const [key, event] of RESOURCE_EVENTS) {
     if (!Object.hasOwn(body, key) || body[key] === undefined) continue;
-    if (found === undefined || event === declared) found = event;
-    if (event === declared) break;
+    if (event === declared) {
+      found = event;
+      break;
+    }
+    found ??= event;
   }
   if (found !== undefined) return { event: found, webhookEvent: declared };
   if (declared !== undefined && declared.trim() !== "") {

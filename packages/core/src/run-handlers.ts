@@ -22,7 +22,7 @@ export function runHandlers(
   context: unknown,
   telemetry?: DeliveryTelemetry,
 ): unknown[] | undefined | Promise<unknown[] | undefined> {
-  // both made only when needed: a delivery whose handlers all return synchronously allocates neither
+  // both lists made only when needed: handlers that all return synchronously and succeed allocate neither
   let failures: Failures | undefined;
   const fail = (index: number, error: unknown) => {
     failures ??= [];
