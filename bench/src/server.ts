@@ -67,12 +67,12 @@ const bare: Record<string, Start> = {
   },
 };
 
-/** Our 200: the body and the two headers core answers with (`status.ts`). */
+/** Our 200: the body and the one header core answers with (`status.ts`). */
 const OK_BODY = '{"ok":true}';
-const OK_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
+const OK_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
 /**
- * The bare route answering as we do (the same body and two headers), for the accounting
+ * The bare route answering as we do (the same body and header), for the accounting
  * (instructions.ts): what of the gap is the framework's cost of that answer, not ours.
  */
 const answer: Record<string, Start> = {

@@ -55,7 +55,7 @@ it("lambda-local runs the built handler on a v2 event: 200 in the v2 shape; with
   const accepted = await invoke("accepted", event);
   expect(accepted.result).toEqual({
     statusCode: 200,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    headers: { "content-type": "application/json; charset=utf-8" },
     body: '{"ok":true}',
     isBase64Encoded: false,
   });

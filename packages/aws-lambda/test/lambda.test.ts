@@ -47,10 +47,9 @@ describe("recorded events of each source", () => {
     const result = (await handler(event, lambdaContext())) as APIGatewayProxyResult;
     expect(result).toEqual({
       statusCode: 200,
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      headers: { "content-type": "application/json; charset=utf-8" },
       multiValueHeaders: {
         "content-type": ["application/json; charset=utf-8"],
-        "cache-control": ["no-store"],
       },
       body: '{"ok":true}',
       isBase64Encoded: false,
@@ -71,7 +70,7 @@ describe("recorded events of each source", () => {
     const result = (await handler(event, lambdaContext())) as APIGatewayProxyStructuredResultV2;
     expect(result).toEqual({
       statusCode: 200,
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      headers: { "content-type": "application/json; charset=utf-8" },
       body: '{"ok":true}',
       isBase64Encoded: false,
     });
@@ -100,7 +99,7 @@ describe("recorded events of each source", () => {
     expect(result).toEqual({
       statusCode: 200,
       statusDescription: "200 OK",
-      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      headers: { "content-type": "application/json; charset=utf-8" },
       body: '{"ok":true}',
       isBase64Encoded: false,
     });
@@ -115,7 +114,6 @@ describe("recorded events of each source", () => {
       statusDescription: "200 OK",
       multiValueHeaders: {
         "content-type": ["application/json; charset=utf-8"],
-        "cache-control": ["no-store"],
       },
       body: '{"ok":true}',
       isBase64Encoded: false,

@@ -9,7 +9,8 @@ describe("the status table", () => {
     const webhooks = createOctoWebhooks({ onBookingUpdate: async () => {} });
     const response = await webhooks.handle(post(bookingBody()));
     expect(response).toMatchObject({ status: 200, body: '{"ok":true}' });
-    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    // one header: a POST's answer is never stored without explicit freshness, so no cache-control
+    expect(response.headers).toEqual({ "content-type": "application/json; charset=utf-8" });
   });
 
   it("200 and onUnknownEvent for an event this version does not model", async () => {
@@ -88,6 +89,8 @@ describe("the status table", () => {
       const response = await webhooks.handle({ method, headers: {}, body: undefined });
       expect(response.status).toBe(405);
       expect(response.headers.allow).toBe("POST");
+      // a 405 is cacheable by default (RFC 9110 section 15.5.6): refusals say never to store them
+      expect(response.headers["cache-control"]).toBe("no-store");
     },
   );
 
