@@ -36,15 +36,17 @@ type NodeIncoming = NodeRequestLike & {
 };
 
 /**
- * Whether the request is for `path`, as the app routes it: relative to the app's `basePath()` (or the
- * `app.route()` prefix) the middleware runs under, or as the full path.
+ * The pattern the request's path matches, as the app routes it: `path` relative to the app's
+ * `basePath()` (or the `app.route()` prefix) the middleware runs under, or `path` as the full path;
+ * `undefined` when the request is not for `path`. Its `:supplier` segment names the supplier.
  */
-function ours(c: Context, path: string): boolean {
-  if (matchesPath(c.req.path, path)) return true;
+function ours(c: Context, path: string): string | undefined {
+  if (matchesPath(c.req.path, path)) return path;
   const request = c.req as unknown as { matchedRoutes?: { basePath?: unknown }[]; routeIndex?: number };
   const base = request.matchedRoutes?.[request.routeIndex ?? -1]?.basePath;
-  if (typeof base !== "string" || base === "" || base === "/") return false;
-  return matchesPath(c.req.path, `${base.replace(/\/$/, "")}${path}`);
+  if (typeof base !== "string" || base === "" || base === "/") return undefined;
+  const prefixed = `${base.replace(/\/$/, "")}${path}`;
+  return matchesPath(c.req.path, prefixed) ? prefixed : undefined;
 }
 
 /** On `@hono/node-server`, Node's request (`c.env.incoming`); elsewhere `undefined`. */
@@ -134,10 +136,11 @@ export function octoWebhooks<E extends Env = any>(
 ): MiddlewareHandler<E> & { readonly webhooks: OctoWebhooks<Context<E>> } {
   const { webhooks, path } = adapterWebhooks(options, "@octo-webhooks/hono");
   const middleware: MiddlewareHandler<E> = async (c, next) => {
-    if (path !== undefined && !ours(c, path)) return next();
+    const pattern = path === undefined ? undefined : ours(c, path);
+    if (path !== undefined && pattern === undefined) return next();
     const incoming = nodeIncoming(c);
-    // the supplier a path names: `path`'s `:supplier` segment, or the app's route parameter
-    const supplier = path === undefined ? c.req.param("supplier") : supplierInPath(c.req.path, path);
+    // the supplier a path names: `path`'s `:supplier` segment (under the app's base path), or the app's route parameter
+    const supplier = pattern === undefined ? c.req.param("supplier") : supplierInPath(c.req.path, pattern);
     const request = new HonoOctoRequest(c, incoming, await bodyOf(c, incoming), supplier);
     const answer = await webhooks.handle(request, c);
     // on @hono/node-server, close the connection as the Node adapters do
