@@ -102,6 +102,75 @@ describe("octo-webhooks notifications", () => {
   });
 });
 
+describe("octo-webhooks notifications get and update", () => {
+  it("get shows one subscription with secrets hidden; update changes only the fields given", async () => {
+    const { s, env } = await supplier();
+    await cli(
+      [
+        "notifications",
+        "create",
+        "--type",
+        "BOOKING_UPDATE",
+        "--url",
+        "https://shop.example/n",
+        "--header",
+        "x-key=kept-secret",
+      ],
+      env,
+    );
+    const id = String(s.subscriptions[0]?.id);
+    const got = await cli(["notifications", "get", id, "--json"], env);
+    expect(got.code).toBe(0);
+    expect(JSON.parse(got.stdout)).toEqual([
+      expect.objectContaining({ id, notificationTypes: ["BOOKING_UPDATE"], headers: { "x-key": "***" } }),
+    ]);
+    const paused = await cli(
+      [
+        "notifications",
+        "update",
+        id,
+        "--no-active",
+        "--type",
+        "BOOKING_UPDATE,AVAILABILITY_UPDATE",
+        "--url",
+        "https://shop.example/n2",
+        "--user",
+        "octo",
+        "--pass",
+        PASSWORD,
+      ],
+      env,
+    );
+    expect(paused.stderr).toBe("");
+    expect(paused.stdout).toMatch(
+      /BOOKING_UPDATE,AVAILABILITY_UPDATE\s+https:\/\/\*\*\*@shop\.example\/n2\s+no\s+x-key/,
+    );
+    expect(paused.stdout).not.toContain("ss w");
+    expect(s.subscriptions[0]).toMatchObject({
+      active: false,
+      notificationTypes: ["BOOKING_UPDATE", "AVAILABILITY_UPDATE"],
+      headers: { "x-key": "kept-secret" },
+    });
+    expect(new URL(String(s.subscriptions[0]?.url)).password).toBe(encodeURIComponent(PASSWORD));
+    expect(s.requests.at(-1)?.method).toBe("PATCH");
+  });
+
+  it("update refuses nothing to change, and credentials without --url, before sending anything", async () => {
+    const { s, env } = await supplier();
+    const before = s.requests.length;
+    const nothing = await cli(["notifications", "update", "n1"], env);
+    expect([nothing.code, nothing.stderr]).toEqual([1, expect.stringMatching(/nothing to change/)]);
+    const noUrl = await cli(["notifications", "update", "n1", "--user", "octo", "--pass", PASSWORD], env);
+    expect([noUrl.code, noUrl.stderr]).toEqual([1, expect.stringMatching(/give --url too/)]);
+    expect(noUrl.stderr).not.toContain("ss w");
+    expectNoStack(noUrl.stderr);
+    const missing = await cli(["notifications", "get", "no-such-id"], env);
+    expect(missing.code).toBe(1);
+    expectNoStack(missing.stderr);
+    expect(s.requests.length).toBe(before + 1);
+  });
+});
+
 describe("octo-webhooks trigger --notification", () => {
   it("sends a thin BOOKING_UPDATE with credentials, and prints its identifiers", async () => {
     const receiver = await recordingServer();

@@ -40,18 +40,16 @@ export function withCapability(command: Command): Command {
   );
 }
 
-/** The subscription fields `create` takes. */
-export function withSubscriptionFields(command: Command): Command {
+/** The subscription fields `create` takes (`--url` and `--type` required) and `update` (all optional). */
+export function withSubscriptionFields(command: Command, required = true): Command {
+  const url = new Option("--url <url>", "where notifications go");
+  const type = new Option(
+    "--type <types>",
+    "BOOKING_UPDATE, AVAILABILITY_UPDATE, PRODUCT_UPDATE; comma-separated or repeated",
+  ).argParser((value: string, previous: string[] = []) => [...previous, ...list(value)]);
   return command
-    .addOption(new Option("--url <url>", "where notifications go").makeOptionMandatory())
-    .addOption(
-      new Option(
-        "--type <types>",
-        "BOOKING_UPDATE, AVAILABILITY_UPDATE, PRODUCT_UPDATE; comma-separated or repeated",
-      )
-        .argParser((value: string, previous: string[] = []) => [...previous, ...list(value)])
-        .makeOptionMandatory(),
-    )
+    .addOption(required ? url.makeOptionMandatory() : url)
+    .addOption(required ? type.makeOptionMandatory() : type)
     .option("--user <username>", "HTTP Basic credentials the supplier will send: username")
     .option("--pass <password>", "... and password (or OCTO_HOOK_PASS); encoded into the URL")
     .option("--retry-on-error", "the supplier retries non-2xx answers")
@@ -83,6 +81,10 @@ export function subscriptionFields(options: SubscriptionFieldOptions): Subscript
   const password = options.pass ?? (options.user !== undefined ? process.env.OCTO_HOOK_PASS : undefined);
   if ((options.user === undefined) !== (password === undefined)) {
     throw new CliError("give both --user and --pass (or neither)");
+  }
+  if (options.user !== undefined && options.url === undefined) {
+    // the credentials travel in the URL: without one there is nowhere to put them
+    throw new CliError("--user and --pass go into the URL: give --url too");
   }
   const patch: SubscriptionPatch = {};
   if (options.url !== undefined) {

@@ -6,7 +6,7 @@ import {
   type SubscriptionSyncResult,
 } from "@octo-webhooks/client";
 import { Command, Option } from "commander";
-import { type Io, table } from "../output.ts";
+import { CliError, type Io, table } from "../output.ts";
 import { safeJson, safeText } from "../safe-text.ts";
 import {
   type NotificationConnectionOptions,
@@ -19,7 +19,7 @@ import {
 } from "./notifications-options.ts";
 import { withConnection } from "./webhooks-options.ts";
 
-// `octo-webhooks notifications list|create|delete|sync`: the supplier's OCTO notification subscriptions,
+// `octo-webhooks notifications list|get|create|update|delete|sync`: the supplier's OCTO notification subscriptions,
 // with the same connection flags and output as `webhooks`.
 
 const connected = (command: Command) => withCapability(withConnection(command));
@@ -92,7 +92,7 @@ export function notificationsCommand(io: Io): Command {
     .description("manage OCTO notification subscriptions on a supplier (OCTO_BASE_URL, OCTO_API_KEY)")
     .addHelpText(
       "after",
-      "\nExamples:\n  octo-webhooks notifications list\n  octo-webhooks notifications create --type BOOKING_UPDATE,PRODUCT_UPDATE --url https://shop.example/webhooks/octo --user octo --pass s3cret\n  octo-webhooks notifications sync subscriptions.json --dry-run",
+      "\nExamples:\n  octo-webhooks notifications list\n  octo-webhooks notifications create --type BOOKING_UPDATE,PRODUCT_UPDATE --url https://shop.example/webhooks/octo --user octo --pass s3cret\n  octo-webhooks notifications update 42 --no-active\n  octo-webhooks notifications sync subscriptions.json --dry-run",
     );
   notifications.addCommand(
     connected(new Command("list").description("list the subscriptions")).action(
@@ -109,6 +109,28 @@ export function notificationsCommand(io: Io): Command {
         printSubscriptions([created], options, io);
       },
     ),
+  );
+  notifications.addCommand(
+    connected(new Command("get").description("show one subscription"))
+      .argument("<id>", "the subscription's id")
+      .action(async (id: string, options: NotificationConnectionOptions) => {
+        printSubscriptions([await notificationsClientOf(options, io).notifications.get(id)], options, io);
+      }),
+  );
+  notifications.addCommand(
+    withSubscriptionFields(
+      connected(new Command("update").description("change a subscription (PATCH): only the fields given")),
+      false,
+    )
+      .argument("<id>", "the subscription's id")
+      .action(async (id: string, options: NotificationConnectionOptions & SubscriptionFieldOptions) => {
+        const patch = subscriptionFields(options);
+        if (Object.keys(patch).length === 0) {
+          throw new CliError("nothing to change: give --url, --type, --header, --active or --no-active...");
+        }
+        const updated = await notificationsClientOf(options, io).notifications.update(id, patch);
+        printSubscriptions([updated], options, io);
+      }),
   );
   notifications.addCommand(
     connected(new Command("delete").description("delete a subscription"))
