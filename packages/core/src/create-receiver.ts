@@ -146,7 +146,16 @@ export function createReceiver<TContext = unknown>(
     span?: DeliveryTelemetry,
   ): ReceiveResult | Promise<ReceiveResult> => {
     if (span) traced(delivery, span);
-    if (delivery.notification !== undefined) return notify(delivery, ackFirst);
+    if (delivery.notification !== undefined) return notify(delivery, ackFirst, span);
+    return processTraced(delivery, ackFirst, span);
+  };
+
+  /** `process` of a webhook-shaped delivery its telemetry was told of (a notification's hydrated ones too). */
+  const processTraced = (
+    delivery: ParsedDelivery,
+    ackFirst: OctoRequest | undefined,
+    span: DeliveryTelemetry | undefined,
+  ): ReceiveResult | Promise<ReceiveResult> => {
     if (admission !== undefined || ackFirst !== undefined) return admitAndRun(delivery, ackFirst, span);
     const selected = registry.select(delivery);
     const result: ReceiveResult = { event: delivery.event, handlers: selected.length };
@@ -181,8 +190,8 @@ export function createReceiver<TContext = unknown>(
     logger,
     registry,
     hydrate: settings.hydrate && createHydrator(settings.hydrate),
-    processOne: (delivery) => process(delivery),
-    dispatchUnclaimed: (delivery, selected) => dispatch(delivery, selected, undefined, false),
+    processOne: (delivery, span) => processTraced(delivery, undefined, span),
+    dispatchUnclaimed: (delivery, selected, span) => dispatch(delivery, selected, span, false),
     scheduleWork,
   });
 

@@ -12,6 +12,7 @@ import type { OctoNotification } from "./notification.ts";
 import { type ParsedDelivery, parseDelivery } from "./parse-delivery.ts";
 import type { ReceiveResult } from "./receiver-io.ts";
 import type { OctoRequest } from "./receiver-types.ts";
+import type { DeliveryTelemetry } from "./telemetry.ts";
 import type { Logger } from "./types.ts";
 import { lenientValidation } from "./validation.ts";
 
@@ -21,10 +22,17 @@ export interface NotificationDeps {
   registry: HandlerRegistry;
   /** The wrapped `hydrate` option (`createHydrator`), when given. */
   hydrate: ((notification: OctoNotification, supplier: string | undefined) => Promise<unknown>) | undefined;
-  /** Admits and dispatches one webhook-shaped delivery (the receiver's `process`, without ack-first). */
-  processOne(delivery: ParsedDelivery): ReceiveResult | Promise<ReceiveResult>;
-  /** Runs handlers that hold no claim; throws `OctoHandlerError` after reporting it. */
-  dispatchUnclaimed(delivery: ParsedDelivery, selected: readonly AnyHandler[]): void | Promise<void>;
+  /**
+   * Admits and dispatches one webhook-shaped delivery (the receiver's `process`, without ack-first),
+   * its handlers in `span`'s handler spans: the notification's, which was told of the delivery already.
+   */
+  processOne(delivery: ParsedDelivery, span?: DeliveryTelemetry): ReceiveResult | Promise<ReceiveResult>;
+  /** Runs handlers that hold no claim (in `span`'s handler spans); throws `OctoHandlerError` after reporting it. */
+  dispatchUnclaimed(
+    delivery: ParsedDelivery,
+    selected: readonly AnyHandler[],
+    span?: DeliveryTelemetry,
+  ): void | Promise<void>;
   /** Ack-first: runs `work` after the answer (false when the queue is full). */
   scheduleWork(request: OctoRequest, work: () => Promise<void>): boolean;
 }
@@ -87,7 +95,11 @@ export function createNotificationPath(deps: NotificationDeps) {
   };
 
   /** Fetches, then runs `onNotification`, then the hydrated deliveries; throws like `process`. */
-  const run = async (delivery: ParsedDelivery, acked = false): Promise<ReceiveResult> => {
+  const run = async (
+    delivery: ParsedDelivery,
+    acked: boolean,
+    span: DeliveryTelemetry | undefined,
+  ): Promise<ReceiveResult> => {
     const notification = delivery.notification as OctoNotification;
     let hydrated: ParsedDelivery[] | undefined;
     let notFound = false;
@@ -122,7 +134,7 @@ export function createNotificationPath(deps: NotificationDeps) {
     }
     const selected = registry.select(delivery);
     if (selected.length > 0) {
-      const dispatched = deps.dispatchUnclaimed(delivery, selected);
+      const dispatched = deps.dispatchUnclaimed(delivery, selected, span);
       if (dispatched !== undefined) await dispatched;
     }
     let handlers = selected.length;
@@ -142,7 +154,7 @@ export function createNotificationPath(deps: NotificationDeps) {
     const skipped = new Set<string | undefined>();
     for (const one of hydrated) {
       try {
-        const result = await deps.processOne(one);
+        const result = await deps.processOne(one, span);
         handlers += result.handlers;
         skipped.add(result.skipped);
       } catch (error) {
@@ -159,9 +171,9 @@ export function createNotificationPath(deps: NotificationDeps) {
   };
 
   /** In ack-first mode: after the answer; a failure there is logged (above) and reaches `onError`. */
-  const later = async (delivery: ParsedDelivery) => {
+  const later = async (delivery: ParsedDelivery, span: DeliveryTelemetry | undefined) => {
     try {
-      await run(delivery, true);
+      await run(delivery, true, span);
     } catch (error) {
       if (error instanceof OctoHandlerError) return; // reported already
       if (error instanceof OctoWebhooksError) {
@@ -180,9 +192,15 @@ export function createNotificationPath(deps: NotificationDeps) {
     }
   };
 
-  return async (delivery: ParsedDelivery, ackFirst?: OctoRequest): Promise<ReceiveResult> => {
-    if (ackFirst === undefined) return run(delivery);
-    if (!deps.scheduleWork(ackFirst, () => later(delivery))) {
+  return async (
+    delivery: ParsedDelivery,
+    ackFirst?: OctoRequest,
+    span?: DeliveryTelemetry,
+  ): Promise<ReceiveResult> => {
+    if (ackFirst === undefined) return run(delivery, false, span);
+    // ack-first: the work after the answer in a span of its own, as a webhook's (`background`)
+    const work = () => later(delivery, span);
+    if (!deps.scheduleWork(ackFirst, span ? () => span.background(work) : work)) {
       logger.warn?.(
         `${PACKAGE_PREFIX} the ack-first queue is full (ackFirst.maxQueued); answered 503 so that the sender retries`,
         logFields(delivery, { status: 503, code: "OVERLOADED" }),

@@ -92,12 +92,20 @@ export function startDelivery(
   let known: Attributes = {};
   let ended = false;
 
-  const handlerSpan = (index: number, run: () => unknown): unknown => {
+  const handlerSpan = (index: number, run: () => unknown, runsFor?: string): unknown => {
     const metrics = receiver.metrics();
-    const event = known["octo.event"] as string | undefined;
+    // a notification's hydrated deliveries: the event each handler runs for, not the notification's
+    const event = runsFor ?? (known["octo.event"] as string | undefined);
     const handler = receiver.tracer.startSpan(
       `octo.handler ${event ?? "delivery"}`,
-      { kind: SpanKind.INTERNAL, attributes: { ...known, "octo.handler.index": index } },
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          ...known,
+          ...(event === undefined ? {} : { "octo.event": event }),
+          "octo.handler.index": index,
+        },
+      },
       parent,
     );
     const started = performance.now();

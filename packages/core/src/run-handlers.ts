@@ -33,7 +33,7 @@ export function runHandlers(
     try {
       const handler = handlers[i] as (payload: unknown, context: unknown) => unknown;
       const result = telemetry
-        ? telemetry.handler(i, () => handler(payload, context))
+        ? telemetry.handler(i, () => handler(payload, context), (context as { event?: string }).event)
         : handler(payload, context);
       if (isThenable(result)) {
         const index = i;

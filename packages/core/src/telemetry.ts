@@ -36,9 +36,11 @@ export interface DeliveryTelemetry {
   parsed(delivery: TelemetryDelivery): void;
   /**
    * Runs one handler (`index` in the delivery's list) and returns what it returned; a promise is
-   * followed until it settles, a throw is recorded and thrown again.
+   * followed until it settles, a throw is recorded and thrown again. `event` is the event the handler
+   * runs for: the delivery's, or for a notification's hydrated deliveries, the event each stands for
+   * (`booking_update`...).
    */
-  handler(index: number, run: () => unknown): unknown;
+  handler(index: number, run: () => unknown, event?: string): unknown;
   /** Ack-first: runs the handlers' work after the answer (recorded apart, linked to the delivery). */
   background(run: () => Promise<void>): Promise<void>;
   /**

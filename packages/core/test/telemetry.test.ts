@@ -158,6 +158,51 @@ describe("openTelemetry(): spans", () => {
     expect(handler?.parentSpanContext?.spanId).toBe(work?.spanContext().spanId);
   });
 
+  it("a hydrated notification: onNotification and the hydrated event's handlers in handler spans under the receive span", async () => {
+    const webhooks = receiver({
+      hydrate: async () => ({ uuid: "b-7", status: "CANCELLED", utcUpdatedAt: "2026-03-01T10:00:00Z" }),
+      onNotification: () => {},
+      onBookingUpdate: () => {},
+      onBookingCancelled: async () => {},
+    });
+    const note = { type: "BOOKING_UPDATE", data: { uuid: "b-7" } };
+    expect((await (await serve(webhooks))(note)).status).toBe(200);
+    const [receive] = otel.named("octo.webhook.receive");
+    expect(receive?.attributes["octo.event"]).toBe("notification");
+    const handlers = otel.spans().filter((span) => span.name.startsWith("octo.handler"));
+    expect(handlers.map((span) => span.name).sort()).toEqual([
+      "octo.handler booking_update",
+      "octo.handler booking_update",
+      "octo.handler notification",
+    ]);
+    for (const handler of handlers) {
+      expect(handler.parentSpanContext?.spanId).toBe(receive?.spanContext().spanId);
+    }
+    expect(otel.named("octo.handler booking_update").map((span) => span.attributes["octo.event"])).toEqual([
+      "booking_update",
+      "booking_update",
+    ]);
+  });
+
+  it("an ack-first notification: its hydrated handlers in the ack-first span, linked to the receive span", async () => {
+    const webhooks = receiver({
+      ackFirst: true,
+      hydrate: async () => ({ uuid: "b-8", status: "CONFIRMED" }),
+      onBookingUpdate: async () => {},
+    });
+    expect((await (await serve(webhooks))({ type: "BOOKING_UPDATE", data: { uuid: "b-8" } })).status).toBe(
+      200,
+    );
+    await webhooks.drain();
+    await vi.waitFor(() => expect(otel.named("octo.webhook.ack_first")).toHaveLength(1));
+    const [receive] = otel.named("octo.webhook.receive");
+    const [work] = otel.named("octo.webhook.ack_first");
+    await vi.waitFor(() => expect(otel.named("octo.handler booking_update")).toHaveLength(1));
+    const [handler] = otel.named("octo.handler booking_update");
+    expect(work?.links.map((link) => link.context.spanId)).toEqual([receive?.spanContext().spanId]);
+    expect(handler?.parentSpanContext?.spanId).toBe(work?.spanContext().spanId);
+  });
+
   it("receive(): an INTERNAL span continuing the traceparent of the headers given", async () => {
     const webhooks = receiver();
     webhooks.onBookingUpdate(() => {});
