@@ -3,7 +3,7 @@
 // against every one of them.
 import { createServer, type Server } from "node:http";
 import type { OctoWebhooks } from "@octo-webhooks/core";
-import { matchesPath } from "@octo-webhooks/core/adapter";
+import { lingerBeforeClose, matchesPath } from "@octo-webhooks/core/adapter";
 
 /** The adapters a scenario can run against. */
 export const ADAPTERS = ["node", "express", "fastify", "hono", "koa"] as const;
@@ -51,6 +51,9 @@ export async function serverFor(adapter: Adapter, webhooks: OctoWebhooks<unknown
           return;
         }
         const answer = await webhooks.handle({ method: req.method ?? "", headers: req.headers, body: req });
+        // as core's documentation shows a plain server doing it (and the adapters do): a 413 or 408 left
+        // part of the body unread, so the connection closes in stages rather than being reset
+        lingerBeforeClose(req, answer);
         res.writeHead(answer.status, answer.headers).end(answer.body);
       });
   }
