@@ -161,7 +161,7 @@ describe("octo-webhooks notifications get and update", () => {
     const nothing = await cli(["notifications", "update", "n1"], env);
     expect([nothing.code, nothing.stderr]).toEqual([1, expect.stringMatching(/nothing to change/)]);
     const noUrl = await cli(["notifications", "update", "n1", "--user", "octo", "--pass", PASSWORD], env);
-    expect([noUrl.code, noUrl.stderr]).toEqual([1, expect.stringMatching(/give --url too/)]);
+    expect([noUrl.code, noUrl.stderr]).toEqual([1, expect.stringMatching(/--user and --pass need --url/)]);
     expect(noUrl.stderr).not.toContain("ss w");
     expectNoStack(noUrl.stderr);
     const missing = await cli(["notifications", "get", "no-such-id"], env);

@@ -124,10 +124,15 @@ export function createReceiver<TContext = unknown>(
         }
       }
     };
-    return scheduleWork(request, span ? () => span.background(run) : run);
+    return scheduleWork(request, run, span);
   };
-  /** Ack-first: runs `work` through the request's `waitUntil`, else in the queue (false when full). */
-  const scheduleWork = (request: OctoRequest, work: () => Promise<void>): boolean => {
+  /** Ack-first: `run` via the request's `waitUntil`, else queued (false when full); in `span`'s `background`. */
+  const scheduleWork = (
+    request: OctoRequest,
+    run: () => Promise<void>,
+    span?: DeliveryTelemetry,
+  ): boolean => {
+    const work = span ? () => span.background(run) : run;
     if (typeof request.waitUntil !== "function") return queue.push(work);
     const promise = later(work);
     request.waitUntil(promise);

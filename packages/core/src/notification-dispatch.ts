@@ -33,8 +33,8 @@ export interface NotificationDeps {
     selected: readonly AnyHandler[],
     span?: DeliveryTelemetry,
   ): void | Promise<void>;
-  /** Ack-first: runs `work` after the answer (false when the queue is full). */
-  scheduleWork(request: OctoRequest, work: () => Promise<void>): boolean;
+  /** Ack-first: runs `work` after the answer, in `span`'s after-answer span (false when the queue is full). */
+  scheduleWork(request: OctoRequest, work: () => Promise<void>, span?: DeliveryTelemetry): boolean;
 }
 
 const LENIENT = { validator: lenientValidation, strict: false, unknownEvents: "accept" } as const;
@@ -198,9 +198,7 @@ export function createNotificationPath(deps: NotificationDeps) {
     span?: DeliveryTelemetry,
   ): Promise<ReceiveResult> => {
     if (ackFirst === undefined) return run(delivery, false, span);
-    // ack-first: the work after the answer in a span of its own, as a webhook's (`background`)
-    const work = () => later(delivery, span);
-    if (!deps.scheduleWork(ackFirst, span ? () => span.background(work) : work)) {
+    if (!deps.scheduleWork(ackFirst, () => later(delivery, span), span)) {
       logger.warn?.(
         `${PACKAGE_PREFIX} the ack-first queue is full (ackFirst.maxQueued); answered 503 so that the sender retries`,
         logFields(delivery, { status: 503, code: "OVERLOADED" }),

@@ -11,7 +11,11 @@ import { type Command, Option } from "commander";
 import { collectHeader, list } from "../options.ts";
 import { CliError, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
-import { type ConnectionOptions, clientOf as webhooksClientOf } from "./webhooks-options.ts";
+import {
+  type ConnectionOptions,
+  urlWithCredentials,
+  clientOf as webhooksClientOf,
+} from "./webhooks-options.ts";
 
 // The options of the `notifications` subcommands and what they read (the connection options are the
 // `webhooks` ones, plus the capability spelling).
@@ -78,21 +82,9 @@ export function notificationsClientOf(options: NotificationConnectionOptions, io
 }
 
 export function subscriptionFields(options: SubscriptionFieldOptions): SubscriptionPatch {
-  const password = options.pass ?? (options.user !== undefined ? process.env.OCTO_HOOK_PASS : undefined);
-  if ((options.user === undefined) !== (password === undefined)) {
-    throw new CliError("give both --user and --pass (or neither)");
-  }
-  if (options.user !== undefined && options.url === undefined) {
-    // the credentials travel in the URL: without one there is nowhere to put them
-    throw new CliError("--user and --pass go into the URL: give --url too");
-  }
   const patch: SubscriptionPatch = {};
-  if (options.url !== undefined) {
-    patch.url =
-      options.user !== undefined && password !== undefined
-        ? webhookUrl(options.url, { username: options.user, password })
-        : options.url;
-  }
+  const url = urlWithCredentials(options);
+  if (url !== undefined) patch.url = url;
   if (options.type !== undefined) patch.notificationTypes = options.type;
   if (options.retryOnError !== undefined) patch.retryOnError = options.retryOnError;
   if (options.header !== undefined) patch.headers = options.header;

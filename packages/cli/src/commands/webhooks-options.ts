@@ -103,20 +103,34 @@ export function clientOf(options: ConnectionOptions, io: Io): OctoClient {
   });
 }
 
-export function fields(options: WebhookFieldOptions): WebhookPatch {
+/**
+ * `--url` with `--user`/`--pass` (or OCTO_HOOK_PASS) encoded into it, as `webhooks` and `notifications`
+ * take them; `undefined` without `--url`. Credentials need both halves, and a URL to go into.
+ */
+export function urlWithCredentials(options: {
+  url?: string;
+  user?: string;
+  pass?: string;
+}): string | undefined {
   const password = options.pass ?? (options.user !== undefined ? process.env.OCTO_HOOK_PASS : undefined);
   if ((options.user === undefined) !== (password === undefined)) {
     throw new CliError("give both --user and --pass (or neither)");
   }
-  const patch: WebhookPatch = {};
-  if (options.url !== undefined) {
-    patch.url =
-      options.user !== undefined && password !== undefined
-        ? webhookUrl(options.url, { username: options.user, password })
-        : options.url;
-  } else if (options.user !== undefined) {
-    throw new CliError("--user and --pass need --url (credentials are part of the URL)");
+  if (options.url === undefined) {
+    if (options.user !== undefined) {
+      throw new CliError("--user and --pass need --url (credentials are part of the URL)");
+    }
+    return undefined;
   }
+  return options.user !== undefined && password !== undefined
+    ? webhookUrl(options.url, { username: options.user, password })
+    : options.url;
+}
+
+export function fields(options: WebhookFieldOptions): WebhookPatch {
+  const patch: WebhookPatch = {};
+  const url = urlWithCredentials(options);
+  if (url !== undefined) patch.url = url;
   if (options.event !== undefined) patch.event = options.event;
   if (options.retryOnError !== undefined) patch.retryOnError = options.retryOnError;
   if (options.useContactLanguage !== undefined) patch.useContactLanguage = options.useContactLanguage;
