@@ -9,6 +9,8 @@ import {
 
 /** The path the receiver answers. */
 export const PATH = "/webhooks/octo";
+/** The prefix the path-under-prefix case mounts the adapter under (`Setup.prefix`). */
+export const PREFIX = "/api";
 /** A path of the app's own, answered `other` (GET) or `other:<body text>` (POST): proof that `next()` ran. */
 export const OTHER_PATH = "/other";
 
@@ -57,6 +59,18 @@ export interface Setup {
    * `POST PATH` route, without `path`.
    */
   mount: "app" | "route";
+  /**
+   * A prefix of the app's own: the app-wide mount goes under it where the framework mounts one
+   * (`FrameworkUnderTest.mountPrefix`); NestJS gives it to `setGlobalPrefix()`.
+   */
+  prefix?: string;
+}
+
+/** An app served from a process of its own (see `FrameworkUnderTest.serveApart`). */
+export interface ServedApart {
+  /** `http://127.0.0.1:port` */
+  origin: string;
+  close(): Promise<void>;
 }
 
 export interface ParserTraits {
@@ -99,6 +113,24 @@ export interface FrameworkUnderTest {
    * still require that the body was not read to its end and that no handler ran.
    */
   resetsUnreadBody?: string;
+  /**
+   * `true` where `start()` mounts the adapter under `Setup.prefix` as the framework does (Express
+   * `app.use(prefix, …)`, Fastify's register `prefix`, Hono's `basePath`, koa-mount): `path` is then
+   * relative to the mount. Else why nothing mounts it under a prefix (one line): `path` is then the whole
+   * path the client sent, and the path case checks that instead.
+   */
+  mountPrefix?: true | string;
+  /** The package that names the adapter's errors (`@octo-webhooks/express`); without, any `@octo-webhooks/…`. */
+  packageName?: string;
+  /**
+   * Serves the app (`path: PATH`, no auth, `bodyTimeoutMs` 500, nothing in front of the adapter) from a
+   * process of its own, for the cases of clients still sending while the server answers and closes
+   * (refusals-close.ts, answer-before-reset.ts): with client and server on one event loop, that race
+   * cannot happen. The `http` frameworks of `frameworks/` fork child-server.ts; Bun and Deno serve from
+   * their own process anyway. A `http` target without it skips those cases; an `app.request` target
+   * has no socket, and runs what holds there instead.
+   */
+  serveApart?(): Promise<ServedApart>;
   /** Whether a value is what this framework's adapter gives the `auth` resolver (its request or context). */
   isContext(value: unknown): boolean;
   /**

@@ -6,7 +6,8 @@ import type { FrameworkUnderTest } from "./app.ts";
 import { PATH } from "./app.ts";
 
 const [name = "", parser = "none", timeout = "500"] = process.argv.slice(2);
-const family = name.split(" ")[0] as "express" | "fastify" | "hono" | "koa";
+// a framework of frameworks/<family>.ts, exported in `<family>Frameworks` ("express 4", "nestjs (fastify)")
+const [family = ""] = name.split(" ");
 const module = (await import(`./frameworks/${family}.ts`)) as Record<string, FrameworkUnderTest[]>;
 const framework = module[`${family}Frameworks`]?.find((f) => f.name === name);
 if (framework === undefined || process.send === undefined) throw new Error(`no framework named ${name}`);

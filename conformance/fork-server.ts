@@ -1,5 +1,6 @@
 // The parent's side of child-server.ts.
 import { type ChildProcess, fork } from "node:child_process";
+import type { ServedApart } from "./app.ts";
 
 /** What the server process reports: its resident memory (peak since the last `settle()`), deliveries handled, and what was thrown at it. */
 export interface ServerReport {
@@ -79,5 +80,13 @@ export async function forkServer(
       await exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/** `FrameworkUnderTest.serveApart` of a framework of `frameworks/`: its app forked with the defaults. */
+export function forkedApart(framework: string): () => Promise<ServedApart> {
+  return async () => {
+    const server = await forkServer(framework);
+    return { origin: server.origin, close: () => server.stop() };
   };
 }

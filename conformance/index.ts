@@ -10,12 +10,16 @@ import {
 import { basic, capturingLogger } from "@octo-webhooks/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allAcceptedBodies, corpusAbsentMessage, quirkFixtures, realWorldCorpus } from "../fixtures/index.ts";
+import { testAnswerBeforeReset } from "./answer-before-reset.ts";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
 import { testCredentials } from "./credentials.ts";
 import { heldBookingHandler } from "./held-handler.ts";
+import { testMisspeltOptions } from "./misspelt-options.ts";
 import { testNotifications } from "./notifications.ts";
 import { testBothWays } from "./notifications-both-ways.ts";
+import { testPathUnderPrefix } from "./path.ts";
 import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
+import { testRefusalsClose } from "./refusals-close.ts";
 import { testSuppliers } from "./suppliers.ts";
 import { testTelemetry } from "./telemetry.ts";
 
@@ -124,8 +128,9 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
 
 /**
  * Runs every conformance case against one framework adapter: the status table, each auth mode, each
- * body-parser combination, path semantics, large and endless bodies, and every accepted body of the
- * fixtures and the real-world corpus.
+ * body-parser combination, path semantics (under a mount prefix too), misspelt options, large and
+ * endless bodies, refusals and 413s to clients still sending, and every accepted body of the fixtures
+ * and the real-world corpus.
  *
  * @example
  * ```ts
@@ -138,6 +143,10 @@ export function testFramework(framework: FrameworkUnderTest): void {
   testTelemetry(framework);
   testNotifications(framework);
   testBothWays(framework);
+  testPathUnderPrefix(framework);
+  testMisspeltOptions(framework);
+  testRefusalsClose(framework);
+  testAnswerBeforeReset(framework);
   describe(`${framework.name}: the status table`, () => {
     const rec = recorder({ auth: { basic: USERS }, maxBodyBytes: 64 * 1024 });
     const target = app(framework, () => ({

@@ -1,41 +1,9 @@
-// What `path` means under a mount prefix, in every adapter that can be mounted under one: the path as the
-// app routes it, relative to the mount (Express `app.use(prefix)`, Fastify's register `prefix`, Hono's
-// `basePath`). The root README's table says the same; each adapter's test calls `testPathUnderPrefix`.
-import { octoWebhooks as expressWebhooks } from "@octo-webhooks/express";
-import { octoWebhooks as fastifyWebhooks } from "@octo-webhooks/fastify";
-import { octoWebhooks as honoWebhooks } from "@octo-webhooks/hono";
-import express from "express";
-import Fastify from "fastify";
-import { Hono } from "hono";
-import { afterEach, describe, expect, it } from "vitest";
-import { PATH, serve, type Target } from "./app.ts";
-
-const PREFIX = "/api";
-
-/** Starts an app with the receiver mounted under `prefix`, answering `path`; `delivered` counts handler runs. */
-type MountUnderPrefix = (
-  prefix: string,
-  options: { path: string; onBookingUpdate: () => void },
-) => Promise<Target>;
-
-export const PREFIX_MOUNTS: Record<"express" | "fastify" | "hono", MountUnderPrefix> = {
-  express: (prefix, options) => {
-    const app = express();
-    app.use(prefix, expressWebhooks({ ...options, auth: "none", logger: {} }));
-    return serve(app);
-  },
-  fastify: async (prefix, options) => {
-    const app = Fastify();
-    await app.register(fastifyWebhooks, { ...options, auth: "none", logger: {}, prefix });
-    const origin = await app.listen({ port: 0, host: "127.0.0.1" });
-    return { origin, fetch: (path, init) => fetch(new URL(path, origin), init), close: () => app.close() };
-  },
-  hono: async (prefix, options) => {
-    const app = new Hono().basePath(prefix);
-    app.use(honoWebhooks({ ...options, auth: "none", logger: {} }));
-    return { fetch: async (path, init) => app.request(path, init), close: async () => undefined };
-  },
-};
+// What `path` means under a mount prefix (the root README's table says the same): the path as the app
+// routes it, relative to the mount, where the framework mounts the adapter under one (Express
+// `app.use(prefix)`, Fastify's register `prefix`, Hono's `basePath`, koa-mount); the whole path the client
+// sent where nothing does (`FrameworkUnderTest.mountPrefix` says why).
+import { describe, expect, it } from "vitest";
+import { type FrameworkUnderTest, PATH, PREFIX, type Started } from "./app.ts";
 
 const delivery = (): RequestInit => ({
   method: "POST",
@@ -46,23 +14,42 @@ const delivery = (): RequestInit => ({
   }),
 });
 
-/** The conformance cases of `path` under a mount prefix, for one adapter. */
-export function testPathUnderPrefix(name: keyof typeof PREFIX_MOUNTS): void {
-  describe(`${name}: path under a mount prefix (${PREFIX})`, () => {
-    let target: Target | undefined;
-    afterEach(async () => {
-      await target?.close();
-      target = undefined;
-    });
+/** The path-under-prefix case of `framework`: relative to its mount, or the whole path. */
+export function testPathUnderPrefix(framework: FrameworkUnderTest): void {
+  describe(`${framework.name}: path under a mount prefix (${PREFIX})`, () => {
+    let delivered = 0;
+    /** Runs `check` on an app started with `prefix` (a mount, or a prefix of the app's own), then closes it. */
+    const withApp = async (check: (target: Started) => Promise<void>) => {
+      delivered = 0;
+      const target = await framework.start({
+        options: { path: PATH, auth: "none", logger: {}, onBookingUpdate: () => void delivered++ },
+        parser: "none",
+        mount: "app",
+        prefix: PREFIX,
+      });
+      try {
+        await check(target);
+      } finally {
+        await target.close();
+      }
+    };
 
-    it(`answers ${PREFIX}${PATH}: the path as the app routes it, relative to the mount`, async () => {
-      let delivered = 0;
-      target = await PREFIX_MOUNTS[name](PREFIX, { path: PATH, onBookingUpdate: () => void delivered++ });
-      expect((await target.fetch(`${PREFIX}${PATH}`, delivery())).status).toBe(200);
-      expect(delivered).toBe(1);
-      expect((await target.fetch(PATH, delivery())).status).toBe(404);
-      expect((await target.fetch(`${PREFIX}${PREFIX}${PATH}`, delivery())).status).toBe(404);
-      expect(delivered).toBe(1);
-    });
+    if (framework.mountPrefix === true)
+      it(`answers ${PREFIX}${PATH}: the path as the app routes it, relative to the mount`, () =>
+        withApp(async (target) => {
+          expect((await target.fetch(`${PREFIX}${PATH}`, delivery())).status).toBe(200);
+          expect(delivered).toBe(1);
+          expect((await target.fetch(PATH, delivery())).status).toBe(404);
+          expect((await target.fetch(`${PREFIX}${PREFIX}${PATH}`, delivery())).status).toBe(404);
+          expect(delivered).toBe(1);
+        }));
+    else
+      it(`answers ${PATH}, not ${PREFIX}${PATH}: nothing mounts the adapter, \`path\` is the whole path`, () =>
+        withApp(async (target) => {
+          expect((await target.fetch(PATH, delivery())).status).toBe(200);
+          expect(delivered).toBe(1);
+          expect((await target.fetch(`${PREFIX}${PATH}`, delivery())).status).toBe(404);
+          expect(delivered).toBe(1);
+        }));
   });
 }

@@ -3,6 +3,9 @@
 // reached the client.
 import { type ClientRequest, request } from "node:http";
 
+/** What a client that got a reset in place of an answer is told (the message of the rejection). */
+export const RESET = "EPIPE|ECONNRESET|socket hang up";
+
 export interface RawAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;

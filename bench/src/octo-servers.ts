@@ -3,7 +3,7 @@
 import type { Server } from "node:http";
 import { createServer } from "node:http";
 import { PASS, PATH, USER } from "./constants.ts";
-import type { Start } from "./server.ts";
+import type { Start } from "./start.ts";
 
 const options = { auth: { basic: { username: USER, password: PASS } }, onBookingUpdate: () => {} };
 

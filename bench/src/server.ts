@@ -6,8 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { PATH } from "./constants.ts";
-
-export type Start = () => Promise<Server>;
+import type { Start } from "./start.ts";
 
 /** A Fastify app with one POST route (Fastify's own JSON parser in front). */
 async function fastifyRoute(handler: import("fastify").RouteHandlerMethod): Promise<Server> {

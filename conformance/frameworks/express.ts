@@ -4,6 +4,7 @@ import { octoWebhooks } from "@octo-webhooks/express";
 import express5, { type RequestHandler } from "express";
 import express4 from "express4";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, serve } from "../app.ts";
+import { forkedApart } from "../fork-server.ts";
 
 // body-parser's own answers, written by Express's error handler before the adapter runs: 400 for
 // malformed JSON (or a first character other than `{`/`[`, its strict mode) and a Content-Length that
@@ -43,13 +44,17 @@ function expressApp(name: string, express: typeof express5): FrameworkUnderTest 
     transport: "http",
     parsers,
     mounts: ["app", "route"],
+    mountPrefix: true,
+    packageName: "@octo-webhooks/express",
+    serveApart: forkedApart(name),
     isContext: (value) => typeof value === "object" && value !== null && "app" in value && "res" in value,
-    start: ({ options, parser, mount }) => {
+    start: ({ options, parser, mount, prefix }) => {
       const app = express();
       for (const parse of parsers[parser]?.use ?? []) app.use(parse);
       const middleware = octoWebhooks(options);
-      if (mount === "app") app.use(middleware);
-      else app.post(PATH, middleware);
+      if (mount === "route") app.post(PATH, middleware);
+      else if (prefix !== undefined) app.use(prefix, middleware);
+      else app.use(middleware);
       app.get(OTHER_PATH, (_req, res) => void res.send("other"));
       app.post(OTHER_PATH, async (req, res) => {
         let text = typeof req.body === "string" ? req.body : "";

@@ -2,6 +2,7 @@
 import { octoWebhooks } from "@octo-webhooks/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Started } from "../app.ts";
+import { forkedApart } from "../fork-server.ts";
 
 // The app's own parser choices, made before the plugin is registered: none of them may reach it (the
 // plugin reads the stream in its own encapsulated scope), so none answers a delivery by itself.
@@ -49,10 +50,17 @@ export const fastifyFrameworks: FrameworkUnderTest[] = [
       "the app parses everything as a Buffer": { keepsRawBody: true, common: true },
     },
     mounts: ["app"],
+    mountPrefix: true,
+    packageName: "@octo-webhooks/fastify",
+    serveApart: forkedApart("fastify"),
     isContext: (value) =>
       typeof value === "object" && value !== null && "raw" in value && "routeOptions" in value,
-    start: async ({ options, parser }) => {
-      const { app: _app, ...target } = await startFastify(parser, options);
+    start: async ({ options, parser, prefix }) => {
+      // registered under a prefix as apps do it: Fastify's `prefix` register option
+      const { app: _app, ...target } = await startFastify(
+        parser,
+        prefix === undefined ? options : { ...options, prefix },
+      );
       return target;
     },
   },

@@ -4,10 +4,14 @@ import { getRequestListener } from "@hono/node-server";
 import { octoWebhooks } from "@octo-webhooks/hono";
 import { Hono } from "hono";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type ParserTraits, type Setup, serve } from "../app.ts";
+import { forkedApart } from "../fork-server.ts";
 
-/** Hono's app under test: the parser, the adapter (mounted as asked), the app's own routes. Bun and Deno serve it too (runtimes/). */
-export function buildHonoApp({ options, parser, mount }: Setup) {
-  const app = new Hono();
+/**
+ * Hono's app under test (under `basePath(prefix)` when given): the parser, the adapter (mounted as
+ * asked), the app's own routes. Bun and Deno serve it too (runtimes/).
+ */
+export function buildHonoApp({ options, parser, mount, prefix }: Setup) {
+  const app = new Hono().basePath(prefix ?? "/");
   if (parser === "c.req.json()")
     app.use(async (c, next) => {
       await c.req.json().catch(() => undefined);
@@ -44,6 +48,8 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     transport: "app.request",
     parsers,
     mounts: ["app", "route"],
+    mountPrefix: true,
+    packageName: "@octo-webhooks/hono",
     isContext,
     start: async (setup) => {
       const { app, drain } = buildHonoApp(setup);
@@ -55,6 +61,9 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     transport: "http",
     parsers,
     mounts: ["app", "route"],
+    mountPrefix: true,
+    packageName: "@octo-webhooks/hono",
+    serveApart: forkedApart("hono (node-server)"),
     isContext,
     start: async (setup) => {
       const { app, drain } = buildHonoApp(setup);

@@ -6,6 +6,7 @@ import Koa from "koa";
 import { koaBody } from "koa-body";
 import Koa2 from "koa2";
 import { type FrameworkUnderTest, OTHER_PATH, type ParserTraits, serve } from "../app.ts";
+import { forkedApart } from "../fork-server.ts";
 
 // co-body's own answers (both parsers read with it), thrown to Koa before the adapter runs: 400 for
 // malformed JSON (or a first character other than `{`/`[`, strict mode) and a Content-Length that does
@@ -47,19 +48,42 @@ const parsers: { none: Parser } & Record<string, Parser> = {
   },
 };
 
+/**
+ * `middleware` under `prefix` as koa-mount mounts it (its logic, written out: koa-mount is not a
+ * dependency here): for a path under the prefix it runs with `ctx.path`, and so `ctx.url`, relative to
+ * the mount, which is restored for the middlewares after it.
+ */
+function mount(prefix: string, middleware: Koa.Middleware): Koa.Middleware {
+  return async (ctx, next) => {
+    const path = ctx.path;
+    const relative = path.startsWith(prefix) ? path.slice(prefix.length) || "/" : undefined;
+    if (relative === undefined || !relative.startsWith("/")) return next();
+    ctx.path = relative;
+    await middleware(ctx, async () => {
+      ctx.path = path;
+      await next();
+      ctx.path = relative;
+    });
+    ctx.path = path;
+  };
+}
+
 function koaApp(name: string, App: typeof Koa): FrameworkUnderTest {
   return {
     name,
     transport: "http",
     parsers,
     mounts: ["app"],
+    mountPrefix: true,
+    packageName: "@octo-webhooks/koa",
+    serveApart: forkedApart(name),
     isContext: (value) => typeof value === "object" && value !== null && "app" in value && "request" in value,
-    start: ({ options, parser }) => {
+    start: ({ options, parser, prefix }) => {
       const app = new App();
       app.silent = true; // the parsers' own 400/413 answers are expected here
       for (const parse of parsers[parser]?.use() ?? []) app.use(parse);
       const middleware = octoWebhooks(options);
-      app.use(middleware);
+      app.use(prefix === undefined ? middleware : mount(prefix, middleware));
       app.use(async (ctx) => {
         if (ctx.path !== OTHER_PATH) return;
         const request = ctx.request as typeof ctx.request & { body?: unknown };

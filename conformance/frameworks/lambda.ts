@@ -336,6 +336,9 @@ function lambdaFramework(name: string, source: Source): FrameworkUnderTest {
       "context" in value &&
       typeof (value as { context: Context }).context.getRemainingTimeInMillis === "function",
     ackFirst: false,
+    mountPrefix:
+      "a gateway invokes the function with the path of its API route (a stage taken off): the function has no mount of its own",
+    packageName: "@octo-webhooks/aws-lambda",
     start: async ({ options, mount }: Setup) => {
       const handler = octoWebhooksHandler(options);
       const target = await serveLambda(source, handler, (method, path) => {

@@ -12,6 +12,7 @@ import { ExpressAdapter } from "@nestjs/platform-express";
 import { FastifyAdapter } from "@nestjs/platform-fastify";
 import { OctoWebhooksModule } from "@octo-webhooks/nestjs";
 import { type FrameworkUnderTest, OTHER_PATH, type ParserTraits, type Setup, type Started } from "../app.ts";
+import { forkedApart } from "../fork-server.ts";
 
 /** The app's settings, by parser name. */
 const settings: Record<string, { bodyParser?: boolean; rawBody?: boolean }> = {
@@ -36,10 +37,13 @@ async function textOf(body: unknown, stream: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Creates, routes and starts the Nest app; rejects with the module's own error when it refuses its options. */
+/**
+ * Creates, routes and starts the Nest app (with `prefix` as its global prefix); rejects with the module's
+ * own error when it refuses its options.
+ */
 export async function startNest(
   platform: "express" | "fastify",
-  { options, parser }: Setup,
+  { options, parser, prefix }: Setup,
 ): Promise<Started> {
   const adapter = platform === "express" ? new ExpressAdapter() : new FastifyAdapter();
   const app: INestApplication = await NestFactory.create(
@@ -47,6 +51,7 @@ export async function startNest(
     adapter,
     { ...settings[parser], logger: false, abortOnError: false },
   );
+  if (prefix !== undefined) app.setGlobalPrefix(prefix);
   const http = app.getHttpAdapter();
   const other =
     (method: string) =>
@@ -70,6 +75,9 @@ export async function startNest(
   return { origin, fetch: (path, init) => fetch(new URL(path, origin), init), close, drain: close };
 }
 
+const NO_MOUNT =
+  "the module mounts the receiver on the platform ahead of Nest's routing: Nest's global prefix does not apply to `path`";
+
 /** NestJS on the Express and on the Fastify platform, each with every body-parsing setting. */
 export const nestjsFrameworks: FrameworkUnderTest[] = [
   {
@@ -77,6 +85,9 @@ export const nestjsFrameworks: FrameworkUnderTest[] = [
     transport: "http",
     parsers,
     mounts: ["app"],
+    mountPrefix: NO_MOUNT,
+    packageName: "@octo-webhooks/nestjs",
+    serveApart: forkedApart("nestjs (express)"),
     isContext: (value) => typeof value === "object" && value !== null && "res" in value && "app" in value,
     start: (setup) => startNest("express", setup),
   },
@@ -85,6 +96,9 @@ export const nestjsFrameworks: FrameworkUnderTest[] = [
     transport: "http",
     parsers,
     mounts: ["app"],
+    mountPrefix: NO_MOUNT,
+    packageName: "@octo-webhooks/nestjs",
+    serveApart: forkedApart("nestjs (fastify)"),
     isContext: (value) => typeof value === "object" && value !== null && "raw" in value && "server" in value,
     start: (setup) => startNest("fastify", setup),
   },

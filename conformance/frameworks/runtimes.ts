@@ -10,7 +10,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { NonRetryableError } from "@octo-webhooks/core";
-import type { FrameworkUnderTest, ParserTraits, Setup, Started } from "../app.ts";
+import {
+  type FrameworkUnderTest,
+  PATH,
+  type ParserTraits,
+  type ServedApart,
+  type Setup,
+  type Started,
+} from "../app.ts";
 import { fromWire, type Revivers, toWire } from "../runtimes/wire.ts";
 
 const here = new URL("..", import.meta.url).pathname;
@@ -82,7 +89,7 @@ export async function startInRuntime(
   runtime: Runtime,
   kind: "fetch" | "hono",
   setup: Setup,
-): Promise<Started> {
+): Promise<Started & ServedApart> {
   const callbacks = await callbackServer();
   const options = toWire(setup.options, callbacks.register);
   const [bin, args] = command(runtime, `${here}runtimes/runtime-server.ts`);
@@ -91,7 +98,13 @@ export async function startInRuntime(
     env: {
       ...process.env,
       OCTO_RPC: callbacks.origin,
-      OCTO_SETUP: JSON.stringify({ kind, parser: setup.parser, mount: setup.mount, options }),
+      OCTO_SETUP: JSON.stringify({
+        kind,
+        parser: setup.parser,
+        mount: setup.mount,
+        prefix: setup.prefix,
+        options,
+      }),
       DENO_NO_UPDATE_CHECK: "1",
       NO_COLOR: "1",
     },
@@ -151,6 +164,13 @@ const isHonoContext = (value: unknown) =>
 
 const OUT_OF_PROCESS =
   "the app runs in a Bun or Deno process: its spans never reach the test process's in-memory exporter";
+/** `serveApart`: the runtime's process is one of its own already. */
+const apart = (runtime: Runtime, kind: "fetch" | "hono") => async () =>
+  startInRuntime(runtime, kind, {
+    options: { path: PATH, bodyTimeoutMs: 500, logger: {} },
+    parser: "none",
+    mount: "app",
+  });
 
 /** Core's `fetch` and the Hono adapter under Bun and under Deno, on their own servers. */
 export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
@@ -170,6 +190,9 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       mounts: ["app"],
       isContext: isFetchContext(runtime),
       noTelemetry: OUT_OF_PROCESS,
+      mountPrefix: "core's `fetch` is the whole app here: no framework mounts it under a prefix",
+      packageName: "@octo-webhooks/core",
+      serveApart: apart(runtime, "fetch"),
       ...resets,
       start: (setup) => startInRuntime(runtime, "fetch", setup),
     },
@@ -180,6 +203,9 @@ export function runtimeFrameworks(runtime: Runtime): FrameworkUnderTest[] {
       mounts: ["app", "route"],
       isContext: isHonoContext,
       noTelemetry: OUT_OF_PROCESS,
+      mountPrefix: true,
+      packageName: "@octo-webhooks/hono",
+      serveApart: apart(runtime, "hono"),
       ...resets,
       start: (setup) => startInRuntime(runtime, "hono", setup),
     },

@@ -15,6 +15,7 @@ interface RuntimeSetup {
   kind: "fetch" | "hono";
   parser: string;
   mount: "app" | "route";
+  prefix?: string;
   options: unknown;
 }
 
@@ -155,7 +156,7 @@ const drained = async (drain: () => Promise<void>) => {
 
 function build(options: Record<string, unknown>): (request: Request, context: unknown) => Promise<Response> {
   if (setup.kind === "hono") {
-    const { app, drain } = buildHonoApp({ options, parser: setup.parser, mount: setup.mount });
+    const { app, drain } = buildHonoApp({ ...setup, options });
     return async (request) =>
       new URL(request.url).pathname === DRAIN_PATH ? drained(drain) : app.fetch(request);
   }

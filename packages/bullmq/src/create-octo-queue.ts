@@ -9,6 +9,7 @@ import {
   type OctoWebhooks,
   type OctoWebhooksOptions,
 } from "@octo-webhooks/core";
+import { SETTING_OPTIONS } from "@octo-webhooks/core/adapter";
 import { type JobsOptions, Queue } from "bullmq";
 import { acceptingStore, canAcceptInOneTrip, recordScripts } from "./accept-store.ts";
 import { type RedisStore, redisStoreOn } from "./create-redis-store.ts";
@@ -112,19 +113,16 @@ export interface OctoQueue {
   close(): Promise<void>;
 }
 
-const RECEIVER_OPTIONS = new Set([
-  "auth",
-  "suppliers",
-  "supplierCacheMs",
-  "maxBodyBytes",
-  "bodyTimeoutMs",
-  "validation",
-  "unknownEvents",
-  "realm",
-  "logger",
+/**
+ * What `receiver()` takes: core's settings but those the queue decides (`dedupe`, `store`), those that
+ * belong to the worker (`staleGuard`, `hydrate`) and `ackFirst` (the answer waits for Redis), plus the
+ * two hooks that see what happens here.
+ */
+const QUEUE_DECIDES = new Set<string>(["ackFirst", "dedupe", "staleGuard", "store", "hydrate"]);
+const RECEIVER_OPTIONS = new Set<string>([
+  ...SETTING_OPTIONS.filter((name) => !QUEUE_DECIDES.has(name)),
   "onError",
   "onDuplicate",
-  "telemetry",
 ]);
 
 /**

@@ -1,30 +1,5 @@
-// what worker handlers are written with, so that one import is enough
-export type {
-  AnyOctoEvent,
-  Availability,
-  AvailabilityUpdateEvent,
-  AvailabilityUpdateHandler,
-  Booking,
-  BookingLifecyclePayload,
-  BookingUpdateEvent,
-  BookingUpdateHandler,
-  DeliveryStore,
-  Diff,
-  DiffEntry,
-  HandlerContext,
-  LifecycleHandler,
-  Logger,
-  OctoHandler,
-  UnknownEvent,
-  Webhook,
-  WithVendorFields,
-} from "@octo-webhooks/core";
-export {
-  NonRetryableError,
-  OctoHandlerError,
-  OctoRequestError,
-  OctoWebhooksError,
-} from "@octo-webhooks/core";
+// everything of core, so that handlers, their types and the errors need no second import (as every adapter does)
+export * from "@octo-webhooks/core";
 export {
   createOctoQueue,
   type OctoQueue,

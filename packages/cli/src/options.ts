@@ -1,5 +1,5 @@
 import { isHeaderName } from "@octo-webhooks/client";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 
 /** `--header k=v`, repeatable, into a record. */
 export function collectHeader(value: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -31,4 +31,21 @@ export function list(value: string): string[] {
     .split(",")
     .map((v) => v.trim())
     .filter((v) => v !== "");
+}
+
+/** `--port`, for the commands that run a server. */
+export function portOption(description: string, port: number): Option {
+  return new Option("--port <port>", description).argParser(integer).default(port);
+}
+
+/** `--host`, for the commands that run a server: loopback unless told otherwise. */
+export function hostOption(): Option {
+  return new Option("--host <host>", "interface to listen on").default("127.0.0.1");
+}
+
+/** `--retry-schedule`, for the commands that run a mock supplier. */
+export function retryScheduleOption(): Option {
+  return new Option("--retry-schedule <ms,...>", "waits before each retry of a failed delivery")
+    .argParser(schedule)
+    .default([1000, 5000, 30_000]);
 }

@@ -1,75 +1,25 @@
-import { type Webhook, WebhookSchema } from "@octo-webhooks/core";
-import { checkInput, withCart } from "./check-input.ts";
-import { DEFAULT_TIMEOUT_MS, parseBaseUrl, retrySettings, TOKEN } from "./client-settings.ts";
-import { configError, OctoApiError, OctoClientError } from "./errors.ts";
-import { type ClientLogger, type HttpSettings, type RetryOptions, send } from "./http.ts";
-import { hydratorOf } from "./hydrator.ts";
-import type { OctoHydrator } from "./notification-types.ts";
+import type { OctoHydrator } from "@octo-webhooks/core";
+import { createScrubber } from "./create-scrubber.ts";
+import { configError } from "./errors.ts";
+import { hydratorOf } from "./hydrator-of.ts";
+import { notificationsHeader } from "./notifications-header.ts";
+import { parseBaseUrl } from "./parse-base-url.ts";
 import {
-  type NotificationsCapability,
-  notificationsApi,
-  notificationsHeader,
-  type OctoNotificationsApi,
-} from "./notifications-api.ts";
-import { type OctoAvailabilityApi, type OctoBookingsApi, type OctoProductsApi, readCalls } from "./reads.ts";
-import { redactUrl } from "./redact-url.ts";
-import { createScrubber } from "./scrub.ts";
-import {
-  applySync,
-  checkDesired,
-  planSync,
-  type SupplierTraits,
-  type SyncOptions,
-  type SyncPlan,
-  type SyncResult,
-} from "./sync.ts";
+  type OctoAvailabilityApi,
+  type OctoBookingsApi,
+  type OctoProductsApi,
+  readCalls,
+} from "./read-calls.ts";
+import { registrationsApi } from "./registrations-api.ts";
+import { retrySettings } from "./retry-settings.ts";
+import type { ClientLogger, HttpSettings, RetryOptions } from "./send.ts";
+import { subscriptionKind } from "./subscription-kind.ts";
+import type { NotificationsCapability, OctoNotificationsApi, OctoWebhooksApi } from "./types.ts";
+import { webhookKind } from "./webhook-kind.ts";
 
-/** An event a webhook can subscribe to; known ones autocomplete, newer ones are accepted. */
-export type WebhookEvent =
-  | "booking_update"
-  | "availability_update"
-  | "order_update"
-  | "product_update"
-  | (string & {});
-
-/** What `POST /webhooks` takes. */
-export interface WebhookInput {
-  /** Where deliveries go; put Basic credentials in it with `webhookUrl()`. */
-  url: string;
-  /** The event to subscribe to. */
-  event: WebhookEvent;
-  /** Whether the supplier retries non-2xx answers (OCTO default: true). */
-  retryOnError?: boolean;
-  /** Whether the supplier writes deliveries in the booking contact's language (translated content). */
-  useContactLanguage?: boolean;
-  /** Static headers sent with every delivery (e.g. `{ "x-api-key": "..." }`). */
-  headers?: Record<string, string>;
-  /**
-   * Capabilities the supplier activates before triggering this webhook, which decide the data its
-   * deliveries carry (`["octo/pricing"]`...). An `order_update` webhook always gets `octo/cart` (added
-   * when missing, after the client's `capabilities` when this is left out).
-   */
-  capabilities?: readonly string[];
-  /** Whether the supplier delivers to it (supplier default: true); `false` pauses it without deleting it. */
-  active?: boolean;
-}
-
-/** What `PATCH /webhooks/:id` takes: any field of {@link WebhookInput}. */
-export type WebhookPatch = Partial<WebhookInput>;
-
-/** A webhook as the supplier returned it: `id` and `event` are always there; unknown fields are kept. */
-export type RegisteredWebhook = Webhook & {
-  id: string;
-  event: NonNullable<Webhook["event"]>;
-  /** Whether the supplier delivers to it (suppliers that support pausing a webhook echo it). */
-  active?: boolean | null;
-};
-
-/** Options every management call takes. */
-export interface RequestOptions {
-  /** Cancels the request (and its retries). */
-  signal?: AbortSignal;
-}
+const DEFAULT_TIMEOUT_MS = 10_000;
+// visible ASCII: anything else would make `fetch` throw an error that quotes the header value
+const TOKEN = /^[\x21-\x7e]+$/;
 
 /** Options of {@link createOctoClient}: the supplier's endpoint and key are required. */
 export interface OctoClientOptions {
@@ -96,30 +46,6 @@ export interface OctoClientOptions {
   logger?: ClientLogger;
 }
 
-/**
- * The supplier's webhook management API (`client.webhooks`). Every call takes `{ signal }`, throws an
- * `OctoApiError` for an OCTO error answer and an `OctoClientError` otherwise.
- */
-export interface OctoWebhooksApi {
-  /** `POST /webhooks`. */
-  create(input: WebhookInput, options?: RequestOptions): Promise<RegisteredWebhook>;
-  /** `GET /webhooks`. */
-  list(options?: RequestOptions): Promise<RegisteredWebhook[]>;
-  /** `PATCH /webhooks/:id` (newer suppliers). */
-  update(id: string, patch: WebhookPatch, options?: RequestOptions): Promise<RegisteredWebhook>;
-  /** `DELETE /webhooks/:id`. */
-  delete(id: string, options?: RequestOptions): Promise<void>;
-  /** What `sync(desired)` would do, without doing it. */
-  plan(desired: readonly WebhookInput[], options?: Pick<SyncOptions, "prune" | "signal">): Promise<SyncPlan>;
-  /**
-   * Makes the supplier's webhooks exactly `desired`: creates what is missing, updates changed
-   * `retryOnError`/`useContactLanguage`/`headers`/`capabilities`/`active` (PATCH, or delete + create when the supplier has no
-   * PATCH), deletes what is not desired (unless `prune: false`). Webhooks are matched by (event, url).
-   * Running it twice changes nothing the second time.
-   */
-  sync(desired: readonly WebhookInput[], options?: SyncOptions): Promise<SyncResult>;
-}
-
 /** What {@link createOctoClient} returns. */
 export interface OctoClient {
   /** Create, list, update, delete and sync the supplier's webhooks. */
@@ -139,30 +65,6 @@ export interface OctoClient {
    */
   hydrator(): OctoHydrator;
 }
-
-function toWebhook(value: unknown, what: string): RegisteredWebhook {
-  const result = WebhookSchema.safeParse(value);
-  const webhook = result.success ? result.data : undefined;
-  if (!webhook || typeof webhook.id !== "string" || typeof webhook.event !== "string") {
-    const paths = result.success
-      ? ["id", "event"].filter((key) => typeof (webhook as Record<string, unknown>)[key] !== "string")
-      : result.error.issues.map((issue) => issue.path.join(".") || "(root)");
-    throw new OctoClientError(
-      "INVALID_RESPONSE",
-      `${what} answered something that is not a webhook (invalid at ${paths.join(", ")}); is \`baseUrl\` the supplier's OCTO endpoint?`,
-    );
-  }
-  return webhook as RegisteredWebhook;
-}
-
-/** `webhooks/<id>`, the id percent-encoded; `.` and `..` would be read as dot-segments, so they are refused. */
-const pathOf = (id: string) => {
-  if (typeof id !== "string" || id === "") configError("the webhook id must be a non-empty string");
-  if (id === "." || id === "..") {
-    configError(`the webhook id must not be "${id}" (it would address another path than one webhook)`);
-  }
-  return `webhooks/${encodeURIComponent(id)}`;
-};
 
 /**
  * Creates a client of a supplier's OCTO webhook management API. It sends `Authorization: Bearer`,
@@ -218,61 +120,16 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
     // suppliers' messages may echo the key, a webhook URL with its credentials or its headers
     scrub: createScrubber(apiKey),
   };
-  // learnt by the first `sync` that needs an update; saves later syncs a failing PATCH
-  const supplier: SupplierTraits = { patchSupported: undefined };
-
-  const webhooks: OctoWebhooksApi = {
-    async create(input, requestOptions) {
-      checkInput(input, true);
-      const sent = withCart(input, options.capabilities);
-      const { body } = await send(settings, "POST", "webhooks", sent, requestOptions?.signal);
-      return toWebhook(body, "POST /webhooks");
-    },
-    async list(requestOptions) {
-      const { body } = await send(settings, "GET", "webhooks", undefined, requestOptions?.signal);
-      if (!Array.isArray(body)) {
-        throw new OctoClientError(
-          "INVALID_RESPONSE",
-          "GET /webhooks answered something that is not a list of webhooks; is `baseUrl` the supplier's OCTO endpoint?",
-        );
-      }
-      return body.map((item, i) => toWebhook(item, `GET /webhooks [${i}]`));
-    },
-    async update(id, patch, requestOptions) {
-      const path = pathOf(id);
-      checkInput(patch, false);
-      if (Object.keys(patch).length === 0) configError("`update` needs at least one field to change");
-      const sent = patch.capabilities === undefined ? patch : withCart(patch, undefined);
-      const { body } = await send(settings, "PATCH", path, sent, requestOptions?.signal);
-      return toWebhook(body, "PATCH /webhooks/:id");
-    },
-    async delete(id, requestOptions) {
-      const { status, body } = await send(settings, "DELETE", pathOf(id), undefined, requestOptions?.signal);
-      // some suppliers answer 200 { success: false, message } instead of an error status
-      const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-      if (record.success === false) {
-        const message =
-          typeof record.message === "string" ? settings.scrub(record.message).slice(0, 1000) : "(no message)";
-        throw new OctoApiError(status, "DELETE_FAILED", message, {
-          method: "DELETE",
-          url: redactUrl(new URL(pathOf(id), baseUrl)),
-          attempts: 1,
-        });
-      }
-    },
-    async plan(desired, syncOptions) {
-      checkDesired(desired);
-      return planSync(desired, await webhooks.list(syncOptions), syncOptions ?? {});
-    },
-    async sync(desired, syncOptions = {}) {
-      return applySync(await webhooks.plan(desired, syncOptions), webhooks, syncOptions, supplier);
-    },
-  };
+  // webhooks have no GET by id
+  const { get: _, ...webhooks } = registrationsApi(settings, webhookKind, options.capabilities);
   const own = options.capabilities ?? [];
-  const notifications = notificationsApi({
-    ...settings,
-    headers: { ...headers, "octo-capabilities": notificationsHeader(options.notificationsCapability, own) },
-  });
+  const notifications = registrationsApi(
+    {
+      ...settings,
+      headers: { ...headers, "octo-capabilities": notificationsHeader(options.notificationsCapability, own) },
+    },
+    subscriptionKind,
+  );
   const readHeaders: Record<string, string> = { ...headers };
   if (own.length > 0) readHeaders["octo-capabilities"] = [...new Set(own)].join(", ");
   else delete readHeaders["octo-capabilities"];

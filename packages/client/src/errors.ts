@@ -88,6 +88,14 @@ export function configError(message: string): never {
   throw new OctoClientError("CONFIG_INVALID", message);
 }
 
+/** Throws an `INVALID_RESPONSE` error: the supplier's answer to `what` is not `expected`. */
+export function invalidResponse(what: string, expected: string): never {
+  throw new OctoClientError(
+    "INVALID_RESPONSE",
+    `${what} answered something that is not ${expected}; is \`baseUrl\` the supplier's OCTO endpoint?`,
+  );
+}
+
 const CODES_BY_STATUS: Record<number, string> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",

@@ -7,26 +7,7 @@
  *
  * @packageDocumentation
  */
-export {
-  createOctoClient,
-  type OctoClient,
-  type OctoClientOptions,
-  type OctoWebhooksApi,
-  type RegisteredWebhook,
-  type RequestOptions,
-  type WebhookEvent,
-  type WebhookInput,
-  type WebhookPatch,
-} from "./create-octo-client.ts";
-export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./errors.ts";
-export { isHeaderName } from "./header-name.ts";
-export type { ClientLogger, RetryOptions } from "./http.ts";
-export { type HydratingClient, hydrators, isNotFound } from "./hydrator.ts";
-export type {
-  SubscriptionField,
-  SubscriptionPlan,
-  SubscriptionSyncResult,
-} from "./notification-sync.ts";
+// The notification types a hydrator written with the client alone is typed with: core's.
 export type {
   AvailabilityNotification,
   BookingNotification,
@@ -34,39 +15,53 @@ export type {
   OctoHydrator,
   OctoNotification,
   ProductNotification,
-} from "./notification-types.ts";
-export type {
-  NotificationTypeName,
-  RegisteredSubscription,
-  SubscriptionInput,
-  SubscriptionPatch,
-} from "./notifications.ts";
-export type { NotificationsCapability, OctoNotificationsApi } from "./notifications-api.ts";
+} from "@octo-webhooks/core";
+export { createOctoClient, type OctoClient, type OctoClientOptions } from "./create-octo-client.ts";
+export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./errors.ts";
+export type { HydratingClient } from "./hydrator-of.ts";
+export { hydrators } from "./hydrators.ts";
+export { isHeaderName } from "./is-header-name.ts";
+export { isNotFound } from "./is-not-found.ts";
 export type {
   AvailabilityQuery,
   OctoAvailabilityApi,
   OctoBookingsApi,
   OctoProductsApi,
   ReadOptions,
-} from "./reads.ts";
+} from "./read-calls.ts";
+export { receiverSuppliers } from "./receiver-suppliers.ts";
 export { redactUrl } from "./redact-url.ts";
+export type { ClientLogger, RetryOptions } from "./send.ts";
 export { supplierClients } from "./supplier-clients.ts";
+export { type SupplierStatusOutcome, type SupplierStatusRow, supplierStatus } from "./supplier-status.ts";
+export type { EnvSource, HookCredentialsEnv, SupplierEntry, SuppliersConfig } from "./suppliers-config.ts";
 export {
-  type EnvSource,
-  type HookCredentialsEnv,
-  receiverSuppliers,
-  type SupplierEntry,
-  type SuppliersConfig,
-} from "./suppliers-config.ts";
-export type { PlannedUpdate, SyncedField, SyncOptions, SyncPlan, SyncResult } from "./sync.ts";
-export {
-  type SupplierStatusOutcome,
-  type SupplierStatusRow,
   type SupplierSyncOutcome,
   type SupplierSyncRow,
   type SyncSuppliersOptions,
   type SyncSuppliersResult,
-  supplierStatus,
   syncSuppliers,
 } from "./sync-suppliers.ts";
+export type {
+  NotificationsCapability,
+  NotificationTypeName,
+  OctoNotificationsApi,
+  OctoWebhooksApi,
+  PlannedUpdate,
+  RegisteredSubscription,
+  RegisteredWebhook,
+  RequestOptions,
+  SubscriptionField,
+  SubscriptionInput,
+  SubscriptionPatch,
+  SubscriptionPlan,
+  SubscriptionSyncResult,
+  SyncedField,
+  SyncOptions,
+  SyncPlan,
+  SyncResult,
+  WebhookEvent,
+  WebhookInput,
+  WebhookPatch,
+} from "./types.ts";
 export { type WebhookCredentials, webhookUrl } from "./webhook-url.ts";

@@ -1,3 +1,5 @@
+import { httpUrl } from "./http-url.ts";
+
 /**
  * A URL safe to print: credentials become `***@`, a query string becomes `?***`, a fragment is dropped.
  * Anything that does not parse as a URL is replaced entirely (it could be a secret pasted in the wrong place).
@@ -16,6 +18,6 @@ export function redactUrl(url: string | URL): string {
   }
   const credentials = parsed.username !== "" || parsed.password !== "" ? "***@" : "";
   const query = parsed.search === "" ? "" : "?***";
-  const path = parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.pathname : "";
+  const path = httpUrl(parsed) === undefined ? "" : parsed.pathname;
   return `${parsed.protocol}//${credentials}${parsed.host}${path}${query}`;
 }

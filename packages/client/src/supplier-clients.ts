@@ -1,31 +1,10 @@
 // A client per supplier of the suppliers config, as `syncSuppliers` makes them: for `hydrators()` of a
 // receiver with many suppliers, and for anything else done at every supplier.
-import { createOctoClient, type OctoClient, type OctoClientOptions } from "./create-octo-client.ts";
-import {
-  checkSuppliersConfig,
-  defaultEnv,
-  type EnvSource,
-  fromEnv,
-  type SupplierEntry,
-  type SuppliersConfig,
-} from "./suppliers-config.ts";
-
-/** One supplier's client: its `baseUrl`, the API key from its `apiKeyEnv`, its capabilities and env. */
-export function clientOfEntry(
-  id: string,
-  entry: SupplierEntry,
-  env: EnvSource,
-  options: Partial<Omit<OctoClientOptions, "baseUrl" | "apiKey">> = {},
-): OctoClient {
-  return createOctoClient({
-    ...options,
-    baseUrl: entry.baseUrl,
-    apiKey: fromEnv(env, entry.apiKeyEnv, id),
-    ...(entry.capabilities ? { capabilities: entry.capabilities } : {}),
-    ...(entry.env ? { env: entry.env } : {}),
-    ...(entry.notificationsCapability ? { notificationsCapability: entry.notificationsCapability } : {}),
-  });
-}
+import { checkSuppliersConfig } from "./check-suppliers-config.ts";
+import { clientOfEntry } from "./client-of-entry.ts";
+import type { OctoClient, OctoClientOptions } from "./create-octo-client.ts";
+import { defaultEnv } from "./default-env.ts";
+import type { EnvSource, SupplierEntry, SuppliersConfig } from "./suppliers-config.ts";
 
 /**
  * A client for every supplier of the config, by id, each with its API key read from the env: give them

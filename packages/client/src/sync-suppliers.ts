@@ -1,21 +1,15 @@
 // `syncSuppliers`: one receiver's registrations made right at every supplier of the config, each
-// supplier on its own (one that fails does not stop the others); `supplierStatus`: what each has.
-import type { OctoClientOptions, RegisteredWebhook, WebhookInput } from "./create-octo-client.ts";
-import { configError } from "./errors.ts";
+// supplier on its own (one that fails does not stop the others).
+import { clientOfEntry } from "./client-of-entry.ts";
+import type { OctoClientOptions } from "./create-octo-client.ts";
+import { eachSupplier } from "./each-supplier.ts";
+import { fromEnv } from "./from-env.ts";
+import { receiverUrlOf } from "./receiver-url-of.ts";
 import { redactUrl } from "./redact-url.ts";
-import { clientOfEntry } from "./supplier-clients.ts";
-import {
-  checkSuppliersConfig,
-  defaultEnv,
-  type EnvSource,
-  fromEnv,
-  placeOf,
-  receiverUrlOf,
-  type SupplierEntry,
-  type SuppliersConfig,
-} from "./suppliers-config.ts";
-import { applySync, planSync, type SupplierTraits } from "./sync.ts";
-import { syncSupplierSubscriptions } from "./sync-supplier-notifications.ts";
+import { subscriptionKind } from "./subscription-kind.ts";
+import type { EnvSource, SuppliersConfig } from "./suppliers-config.ts";
+import { syncRegistrations } from "./sync-registrations.ts";
+import { webhookKind } from "./webhook-kind.ts";
 import { webhookUrl } from "./webhook-url.ts";
 
 /** Options of {@link syncSuppliers} and {@link supplierStatus}. */
@@ -64,63 +58,6 @@ export interface SyncSuppliersResult {
   failed: string[];
 }
 
-/** One registration a supplier has, and whether it points at this supplier's receiver URL. */
-export interface SupplierStatusRow {
-  supplier: string;
-  /** `"notification"` for a notification subscription (its types in `event`, joined with `,`; its id in `webhookId`). */
-  kind?: "notification";
-  webhookId: string;
-  event: string;
-  url: string;
-  /** `false` when the URL is not this supplier's receiver URL in the config. */
-  known: boolean;
-}
-
-/** What {@link supplierStatus} found at one supplier. */
-export type SupplierStatusOutcome =
-  | { supplier: string; ok: true; rows: SupplierStatusRow[] }
-  | { supplier: string; ok: false; error: string };
-
-function selected(config: SuppliersConfig, only: readonly string[] | undefined): string[] {
-  const ids = checkSuppliersConfig(config);
-  if (only === undefined || only.length === 0) return ids;
-  const unknown = only.filter((id) => !ids.includes(id));
-  if (unknown.length > 0)
-    configError(`no supplier ${unknown.join(", ")} in the config (it has ${ids.join(", ")})`);
-  return ids.filter((id) => only.includes(id));
-}
-
-const clientOf = (id: string, entry: SupplierEntry, env: EnvSource, options: SyncSuppliersOptions) =>
-  clientOfEntry(id, entry, env, options.client);
-
-const messageOf = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).replace(/^\[@octo-webhooks\/[a-z-]+\] /, "");
-
-/** Runs `work` for every selected supplier at once; a failure is that supplier's outcome only. */
-async function eachSupplier<T>(
-  config: SuppliersConfig,
-  options: SyncSuppliersOptions,
-  work: (id: string, entry: SupplierEntry, env: EnvSource) => Promise<T>,
-): Promise<Array<{ supplier: string; ok: true; value: T } | { supplier: string; ok: false; error: string }>> {
-  const env = options.env ?? defaultEnv();
-  const ids = selected(config, options.only);
-  return Promise.all(
-    ids.map(async (supplier) => {
-      try {
-        return {
-          supplier,
-          ok: true as const,
-          value: await work(supplier, config.suppliers[supplier] as SupplierEntry, env),
-        };
-      } catch (error) {
-        return { supplier, ok: false as const, error: messageOf(error) };
-      }
-    }),
-  );
-}
-
-const request = (options: SyncSuppliersOptions) => (options.signal ? { signal: options.signal } : {});
-
 /**
  * Makes every supplier's webhooks point at the receiver, as the config says: creates what is missing,
  * updates what changed, deletes this receiver's registrations that are no longer wanted (those of old
@@ -148,58 +85,44 @@ export async function syncSuppliers(
     const next = options.rotate && hook.nextPasswordEnv !== undefined ? env[hook.nextPasswordEnv] : undefined;
     const password = next || fromEnv(env, hook.passwordEnv, id);
     const url = webhookUrl(receiver, { username, password });
-    const desired: WebhookInput[] = entry.events.map((event) => ({
-      url,
-      event,
-      ...(entry.retryOnError === undefined ? {} : { retryOnError: entry.retryOnError }),
-    }));
-    const octo = clientOf(id, entry, env, options);
-    const api = octo.webhooks;
+    const retry = entry.retryOnError === undefined ? {} : { retryOnError: entry.retryOnError };
+    const octo = clientOfEntry(id, entry, env, options.client);
+    const target = { receiver, dryRun: options.dryRun, signal: options.signal };
+    const types = entry.notifications;
+    // one subscription of all the types; `[]` deletes this receiver's
     const notified =
-      entry.notifications === undefined
+      types === undefined
         ? { rows: [], changed: false }
-        : await syncSupplierSubscriptions(
-            id,
+        : await syncRegistrations(
             octo.notifications,
-            { url, types: entry.notifications, receiver, retryOnError: entry.retryOnError },
-            { dryRun: options.dryRun, signal: options.signal },
+            subscriptionKind,
+            types.length === 0 ? [] : [{ url, notificationTypes: types, ...retry }],
+            target,
+            (action, subscription, to): SupplierSyncRow => ({
+              supplier: id,
+              kind: "notification",
+              event: (to?.notificationTypes ?? subscription?.notificationTypes ?? [])
+                .map((t) => t.toUpperCase())
+                .join(","),
+              action,
+              webhookId: subscription?.id,
+              url: redactUrl(to?.url ?? subscription?.url ?? ""),
+            }),
           );
-    const place = placeOf(receiver);
-    const ours = (await api.list(request(options))).filter((w) => placeOf(w.url) === place);
-    const plan = planSync(desired, ours, { prune: true });
-    const row = (
-      event: string,
-      action: SupplierSyncRow["action"],
-      webhook?: RegisteredWebhook,
-      to?: string,
-    ) => ({
-      supplier: id,
-      event,
-      action,
-      webhookId: webhook?.id,
-      url: redactUrl(to ?? webhook?.url ?? ""),
-    });
-    if (options.dryRun) {
-      const rows = [
-        ...plan.create.map((input) => row(input.event, "create", undefined, input.url)),
-        ...plan.update.map(({ webhook }) => row(webhook.event, "update", webhook)),
-        ...plan.delete.map(({ webhook }) => row(webhook.event, "delete", webhook)),
-        ...plan.keep.map((webhook) => row(webhook.event, "keep", webhook)),
-      ];
-      return {
-        rows: [...rows, ...notified.rows],
-        changed: notified.changed || rows.some((r) => r.action !== "keep"),
-      };
-    }
-    const traits: SupplierTraits = { patchSupported: undefined };
-    const result = await applySync(plan, api, request(options), traits);
-    const rows = [
-      ...result.created.map((webhook) => row(webhook.event, "create", webhook)),
-      ...result.updated.map(({ webhook }) => row(webhook.event, "update", webhook)),
-      ...result.deleted.map((webhook) => row(webhook.event, "delete", webhook)),
-      ...result.kept.map((webhook) => row(webhook.event, "keep", webhook)),
-    ];
-    return { rows: [...rows, ...notified.rows], changed: result.changed || notified.changed };
+    const hooked = await syncRegistrations(
+      octo.webhooks,
+      webhookKind,
+      entry.events.map((event) => ({ url, event, ...retry })),
+      target,
+      (action, webhook, to): SupplierSyncRow => ({
+        supplier: id,
+        event: (webhook ?? to)?.event ?? "",
+        action,
+        webhookId: webhook?.id,
+        url: redactUrl((webhook ?? to)?.url ?? ""),
+      }),
+    );
+    return { rows: [...hooked.rows, ...notified.rows], changed: hooked.changed || notified.changed };
   });
   const outcomes: SupplierSyncOutcome[] = done.map((d) =>
     d.ok ? { supplier: d.supplier, ok: true, ...d.value } : d,
@@ -209,47 +132,4 @@ export async function syncSuppliers(
     changed: outcomes.some((o) => o.ok && o.changed),
     failed: outcomes.filter((o) => !o.ok).map((o) => o.supplier),
   };
-}
-
-/**
- * What every supplier of the config has registered, each registration flagged `known: false` when it
- * points at a URL other than this supplier's receiver URL in the config.
- *
- * @example
- * ```ts
- * import { supplierStatus } from "@octo-webhooks/client";
- * import config from "./octo-webhooks.config.ts";
- *
- * for (const outcome of await supplierStatus(config)) console.log(outcome);
- * ```
- */
-export async function supplierStatus(
-  config: SuppliersConfig,
-  options: Pick<SyncSuppliersOptions, "only" | "env" | "client" | "signal"> = {},
-): Promise<SupplierStatusOutcome[]> {
-  const done = await eachSupplier(config, options, async (id, entry, env) => {
-    const place = placeOf(receiverUrlOf(config, id));
-    const octo = clientOf(id, entry, env, options);
-    const webhooks = await octo.webhooks.list(request(options));
-    const subscriptions =
-      entry.notifications === undefined ? [] : await octo.notifications.list(request(options));
-    return [
-      ...webhooks.map((w) => ({
-        supplier: id,
-        webhookId: w.id,
-        event: w.event,
-        url: redactUrl(w.url ?? ""),
-        known: placeOf(w.url) === place,
-      })),
-      ...subscriptions.map((s) => ({
-        supplier: id,
-        kind: "notification" as const,
-        webhookId: s.id,
-        event: s.notificationTypes.join(","),
-        url: redactUrl(s.url ?? ""),
-        known: placeOf(s.url) === place,
-      })),
-    ];
-  });
-  return done.map((d) => (d.ok ? { supplier: d.supplier, ok: true, rows: d.value } : d));
 }

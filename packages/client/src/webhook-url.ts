@@ -1,4 +1,5 @@
 import { OctoClientError } from "./errors.ts";
+import { httpUrl } from "./http-url.ts";
 
 /** The HTTP Basic credentials a supplier will send with every delivery. */
 export interface WebhookCredentials {
@@ -32,13 +33,12 @@ function encode(value: string, name: string): string {
  * ```
  */
 export function webhookUrl(url: string | URL, credentials: WebhookCredentials): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return fail("`url` must be an absolute http(s) URL");
+  const parsed = httpUrl(url);
+  if (parsed === undefined) {
+    return fail(
+      URL.canParse(String(url)) ? "`url` must be an http(s) URL" : "`url` must be an absolute http(s) URL",
+    );
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") fail("`url` must be an http(s) URL");
   const { username, password } = credentials ?? ({} as WebhookCredentials);
   if (typeof username !== "string" || username === "") fail("`username` must be a non-empty string");
   if (username.includes(":")) fail('`username` must not contain ":" (HTTP Basic cannot carry it, RFC 7617)');

@@ -8,8 +8,9 @@
  * @packageDocumentation
  */
 
-export { adapterWebhooks } from "./adapter-options.ts";
-export { lingerBeforeClose, type NodeRequestLike } from "./linger-before-close.ts";
-export { matchesPath, supplierInPath } from "./match-path.ts";
-export type { RequestBody } from "./read-body.ts";
-export type { AdapterOptions } from "./receiver-types.ts";
+export { lingerBeforeClose, type NodeRequestLike } from "./http/linger-before-close.ts";
+export { matchesPath, supplierInPath } from "./http/match-path.ts";
+export type { RequestBody } from "./http/read-body.ts";
+export { adapterWebhooks } from "./receiver/adapter-webhooks.ts";
+export { SETTING_OPTIONS } from "./receiver/settings.ts";
+export type { AdapterOptions } from "./receiver/types.ts";

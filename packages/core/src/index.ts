@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
-export { createOctoWebhooks } from "./create-octo-webhooks.ts";
-export * from "./public.ts";
+
+// the edge list, whose `createOctoWebhooks` the one above replaces (a named export wins over `export *`)
+export * from "./index.edge.ts";
+export { createOctoWebhooks } from "./receiver/create-octo-webhooks.ts";
 export * from "./schemas.ts";

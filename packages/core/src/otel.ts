@@ -14,10 +14,10 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
-import { configuredSecrets } from "./otel-attributes.ts";
-import { startDelivery } from "./otel-delivery.ts";
-import { createMetrics, type OctoMetrics } from "./otel-metrics.ts";
-import type { OctoTelemetry } from "./telemetry.ts";
+import { configuredSecrets } from "./telemetry/otel-attributes.ts";
+import { startDelivery } from "./telemetry/otel-delivery.ts";
+import { createMetrics, type OctoMetrics } from "./telemetry/otel-metrics.ts";
+import type { OctoTelemetry } from "./telemetry/telemetry.ts";
 
 declare const __OCTO_CORE_VERSION__: string | undefined;
 
@@ -106,4 +106,4 @@ const NOOP_METER = createNoopMeter().constructor as new () => Meter;
 /** The instruments of each meter, and the queue depths its gauge sums (one per receiver). */
 const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; depths: Set<{ readonly pending: number }> }>();
 
-export type { OctoTelemetry } from "./telemetry.ts";
+export type { OctoTelemetry } from "./telemetry/telemetry.ts";

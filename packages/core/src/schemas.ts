@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export { strictValidation } from "./events/strict-validation.ts";
 export {
   AvailabilitySchema,
   AvailabilityUpdateSchema,
@@ -26,4 +28,3 @@ export {
   UnitItemSchema,
   WebhookSchema,
 } from "./schemas/index.ts";
-export { strictValidation } from "./strict-validation.ts";

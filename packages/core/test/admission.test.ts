@@ -1,11 +1,11 @@
 // Admission on its own: what it asks of the DeliveryStore (the interface users implement) and what it
 // decides, against a small recording store written here and against createMemoryStore().
 import { describe, expect, it } from "vitest";
-import { createAdmission } from "../src/admission.ts";
+import { createAdmission } from "../src/admission/create-admission.ts";
+import { lenientValidation } from "../src/events/lenient-validation.ts";
+import { parseDelivery } from "../src/events/parse-delivery.ts";
 import type { ClaimResult, DeliveryStore } from "../src/index.ts";
 import { createMemoryStore, OctoRequestError } from "../src/index.ts";
-import { parseDelivery } from "../src/parse-delivery.ts";
-import { lenientValidation } from "../src/validation.ts";
 import { bookingBody, capturingLogger } from "./helpers.ts";
 
 /** A store that answers what it is told and records every call. */
@@ -28,7 +28,7 @@ function recordingStore(claims: ClaimResult[] = ["claimed"], newest?: number) {
 
 const settingsFor = { validator: lenientValidation, strict: false, unknownEvents: "accept" } as const;
 const delivery = (booking: Record<string, unknown> = {}) =>
-  parseDelivery({ text: JSON.stringify(bookingBody(booking)) }, undefined, "key-1", settingsFor);
+  parseDelivery({ text: JSON.stringify(bookingBody(booking)) }, { key: "key-1" }, settingsFor);
 
 function admissionWith(
   store: DeliveryStore,
@@ -131,8 +131,7 @@ describe("admission", () => {
     expect(await admission.admit(first)).toBe("duplicate");
     const older = parseDelivery(
       { text: JSON.stringify(bookingBody({ utcUpdatedAt: "2026-01-01T00:00:00Z" })) },
-      undefined,
-      "key-2",
+      { key: "key-2" },
       settingsFor,
     );
     expect(await admission.admit(older)).toBe("stale");

@@ -2,8 +2,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { readBodyNow } from "../src/http/read-body.ts";
 import { createOctoWebhooks } from "../src/index.ts";
-import { readBodyNow } from "../src/read-body.ts";
 import { bookingBody } from "./helpers.ts";
 
 let server: Server | undefined;

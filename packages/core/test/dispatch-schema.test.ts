@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { allAcceptedBodies } from "../../../fixtures/index.ts";
-import { formatIssues } from "../src/format-issues.ts";
+import { formatIssues } from "../src/events/format-issues.ts";
+import { lenientValidation } from "../src/events/lenient-validation.ts";
 import { dispatchSchemas } from "../src/schemas/index.ts";
-import { lenientValidation } from "../src/validation.ts";
 
 // Values of every JSON kind and a few a body parser could produce, for every position dispatch reads.
 const VALUES: unknown[] = [

@@ -36,19 +36,19 @@ export {
 export { type ProductUpdateOptions, productUpdate } from "./factories/product.ts";
 export type { Seed } from "./factories/random.ts";
 export type { FactoryOptions } from "./factories/shared.ts";
-export type { MockWebhook } from "./mock-supplier/management.ts";
+export type {
+  FailureOptions,
+  ManagementRequest,
+  MockSupplier,
+  MockSupplierOptions,
+} from "./mock-supplier/mock-supplier.ts";
 export type { MockReadSettings, MockReadStats } from "./mock-supplier/resources.ts";
-export {
-  type FailureOptions,
-  type ManagementRequest,
-  type MockSupplier,
-  type MockSupplierOptions,
-  startMockSupplier,
-} from "./mock-supplier/start-mock-supplier.ts";
+export { startMockSupplier } from "./mock-supplier/start-mock-supplier.ts";
 export {
   type MockSuppliers,
   type MockSuppliersOptions,
   startMockSuppliers,
 } from "./mock-supplier/start-mock-suppliers.ts";
+export type { MockWebhook } from "./mock-supplier/webhooks.ts";
 export { type SendWebhookAnswer, type SendWebhookOptions, sendWebhook } from "./send-webhook.ts";
 export { type Receiver, type ReceiverOptions, startReceiver } from "./start-receiver.ts";

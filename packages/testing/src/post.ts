@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { isHttpUrl } from "./is-http-url.ts";
 
-/** What a receiver answered. */
 /** An HTTP answer, read whole. */
 export interface PostAnswer {
   /** The HTTP status. */
@@ -26,7 +26,7 @@ export function splitCredentials(url: string | URL): {
   credentials: { username: string; password: string } | undefined;
 } {
   const target = new URL(url);
-  if (target.protocol !== "http:" && target.protocol !== "https:") {
+  if (!isHttpUrl(target)) {
     throw new TypeError(
       `[@octo-webhooks/testing] only http(s) URLs can receive webhooks, not ${target.protocol}`,
     );

@@ -164,6 +164,42 @@ describe("mock supplier notifications", () => {
     expect((await call(s, "POST", "/_mock/reads", { failureRate: 2 })).status).toBe(400);
   });
 
+  it("answers 400 to bad subscription bodies, the first bad field named, never the URL", async () => {
+    const s = await mock();
+    const url = "https://octo:secret-pw@h.example/n";
+    const types = ["booking_update"];
+    const cases: Array<[unknown, string]> = [
+      [[1], "the body must be a JSON object"],
+      [{ notificationTypes: types }, "url is required and must be an absolute http(s) URL"],
+      [{ url: "ftp://octo:secret-pw@h/", notificationTypes: [] }, "url is required"],
+      [{ url, notificationTypes: [], active: "no" }, "notificationTypes must be a non-empty list of"],
+      [{ url, notificationTypes: ["ORDER_UPDATE"] }, "notificationTypes must be a non-empty list of"],
+      [{ url, notificationTypes: types, retryOnError: 1, headers: [] }, "retryOnError must be a boolean"],
+      [{ url, notificationTypes: types, headers: { "bad name": "v" } }, "headers must be an object"],
+      [{ url, notificationTypes: types, headers: { "x-k": "a\nb" } }, "headers must be an object"],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await call(s, "POST", "/notifications/subscriptions", body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.json.errorMessage, JSON.stringify(body)).toContain(message);
+      expect(JSON.stringify(answer.json)).not.toContain("secret-pw");
+    }
+    expect(s.subscriptions).toEqual([]);
+
+    const { json } = await call(s, "POST", "/notifications/subscriptions", { url, notificationTypes: types });
+    const patched = await call(s, "PATCH", `/notifications/subscriptions/${json.id}`, { active: false });
+    expect(patched.json).toMatchObject({ url, notificationTypes: ["BOOKING_UPDATE"], active: false });
+    const bad = await call(s, "PATCH", `/notifications/subscriptions/${json.id}`, { notificationTypes: [] });
+    expect(bad.status).toBe(400);
+    expect(await call(s, "GET", "/notifications/subscriptions/%E0%A4%A")).toEqual({
+      status: 400,
+      json: {
+        error: "BAD_REQUEST",
+        errorMessage: "the subscription id in the path is not valid percent-encoding",
+      },
+    });
+  });
+
   it("answers 404 with an OCTO error for unknown ids, and counts concurrent reads per resource", async () => {
     const s = await mock({ readLatencyMs: 20 });
     expect(await call(s, "GET", "/bookings/nope")).toEqual({

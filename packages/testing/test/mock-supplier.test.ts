@@ -142,6 +142,12 @@ describe("the management API", () => {
         "event must be one of booking_update, availability_update",
       ],
       [{ url: "https://host/", event: "booking_update", retryOnError: "yes" }, "retryOnError"],
+      [{ url: "not a url", event: "order_created", active: 1 }, "url"],
+      [{ url: "https://host/", event: "booking_update", capabilities: "x", active: 1 }, "capabilities"],
+      [
+        { url: "https://host/", event: "booking_update", useContactLanguage: 1, headers: [] },
+        "useContactLanguage must be a boolean",
+      ],
       [{ url: "https://host/", event: "booking_update", headers: { "x-k": 5 } }, "headers"],
       [{ url: "https://host/", event: "booking_update", headers: { "bad name": "v" } }, "headers"],
       ["{not json", "not valid JSON"],

@@ -1,12 +1,12 @@
 import { createOctoClient, redactUrl, webhookUrl } from "@octo-webhooks/client";
 import { Command } from "commander";
-import { describeEvent } from "../describe-event.ts";
 import { SEND_KINDS } from "../inspector/kinds.ts";
 import { startInspector } from "../inspector/server.ts";
-import { integer, schedule } from "../options.ts";
-import { CliError, clock, type Io } from "../output.ts";
+import { hostOption, portOption, retryScheduleOption } from "../options.ts";
+import { CliError, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
-import { untilStopped } from "./listen.ts";
+import { attemptLine } from "./attempt-line.ts";
+import { cannotListen, untilStopped } from "./listen.ts";
 
 interface DevCliOptions {
   port: number;
@@ -47,18 +47,13 @@ export function devCommand(io: Io): Command {
     .description(
       "run a mock OCTO supplier with a web inspector: live deliveries, replay, send, subscriptions",
     )
-    .option("--port <port>", "port of the page and the supplier (0: any free port)", integer, 4010)
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .addOption(portOption("port of the page and the supplier (0: any free port)", 4010))
+    .addOption(hostOption())
     .option("--to <url>", `register ${EVENTS.join(" and ")} webhooks to this URL at start`)
     .option("--user <username>", "HTTP Basic credentials sent to --to: username")
     .option("--pass <password>", "... and password (or OCTO_HOOK_PASS)")
     .option("--api-key <key>", "the Bearer key the supplier accepts (default mock-api-key)")
-    .option(
-      "--retry-schedule <ms,...>",
-      "waits before each retry of a failed delivery",
-      schedule,
-      [1000, 5000, 30_000],
-    )
+    .addOption(retryScheduleOption())
     .action(async (options: DevCliOptions) => {
       const { c } = io;
       const target = targetOf(options);
@@ -67,19 +62,8 @@ export function devCommand(io: Io): Command {
         host: options.host,
         ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
         retrySchedule: options.retrySchedule,
-        onAttempt: (attempt, delivery) => {
-          const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
-          const answer =
-            attempt.status !== undefined ? String(attempt.status) : safeText(attempt.error ?? "no answer");
-          io.out(
-            `${c.dim(clock())} ${ok ? c.green("✓") : c.red("✗")} ${delivery.id} #${attempt.attempt} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${ok ? c.green(answer) : c.red(answer)} ${attempt.durationMs} ms  ${describeEvent(delivery.event, delivery.body, c)}`,
-          );
-        },
-      }).catch((error: NodeJS.ErrnoException) => {
-        throw new CliError(
-          `cannot listen on ${options.host}:${options.port}: ${error.code ?? safeText(error.message)}`,
-        );
-      });
+        onAttempt: (attempt, delivery) => io.out(attemptLine(attempt, delivery, c, { took: true })),
+      }).catch(cannotListen(`${options.host}:${options.port}`));
       try {
         if (target !== undefined) {
           const { supplier } = inspector;

@@ -8,7 +8,7 @@ import {
 import { startReceiver } from "@octo-webhooks/testing";
 import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
-import { integer } from "../options.ts";
+import { hostOption, portOption } from "../options.ts";
 import { CliError, clock, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
@@ -19,6 +19,13 @@ interface ListenOptions {
   user?: string;
   pass?: string;
   strict?: boolean;
+}
+
+/** Rethrows a server's failure to start as one line: `cannot listen on 127.0.0.1:4010: EADDRINUSE`. */
+export function cannotListen(where: string): (error: NodeJS.ErrnoException) => never {
+  return (error) => {
+    throw new CliError(`cannot listen on ${where}: ${error.code ?? safeText(error.message)}`);
+  };
 }
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
@@ -37,8 +44,8 @@ export function untilStopped(): Promise<void> {
 export function listenCommand(io: Io): Command {
   return new Command("listen")
     .description("run a local receiver that prints every event it gets, and why it refuses a delivery")
-    .option("--port <port>", "port to listen on (0: any free port)", integer, 3000)
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .addOption(portOption("port to listen on (0: any free port)", 3000))
+    .addOption(hostOption())
     .option("--path <path>", "path deliveries are POSTed to", "/webhooks/octo")
     .option("--user <username>", "require HTTP Basic credentials: username")
     .option("--pass <password>", "require HTTP Basic credentials: password (or OCTO_HOOK_PASS)")
@@ -87,11 +94,7 @@ export function listenCommand(io: Io): Command {
         port: options.port,
         host: options.host,
         path: options.path,
-      }).catch((error: NodeJS.ErrnoException) => {
-        throw new CliError(
-          `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`,
-        );
-      });
+      }).catch(cannotListen(`${options.host}:${options.port}`));
       const auth = config.auth
         ? ` (Basic auth as ${options.user})`
         : c.dim(" (no auth: any delivery is accepted)");

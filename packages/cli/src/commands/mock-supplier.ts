@@ -1,11 +1,10 @@
-import { redactUrl } from "@octo-webhooks/client";
 import { type MockSupplierOptions, startMockSupplier, startMockSuppliers } from "@octo-webhooks/testing";
 import { Command } from "commander";
-import { describeEvent } from "../describe-event.ts";
-import { integer, schedule } from "../options.ts";
+import { hostOption, integer, portOption, retryScheduleOption } from "../options.ts";
 import { CliError, clock, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
-import { untilStopped } from "./listen.ts";
+import { attemptLine } from "./attempt-line.ts";
+import { cannotListen, untilStopped } from "./listen.ts";
 
 interface MockSupplierCliOptions {
   port: number;
@@ -23,15 +22,10 @@ export function mockSupplierCommand(io: Io): Command {
     .description(
       "run a mock OCTO supplier: the webhook and notification management APIs, the read API, and real deliveries of simulated events",
     )
-    .option("--port <port>", "port to listen on (0: any free port)", integer, 4010)
-    .option("--host <host>", "interface to listen on", "127.0.0.1")
+    .addOption(portOption("port to listen on (0: any free port)", 4010))
+    .addOption(hostOption())
     .option("--api-key <key>", `the Bearer key it accepts (default ${DEFAULT_KEY})`)
-    .option(
-      "--retry-schedule <ms,...>",
-      "waits before each retry of a failed delivery",
-      schedule,
-      [1000, 5000, 30_000],
-    )
+    .addOption(retryScheduleOption())
     .option("--no-patch", "behave like an older supplier without PATCH /webhooks/:id")
     .option(
       "--count <n>",
@@ -51,11 +45,7 @@ export function mockSupplierCommand(io: Io): Command {
         host: options.host,
         apiKey: options.apiKey ?? DEFAULT_KEY,
         ...shared(options, io, ""),
-      }).catch((error: NodeJS.ErrnoException) => {
-        throw new CliError(
-          `cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`,
-        );
-      });
+      }).catch(cannotListen(`${options.host}:${options.port}`));
       const key = options.apiKey === undefined ? DEFAULT_KEY : "<your --api-key>";
       io.out(`Mock OCTO supplier on ${c.bold(supplier.url)}`);
       io.out(`  export OCTO_BASE_URL=${supplier.url} OCTO_API_KEY=${key}`);
@@ -86,15 +76,7 @@ function shared(options: MockSupplierCliOptions, io: Io, prefix: string): MockSu
         `${prefix}${c.dim(clock())} ${safeText(request.method)} ${safeText(request.path)} ${status}${request.error ? ` ${safeText(request.error)}` : ""}`,
       );
     },
-    onAttempt: (attempt, delivery) => {
-      const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
-      const answer =
-        attempt.status !== undefined ? String(attempt.status) : safeText(attempt.error ?? "no answer");
-      const mark = ok ? c.green("✓") : c.red("✗");
-      io.out(
-        `${prefix}${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${ok ? c.green(answer) : c.red(answer)}  ${describeEvent(delivery.event, delivery.body, c)}`,
-      );
-    },
+    onAttempt: (attempt, delivery) => io.out(attemptLine(attempt, delivery, c, { prefix })),
   };
 }
 
@@ -109,9 +91,7 @@ async function runMany(options: MockSupplierCliOptions, io: Io): Promise<void> {
     port: options.port,
     host: options.host,
     each: (id) => shared(options, io, `${c.magenta(id)} `),
-  }).catch((error: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot listen on ${options.host}:${options.port}+: ${error.code ?? error.message}`);
-  });
+  }).catch(cannotListen(`${options.host}:${options.port}+`));
   io.out(`${mocks.suppliers.length} mock OCTO suppliers:`);
   for (const s of mocks.suppliers) io.out(`  ${c.bold(s.id)}  ${s.url}  api key ${s.apiKey}`);
   io.out(c.dim("  Ctrl-C stops."));

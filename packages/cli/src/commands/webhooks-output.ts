@@ -1,19 +1,11 @@
 import { type RegisteredWebhook, redactUrl, type SyncPlan, type SyncResult } from "@octo-webhooks/client";
 import { type Io, table } from "../output.ts";
 import { safeJson, safeText } from "../safe-text.ts";
-import type { ConnectionOptions } from "./webhooks-options.ts";
+import type { ConnectionOptions } from "./connection.ts";
+import { shown } from "./shown.ts";
 
 // How the `webhooks` subcommands print: tables or JSON, secrets hidden, and every string that came from
 // the supplier escaped (it could hold terminal control sequences).
-
-/** A webhook safe to print: URL credentials and header values hidden unless `--show-secrets`. */
-function shown(webhook: RegisteredWebhook, options: ConnectionOptions): RegisteredWebhook {
-  if (options.showSecrets) return webhook;
-  const copy = { ...webhook };
-  if (typeof copy.url === "string") copy.url = redactUrl(copy.url);
-  if (copy.headers) copy.headers = Object.fromEntries(Object.keys(copy.headers).map((k) => [k, "***"]));
-  return copy;
-}
 
 export function printWebhooks(webhooks: RegisteredWebhook[], options: ConnectionOptions, io: Io): void {
   if (options.json) {

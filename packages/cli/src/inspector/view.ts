@@ -2,8 +2,6 @@ import { redactUrl } from "@octo-webhooks/client";
 import type { Delivery } from "@octo-webhooks/testing";
 import type { DeliveryView, SubscriptionView } from "./wire.ts";
 
-export type { DeliveryView } from "./wire.ts";
-
 // What the inspector shows of a delivery and of a subscription: credentials masked (the Authorization
 // header, custom header values, URL credentials), never the secrets themselves.
 

@@ -1,6 +1,9 @@
 // The inspector's JSON API as the page sees it: the shapes `/api/...` answers with. Imports nothing, so
 // that the page (inspector-ui/, built for the browser) can take its types from here instead of restating them.
 
+// Restates @octo-webhooks/testing's `DeliveryAttempt` on purpose: importing that package would bring its
+// Node code (node:http, node:crypto, Buffer) into the page's browser typecheck and bundle. view.ts
+// assigns the one to the other, so a field changed or removed there fails to compile.
 /** One attempt of a delivery (the mock supplier's `DeliveryAttempt`). */
 export interface AttemptView {
   /** 1 for the first try. */

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import type { buildBookingSchemas } from "./build-schemas.ts";
+import type { buildBookingSchemas } from "./build-booking-schemas.ts";
 import {
   AVAILABILITY_TYPES,
   DELIVERY_FORMATS,

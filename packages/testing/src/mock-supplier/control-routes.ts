@@ -1,8 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Delivery } from "../deliver.ts";
+import type { MockSupplier } from "./mock-supplier.ts";
 import { badRequest, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
 import type { MockResources } from "./resources.ts";
-import type { MockSupplier } from "./types.ts";
 
 // The control routes of the mock supplier, `/octo/_mock/...` (Bearer auth like the management API):
 // simulate events over HTTP, and read every delivery. With the default key, anyone who can reach the

@@ -1,5 +1,5 @@
 import { createDelivery, type Delivery, type DeliveryTarget, runDelivery } from "../deliver.ts";
-import type { SimulationState } from "./simulate.ts";
+import type { SimulationState } from "./simulation-state.ts";
 
 // Thin OCTO notifications (`{ type, data }`) delivered to the subscriptions of their type, with each
 // subscription's headers and the supplier's retry schedule (the same as webhooks').

@@ -1,5 +1,5 @@
 import { createDelivery, type Delivery, runDelivery } from "../deliver.ts";
-import type { SimulationState } from "./simulate.ts";
+import type { SimulationState } from "./simulation-state.ts";
 
 // The mock supplier's replay: a delivery's body sent again to its webhook, as a new delivery (the "resend"
 // button of a supplier's dashboard).

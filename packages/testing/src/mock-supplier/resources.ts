@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Availability, Booking, Product } from "@octo-webhooks/core";
 import { createRandom, type Seed } from "../factories/random.ts";
+import { decodeSegment } from "./decode-segment.ts";
 import { badRequest, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
 
 // The mock supplier's resources and the OCTO read API over them (`GET /bookings/{uuid}`,
@@ -98,13 +99,6 @@ export function createResources(seed: Seed, settings: MockReadSettings) {
     }
   }
 
-  const decode = (segment: string, what: string) => {
-    try {
-      return decodeURIComponent(segment);
-    } catch {
-      throw badRequest(`the ${what} in the path is not valid percent-encoding`);
-    }
-  };
   const dateOf = (value: unknown, name: string): string => {
     if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
       throw badRequest(`${name} is required, a date like 2026-12-05`);
@@ -117,7 +111,7 @@ export function createResources(seed: Seed, settings: MockReadSettings) {
     const method = req.method ?? "";
     const booking = /^\/bookings\/([^/]+)$/.exec(path);
     if (booking && method === "GET") {
-      const uuid = decode(booking[1] as string, "booking uuid");
+      const uuid = decodeSegment(booking[1] as string, "booking uuid");
       return counted("bookings", `bookings/${uuid}`, () => {
         const timeline = bookings.get(uuid);
         if (timeline === undefined) {
@@ -130,7 +124,7 @@ export function createResources(seed: Seed, settings: MockReadSettings) {
     }
     const product = /^\/products\/([^/]+)$/.exec(path);
     if (product && method === "GET") {
-      const id = decode(product[1] as string, "product id");
+      const id = decodeSegment(product[1] as string, "product id");
       return counted("products", `products/${id}`, () => {
         const found = products.get(id);
         if (found === undefined) {

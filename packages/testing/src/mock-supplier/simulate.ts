@@ -1,37 +1,19 @@
 import type { Booking } from "@octo-webhooks/core";
-import { createDelivery, type Delivery, type DeliveryPolicy, runDelivery } from "../deliver.ts";
+import { createDelivery, type Delivery, runDelivery } from "../deliver.ts";
 import { availabilityUpdate } from "../factories/availability.ts";
 import { type BookingUpdateOptions, bookingLifecycle, bookingUpdate } from "../factories/booking.ts";
 import { orderUpdate } from "../factories/order.ts";
 import { productUpdate } from "../factories/product.ts";
-import type { Seed } from "../factories/random.ts";
 import type { FactoryOptions } from "../factories/shared.ts";
-import type { MockWebhook } from "./management.ts";
+import type { MockSupplier } from "./mock-supplier.ts";
 import { type NotificationStep, notifySubscribers } from "./notify.ts";
 import type { MockResources } from "./resources.ts";
-import type { MockSubscription } from "./subscriptions.ts";
-import type { MockSupplier } from "./types.ts";
+import type { SimulationState } from "./simulation-state.ts";
+import type { MockWebhook } from "./webhooks.ts";
 
 // The mock supplier's delivery simulation: events made for each registered webhook, really delivered;
 // the same changes as thin notifications to each subscription; the resources (read back with
 // `GET /bookings/{uuid}`...) moved forward as the changes are delivered.
-
-/** What the simulation works on, shared with the server. */
-export interface SimulationState {
-  readonly store: ReadonlyMap<string, MockWebhook>;
-  /** The notification subscriptions. */
-  readonly subscriptions: ReadonlyMap<string, MockSubscription>;
-  /** The bookings, availability and products the read API serves. */
-  readonly resources: MockResources;
-  /** Every delivery, in creation order (appended to). */
-  readonly deliveries: Delivery[];
-  /** The deliveries under way (`idle()` waits for them). */
-  readonly pending: Set<Promise<unknown>>;
-  readonly policy: DeliveryPolicy;
-  readonly seed: Seed;
-  /** Called when a delivery is created, before its first attempt. */
-  readonly onDelivery?: ((delivery: Delivery) => void) | undefined;
-}
 
 /** The factory options that make a body look like it came from this webhook. */
 function asFromWebhook(webhook: MockWebhook, simulation: string, given: FactoryOptions) {

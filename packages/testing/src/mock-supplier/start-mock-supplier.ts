@@ -3,7 +3,12 @@ import type { Delivery } from "../deliver.ts";
 import { createRandom } from "../factories/random.ts";
 import { listen, shutdown } from "../serve.ts";
 import { controlMock } from "./control-routes.ts";
-import { type MockWebhook, manageWebhooks, parseCapabilities, publicWebhook } from "./management.ts";
+import type {
+  FailureOptions,
+  ManagementRequest,
+  MockSupplier,
+  MockSupplierOptions,
+} from "./mock-supplier.ts";
 import { OctoErrorBody } from "./octo-error-body.ts";
 import { createReplay } from "./replay.ts";
 import { createResources } from "./resources.ts";
@@ -14,17 +19,24 @@ import {
   manageSubscriptions,
   publicSubscription,
 } from "./subscriptions.ts";
-import type { FailureOptions, ManagementRequest, MockSupplier, MockSupplierOptions } from "./types.ts";
+import { type MockWebhook, manageWebhooks, publicWebhook } from "./webhooks.ts";
 
 // The mock supplier's server: options, Bearer auth, simulated failures, routing to the management
-// routes (management.ts) and the control routes (control-routes.ts), the request log.
-
-export type { FailureOptions, ManagementRequest, MockSupplier, MockSupplierOptions } from "./types.ts";
+// routes (webhooks.ts, subscriptions.ts, the read API of resources.ts) and the control routes
+// (control-routes.ts), the request log.
 
 const BASE_PATH = "/octo";
 const JSON_TYPE = "application/json; charset=utf-8";
 /** Loopback: with the default (public) key, `GET /octo/_mock/deliveries` must not face a network. */
 const DEFAULT_HOST = "127.0.0.1";
+
+/** `Octo-Capabilities: octo/webhooks, octo/pricing` -> `["octo/webhooks", "octo/pricing"]`. */
+function parseCapabilities(header: string | undefined): string[] {
+  return (header ?? "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
 
 /** The `allow` header of a 405 on `path`. */
 const allowOf = (path: string) =>
@@ -76,7 +88,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   const requests: ManagementRequest[] = [];
   const pending = new Set<Promise<unknown>>();
   const failures: FailureOptions[] = [];
-  const management = {
+  const webhookState = {
     store,
     events: options.events ?? ["booking_update", "availability_update", "order_update", "product_update"],
     newId: () => ids.uuid(),
@@ -100,7 +112,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     },
   };
   const simulate = createSimulator(simulation);
-  const subscriptionState = { ...management, subscriptions };
+  const subscriptionState = { ...webhookState, subscriptions };
 
   const authorized = (header: string | undefined) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
@@ -123,7 +135,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     if (path.startsWith("/_mock/")) return controlMock(req, path, deliveries, simulate, resources);
     if (isSubscriptionPath(path)) return manageSubscriptions(subscriptionState, req, path, capabilities);
     if (resources.isReadPath(path)) return resources.read(req, path);
-    return manageWebhooks(management, req, path, capabilities, env);
+    return manageWebhooks(webhookState, req, path, capabilities, env);
   };
 
   const routeRequest = async (req: IncomingMessage, res: ServerResponse) => {

@@ -1,6 +1,7 @@
 // Several mock suppliers at once, each with its own API key and seed: a reseller's setup on one machine.
+
+import type { MockSupplier, MockSupplierOptions } from "./mock-supplier.ts";
 import { startMockSupplier } from "./start-mock-supplier.ts";
-import type { MockSupplier, MockSupplierOptions } from "./types.ts";
 
 /** Options of {@link startMockSuppliers}: how many, and the options every one of them gets. */
 export interface MockSuppliersOptions extends Omit<MockSupplierOptions, "apiKey" | "port" | "seed"> {

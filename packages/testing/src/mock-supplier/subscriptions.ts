@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
-import { isHeaderName } from "../header-name.ts";
+import { decodeSegment } from "./decode-segment.ts";
 import { badRequest, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
+import { readResourceFields } from "./read-resource-fields.ts";
 
 // The mock supplier's OCTO `notifications` subscriptions: `POST/GET /notifications/subscriptions`,
 // `GET/PATCH/DELETE /notifications/subscriptions/{id}`; the draft's spelling `/notifications/subcriptions`
@@ -29,52 +30,26 @@ const ONE = /^\/notifications\/sub(?:s)?criptions\/([^/]+)$/;
 /** Whether `path` is one of the subscription routes. */
 export const isSubscriptionPath = (path: string) => COLLECTION.test(path) || ONE.test(path);
 
-function readFields(body: unknown, partial: boolean): Partial<Omit<MockSubscription, "id">> {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("the body must be a JSON object");
-  }
-  const input = body as Record<string, unknown>;
-  const fields: Partial<Omit<MockSubscription, "id">> = {};
-  if (!partial || input.url !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = typeof input.url === "string" ? new URL(input.url) : undefined;
-    } catch {}
-    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
-      throw badRequest("url is required and must be an absolute http(s) URL");
-    }
-    fields.url = input.url as string;
-  }
-  const types = input.notificationTypes ?? input.notification_types;
-  if (!partial || types !== undefined) {
-    const known: readonly string[] = NOTIFICATION_TYPES;
-    if (
-      !Array.isArray(types) ||
-      types.length === 0 ||
-      !types.every((t) => typeof t === "string" && known.includes(t.toUpperCase()))
-    ) {
-      throw badRequest(`notificationTypes must be a non-empty list of ${NOTIFICATION_TYPES.join(", ")}`);
-    }
-    fields.notificationTypes = [...new Set(types.map((t: string) => t.toUpperCase()))];
-  }
-  for (const key of ["retryOnError", "active"] as const) {
-    if (input[key] === undefined) continue;
-    if (typeof input[key] !== "boolean") throw badRequest(`${key} must be a boolean`);
-    fields[key] = input[key];
-  }
-  if (input.headers !== undefined) {
-    const headers = input.headers;
-    const valid =
-      typeof headers === "object" &&
-      headers !== null &&
-      !Array.isArray(headers) &&
-      Object.entries(headers).every(
-        ([name, value]) => isHeaderName(name) && typeof value === "string" && !/[\r\n\0]/.test(value),
-      );
-    if (!valid) throw badRequest("headers must be an object of header names to string values");
-    fields.headers = { ...(headers as Record<string, string>) };
-  }
-  return fields;
+/** The fields of a `POST` body (all of them) or a `PATCH` body (those present), checked. */
+function readFields(body: unknown, partial: boolean) {
+  return readResourceFields<Omit<MockSubscription, "id">>(
+    body,
+    partial,
+    ["retryOnError", "active"],
+    (input) => {
+      const types = input.notificationTypes ?? input.notification_types;
+      if (partial && types === undefined) return {};
+      const known: readonly string[] = NOTIFICATION_TYPES;
+      if (
+        !Array.isArray(types) ||
+        types.length === 0 ||
+        !types.every((t) => typeof t === "string" && known.includes(t.toUpperCase()))
+      ) {
+        throw badRequest(`notificationTypes must be a non-empty list of ${NOTIFICATION_TYPES.join(", ")}`);
+      }
+      return { notificationTypes: [...new Set(types.map((t: string) => t.toUpperCase()))] };
+    },
+  );
 }
 
 /** What the API returns for a subscription (a copy). */
@@ -128,12 +103,7 @@ export async function manageSubscriptions(
   }
   const match = ONE.exec(path);
   if (!match) throw new OctoErrorBody(404, "NOT_FOUND", `no route ${method} ${basePath}${path}`);
-  let id: string;
-  try {
-    id = decodeURIComponent(match[1] as string);
-  } catch {
-    throw badRequest("the subscription id in the path is not valid percent-encoding");
-  }
+  const id = decodeSegment(match[1] as string, "subscription id");
   if (method === "PATCH" && !state.supportsPatch) {
     throw new OctoErrorBody(404, "NOT_FOUND", `no route PATCH ${basePath}/notifications/subscriptions/:id`);
   }

@@ -1,0 +1,31 @@
+import { strictSchemas } from "../schemas/index.ts";
+import { formatIssues } from "./format-issues.ts";
+import { lenientValidation, type OctoValidator } from "./lenient-validation.ts";
+
+const STRICT: Record<string, (typeof strictSchemas)[keyof typeof strictSchemas] | undefined> = {
+  booking_update: strictSchemas.BookingUpdate,
+  availability_update: strictSchemas.AvailabilityUpdate,
+  order_update: strictSchemas.OrderUpdate,
+  product_update: strictSchemas.ProductUpdate,
+};
+
+/**
+ * Strict validation: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps),
+ * with zod, for the four modelled events. Events this version does not model (`transfer_update`...) are
+ * checked leniently. This is what
+ * `validation: "strict"` uses; on edge runtimes (the `workerd`/`worker`/`edge-light` build, which leaves
+ * zod out to stay small) pass it yourself.
+ *
+ * @example
+ * ```ts
+ * import { strictValidation } from "@octo-webhooks/core/schemas";
+ * const webhooks = createOctoWebhooks({ validation: strictValidation });
+ * ```
+ */
+export const strictValidation: OctoValidator = (event, body) => {
+  // own keys only: an event named "__proto__" or "constructor" must not find a schema
+  const schema = Object.hasOwn(STRICT, event) ? STRICT[event] : undefined;
+  if (schema === undefined) return lenientValidation(event, body);
+  const result = schema.safeParse(body);
+  return result.success ? [] : formatIssues(result.error.issues);
+};

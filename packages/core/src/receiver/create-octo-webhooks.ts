@@ -1,0 +1,24 @@
+import { strictValidation } from "../events/strict-validation.ts";
+import { createReceiver } from "./create-receiver.ts";
+import type { OctoWebhooks, OctoWebhooksOptions } from "./types.ts";
+
+/**
+ * Creates a receiver of OCTO webhooks. Register typed handlers, then give it requests through an
+ * adapter (`@octo-webhooks/express`, `/fastify`, `/hono`, `/koa`), `handle()` or `fetch()`.
+ *
+ * @example
+ * ```ts
+ * import { createOctoWebhooks } from "@octo-webhooks/core";
+ *
+ * const webhooks = createOctoWebhooks({
+ *   auth: { basic: { username: "octo", password: process.env.OCTO_HOOK_PASS! } },
+ *   onBookingCancelled: async ({ booking }) => releaseSeats(booking.uuid),
+ * });
+ * export default { fetch: webhooks.fetch };
+ * ```
+ */
+export function createOctoWebhooks<TContext = unknown>(
+  options: OctoWebhooksOptions<TContext> = {},
+): OctoWebhooks<TContext> {
+  return createReceiver(options, strictValidation);
+}

@@ -1,0 +1,215 @@
+// The settings step: every option of `createOctoWebhooks()` checked once, with its default applied, into
+// the one `ReceiverSettings` the pipeline reads (it never reads the options again).
+
+import type { DedupeSettings, StaleGuardSettings } from "../admission/create-admission.ts";
+import { createMemoryStore } from "../admission/create-memory-store.ts";
+import type { DeliveryStore } from "../admission/delivery-store.ts";
+import type { AuthOption, SuppliersOption } from "../auth/credentials.ts";
+import { PACKAGE_PREFIX } from "../errors/codes.ts";
+import { configError } from "../errors/errors.ts";
+import { lenientValidation, type OctoValidator } from "../events/lenient-validation.ts";
+import type { ParseSettings } from "../events/parse-delivery.ts";
+import type { Logger } from "../log/logger.ts";
+import { type HydrateSettings, resolveHydrate } from "../notifications/create-hydrator.ts";
+import type { OctoTelemetry } from "../telemetry/telemetry.ts";
+import { type HandlerEntry, handlersIn } from "./handler-registry.ts";
+import { handlerOptionNames, misspeltOptions } from "./known-names.ts";
+import type { OctoWebhooksOptions } from "./types.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Ack-first, when on: the in-process queue's bounds. */
+export interface AckFirstSettings {
+  concurrency: number;
+  maxQueued: number;
+}
+
+/** Every option of a receiver, checked, with its default applied. */
+export interface ReceiverSettings<TContext> extends ParseSettings {
+  /** The path `fetch()` answers (checked to start with `/`), when given. */
+  path: string | undefined;
+  maxBodyBytes: number;
+  bodyTimeoutMs: number;
+  /** Whether `maxBodyBytes` or `bodyTimeoutMs` was given: a body parser in front then deserves a warning. */
+  limitsGiven: boolean;
+  realm: string;
+  logger: Logger;
+  auth: AuthOption<TContext> | undefined;
+  /** Who may send deliveries, by supplier id (instead of `auth`). */
+  suppliers: SuppliersOption | undefined;
+  /** How long a `suppliers` function's answer is reused, in ms. */
+  supplierCacheMs: number;
+  dedupe: DedupeSettings | undefined;
+  staleGuard: StaleGuardSettings | undefined;
+  ackFirst: AckFirstSettings | undefined;
+  /** How notifications are hydrated, when `hydrate` is given. */
+  hydrate: HydrateSettings | undefined;
+  telemetry: OctoTelemetry | undefined;
+  /** The handlers given as options, by the name of the list each joins. */
+  handlers: readonly HandlerEntry[];
+}
+
+const defaultLogger: Logger = {
+  warn: (message) => console.warn(message),
+  error: (message, fields) => console.error(message, fields?.error ?? ""),
+};
+
+/**
+ * The options of `createOctoWebhooks()` that are not handlers (those come from `handlerOptionNames()`),
+ * nor the adapters' `path` and `webhooks`. A package that builds a receiver for its users (a queue's)
+ * derives what it accepts from this list, so that a new setting reaches it.
+ */
+export const SETTING_OPTIONS = [
+  "auth",
+  "suppliers",
+  "supplierCacheMs",
+  "maxBodyBytes",
+  "bodyTimeoutMs",
+  "validation",
+  "unknownEvents",
+  "realm",
+  "logger",
+  "dedupe",
+  "staleGuard",
+  "store",
+  "ackFirst",
+  "telemetry",
+  "hydrate",
+] as const;
+
+/**
+ * Every option name `createOctoWebhooks()` knows, for the "did you mean" of a misspelt one; `path`
+ * and `webhooks` are the adapters' (`adapterWebhooks()` takes them out before it calls core).
+ */
+export const optionNames = (): string[] => [...SETTING_OPTIONS, ...handlerOptionNames(), "path", "webhooks"];
+
+/** The `path` option, checked: it must start with `/`. */
+function checkPath(path: unknown): string | undefined {
+  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
+    configError('`path` must start with "/", for example "/webhooks/octo/:supplier"');
+  }
+  return path;
+}
+
+function positive(value: unknown, name: string, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || (integer && !Number.isInteger(value))) {
+    configError(`\`${name}\` must be a positive ${integer ? "integer" : "number"}`);
+  }
+  return value;
+}
+
+/** The settings object of a `boolean | {...}` option: `{}` for `true`, `undefined` when off. */
+function optionObject<T extends object>(
+  value: boolean | T | undefined,
+  name: string,
+): Partial<T> | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  if (typeof value !== "object" || value === null) configError(`\`${name}\` must be a boolean or an object`);
+  return value;
+}
+
+function resolveValidator(
+  validation: OctoWebhooksOptions["validation"],
+  strict: OctoValidator | undefined,
+): OctoValidator {
+  if (validation === undefined || validation === "lenient") return lenientValidation;
+  if (typeof validation === "function") return validation;
+  if (validation !== "strict")
+    configError('`validation` must be "lenient", "strict" or a validator function');
+  return (
+    strict ??
+    configError(
+      'validation: "strict" needs the official schemas, which this edge build leaves out to stay small: ' +
+        'import { strictValidation } from "@octo-webhooks/core/schemas" and pass `validation: strictValidation`',
+    )
+  );
+}
+
+function resolveStore(store: DeliveryStore | undefined, used: boolean, logger: Logger): DeliveryStore {
+  if (store !== undefined) {
+    const methods = ["claim", "complete", "release", "recordNewest"] as const;
+    const given: Partial<DeliveryStore> = store;
+    const missing = methods.filter((m) => typeof given[m] !== "function");
+    if (missing.length > 0) configError(`\`store\` lacks ${missing.join(", ")}; see DeliveryStore`);
+    if (!used)
+      logger.warn?.(`${PACKAGE_PREFIX} \`store\` is unused: turn on \`dedupe\` or \`staleGuard\``, {});
+  }
+  return store ?? createMemoryStore();
+}
+
+/**
+ * Checks every option (throwing `CONFIG_INVALID`) and applies the defaults. `strict` is the validator
+ * of `validation: "strict"`, which the edge build does not have.
+ */
+export function resolveSettings<TContext>(
+  options: OctoWebhooksOptions<TContext>,
+  strict: OctoValidator | undefined,
+): ReceiverSettings<TContext> {
+  if (typeof options !== "object" || options === null) configError("options must be an object");
+  const misspelt = misspeltOptions(Object.keys(options), optionNames());
+  if (misspelt !== undefined) configError(misspelt);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) {
+    configError("`maxBodyBytes` must be a positive integer");
+  }
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
+  if (!(bodyTimeoutMs > 0)) configError("`bodyTimeoutMs` must be a positive number of milliseconds");
+  const validator = resolveValidator(options.validation, strict);
+  const unknownEvents = options.unknownEvents ?? "accept";
+  if (unknownEvents !== "accept" && unknownEvents !== "reject") {
+    configError('`unknownEvents` must be "accept" or "reject"');
+  }
+  const logger = options.logger ?? defaultLogger;
+  if (typeof options.auth === "string" && options.auth !== "none") {
+    configError(
+      '`auth` must be an object ({ basic, header, verify }), a function, or "none" for an open endpoint',
+    );
+  }
+
+  const dedupe = optionObject(options.dedupe, "dedupe");
+  const dedupeTtlMs = positive(dedupe?.ttlMs, "dedupe.ttlMs", DAY_MS);
+  const leaseMs = positive(dedupe?.leaseMs, "dedupe.leaseMs", 5 * 60 * 1000);
+  const staleGuard = optionObject(options.staleGuard, "staleGuard");
+  const staleTtlMs = positive(staleGuard?.ttlMs, "staleGuard.ttlMs", 7 * DAY_MS);
+  const maxFutureSkewMs = staleGuard?.maxFutureSkewMs ?? 5 * 60 * 1000;
+  if (typeof maxFutureSkewMs !== "number" || !(maxFutureSkewMs >= 0)) {
+    configError("`staleGuard.maxFutureSkewMs` must be a number of milliseconds, 0 or more");
+  }
+  const ackFirst = optionObject(options.ackFirst, "ackFirst");
+  const concurrency = positive(ackFirst?.concurrency, "ackFirst.concurrency", 8, true);
+  const maxQueued = positive(ackFirst?.maxQueued, "ackFirst.maxQueued", 1000, true);
+  if (options.suppliers !== undefined && options.auth !== undefined) {
+    configError("give `auth` or `suppliers`, not both: with `suppliers`, each supplier has its own `auth`");
+  }
+  if (options.telemetry !== undefined && typeof options.telemetry?.instrument !== "function") {
+    configError(
+      "`telemetry` must be openTelemetry() from @octo-webhooks/core/otel, or an object with `instrument()`",
+    );
+  }
+  const supplierCacheMs = positive(options.supplierCacheMs, "supplierCacheMs", 30_000);
+  const used = dedupe !== undefined || staleGuard !== undefined;
+  const store = resolveStore(options.store, used, logger);
+
+  return {
+    path: checkPath(options.path),
+    maxBodyBytes,
+    bodyTimeoutMs,
+    limitsGiven: options.maxBodyBytes !== undefined || options.bodyTimeoutMs !== undefined,
+    validator,
+    strict: options.validation === "strict",
+    unknownEvents,
+    realm: (options.realm ?? "octo-webhooks").replace(/["\\]/g, ""),
+    logger,
+    auth: options.auth,
+    suppliers: options.suppliers,
+    supplierCacheMs,
+    dedupe: dedupe && { store, ttlMs: dedupeTtlMs, leaseMs },
+    staleGuard: staleGuard && { store, ttlMs: staleTtlMs, maxFutureSkewMs },
+    ackFirst: ackFirst && { concurrency, maxQueued },
+    hydrate: resolveHydrate(options.hydrate, configError),
+    telemetry: options.telemetry,
+    handlers: handlersIn(options),
+  };
+}

@@ -1,3 +1,0 @@
-import { testPathUnderPrefix } from "../../../conformance/path.ts";
-
-testPathUnderPrefix("fastify");
