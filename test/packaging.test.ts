@@ -23,6 +23,7 @@ import { type PublishablePackage, packPackages, publishablePackages } from "../s
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SOURCE_CONDITION = "@octo-webhooks/source";
+/** Conditions bundlers for Workers and edge runtimes resolve: core has one build for them all. */
 const EDGE_CONDITIONS = ["workerd", "worker", "edge-light"];
 
 interface Entry {
@@ -30,8 +31,6 @@ interface Entry {
   specifier: string;
   /** The source file it is built from. */
   source: string;
-  /** The source of the edge build, for entries that have one. */
-  edgeSource: string | undefined;
 }
 
 /** Every JavaScript entry of a package's `exports`, with the source it is built from. */
@@ -43,12 +42,10 @@ function entriesOf({ path, manifest }: PublishablePackage): Entry[] {
     if (typeof target !== "object" || target === null) continue;
     const source = (target as Record<string, unknown>)[SOURCE_CONDITION] as string | Record<string, string>;
     const main = typeof source === "string" ? source : source.default;
-    const edge = typeof source === "string" ? undefined : source.workerd;
     if (main === undefined) throw new Error(`${manifest.name}: ${subpath} has no source condition`);
     entries.push({
       specifier: subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
       source: join(path, main),
-      edgeSource: edge === undefined ? undefined : join(path, edge),
     });
   }
   return entries;
@@ -184,22 +181,19 @@ describe("installed manifests", () => {
 
 describe("@octo-webhooks/core", () => {
   const core = libraries.find(({ pkg }) => pkg.manifest.name === "@octo-webhooks/core");
-  const main = core?.entries.find((entry) => entry.edgeSource !== undefined);
+  const main = core?.entries.find((entry) => entry.specifier === "@octo-webhooks/core");
 
   it.each(EDGE_CONDITIONS)(
-    "resolves to the edge build, without zod, under --conditions=%s",
+    "resolves to its one build, without zod, under --conditions=%s",
     async (condition) => {
-      if (main?.edgeSource === undefined) throw new Error("core's exports lost the edge build");
-      const edge = await sourceExports(main.edgeSource);
+      if (main === undefined) throw new Error("core has no main entry");
       const loaded = load(project, "import", [main.specifier], [condition])[main.specifier];
-      expect(loaded).toEqual(edge);
-      // it is the edge build: the zod schemas are left out, while the Node build has them
+      expect(loaded).toEqual(imported[main.specifier]);
       expect(loaded).not.toContain("BookingSchema");
-      expect(imported[main.specifier]).toContain("BookingSchema");
     },
   );
 
-  it("the edge build leaves zod out, says what to do for strict validation, and takes strictValidation", () => {
+  it("its main entry leaves zod out for every bundler, says what to do for strict validation, and takes strictValidation", () => {
     const code = `const { createOctoWebhooks } = await import("@octo-webhooks/core");
 const out = {};
 try { createOctoWebhooks({ validation: "strict" }); out.strict = "no error"; } catch (e) { out.strict = e.message; }
@@ -208,19 +202,21 @@ const answer = await createOctoWebhooks({ validation: strictValidation }).handle
 out.status = answer.status;
 out.message = JSON.parse(answer.body).error.message;
 console.log(JSON.stringify(out));`;
-    const edge = join(project, "node_modules", "@octo-webhooks", "core", "dist", "index.edge.js");
-    const source = readFileSync(edge, "utf8");
-    expect(source).not.toMatch(/from ["']zod/);
-    expect(source).not.toContain("$ZodType");
+    for (const file of ["index.js", "index.cjs"]) {
+      const source = readFileSync(
+        join(project, "node_modules", "@octo-webhooks", "core", "dist", file),
+        "utf8",
+      );
+      expect(source).not.toMatch(/from ["']zod|require\(["']zod/);
+      expect(source).not.toContain("$ZodType");
+    }
     const out = JSON.parse(
-      execFileSync(process.execPath, ["--conditions=workerd", "--input-type=module", "-e", code], {
-        cwd: project,
-        encoding: "utf8",
-      }),
+      execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: project, encoding: "utf8" }),
     );
     expect(out.strict).toMatch(/@octo-webhooks\/core\/schemas/);
     expect(out.status).toBe(400);
     expect(out.message).toContain("booking.id");
+    expect(out.message).toContain('(validation: "strict")');
   });
 
   it("ships its JSON Schema files, loadable with require() and import()", () => {

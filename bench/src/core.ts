@@ -1,5 +1,6 @@
 // Core micro-benchmark: what does `handle()` cost on top of parsing the JSON it receives?
-import { createOctoWebhooks, strictSchemas } from "@octo-webhooks/core";
+import { createOctoWebhooks } from "@octo-webhooks/core";
+import { strictSchemas } from "@octo-webhooks/core/schemas";
 import { Bench } from "tinybench";
 import { type BenchBody, largestRealBooking, seedBooking } from "./bodies.ts";
 import { PASS, USER } from "./constants.ts";

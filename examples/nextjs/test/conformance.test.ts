@@ -1,7 +1,7 @@
 // Next.js route modules through the whole conformance suite, run with Next's own request objects: an
 // App Router `route.ts` whose handlers are `(request) => webhooks.fetch(request, request)`, called with
-// a `NextRequest` (next/server), on the Node.js runtime (core's Node build) and on the Edge runtime
-// (core's edge build, which Next bundles there through the `edge-light` condition); and a Pages Router
+// a `NextRequest` (next/server), as a route module of the Node.js runtime and of the Edge runtime (core
+// has one build, without zod, for both); and a Pages Router
 // API route with `bodyParser: false` on a real node:http server, which is what `next start` hands it
 // (Node's req with its body unread). Why not `next build` + `next start` for the whole suite: see this
 // example's README; test/smoke.test.ts runs the built app once.
@@ -17,13 +17,12 @@ import {
 import { createOctoWebhooks } from "@octo-webhooks/core";
 import { adapterWebhooks, matchesPath, supplierInPath } from "@octo-webhooks/core/adapter";
 import { NextRequest } from "next/server";
-import { createOctoWebhooks as createEdgeWebhooks } from "../../../packages/core/src/index.edge.ts";
 
-/** The receiver a route module makes: core's Node build, or its edge build. */
-function receiver({ options }: Setup, edge: boolean) {
+/** The receiver a route module makes. */
+function receiver({ options }: Setup) {
   // a route module gives core the route's path (`/webhooks/octo/:supplier` for app/webhooks/octo/[supplier]):
   // fetch() reads the supplier from the URL
-  if (options.webhooks === undefined) return edge ? createEdgeWebhooks(options) : createOctoWebhooks(options);
+  if (options.webhooks === undefined) return createOctoWebhooks(options);
   const { path: _path, ...rest } = options;
   return adapterWebhooks(rest, "@octo-webhooks/core").webhooks;
 }
@@ -41,7 +40,7 @@ function appRouter(name: string, edge: boolean): FrameworkUnderTest {
     // the auth resolver gets what the route passes second: the NextRequest
     isContext: (value) => value instanceof NextRequest,
     start: async (setup) => {
-      const webhooks = receiver(setup, edge);
+      const webhooks = receiver(setup);
       // app/webhooks/octo/route.ts: one handler, exported for every method so that core answers them
       // (exporting POST alone leaves the others to Next's own 405)
       const handler = (request: NextRequest) => webhooks.fetch(request, request);

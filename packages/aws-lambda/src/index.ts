@@ -7,7 +7,13 @@
  * @packageDocumentation
  */
 import { STATUS_CODES } from "node:http";
-import { type OctoResponse, type OctoWebhooks, OctoWebhooksError } from "@octo-webhooks/core";
+import {
+  OctoRequestError,
+  type OctoResponse,
+  type OctoWebhooks,
+  OctoWebhooksError,
+  type RequestBody,
+} from "@octo-webhooks/core";
 import {
   type AdapterOptions,
   adapterWebhooks,
@@ -165,9 +171,33 @@ function supplierOf(event: OctoLambdaEvent, kind: Kind, path: string | undefined
   return params?.supplier;
 }
 
-function bodyOf(event: OctoLambdaEvent): string | Uint8Array | undefined {
-  if (event.body === null || event.body === undefined) return undefined;
-  return event.isBase64Encoded ? Buffer.from(event.body, "base64") : event.body;
+/** What an event's body is: its text, or a base64 body that core decodes when it reads it. */
+function bodyOf(event: OctoLambdaEvent): RequestBody {
+  return event.isBase64Encoded ? base64Body(event) : event.body;
+}
+
+/**
+ * A base64 body as a stream that decodes it when core reads it, once the credentials have passed (core
+ * authenticates before reading), so that a refused request's body is never decoded. Only canonical
+ * base64 is taken (the standard alphabet, its padding, unused bits zero: what AWS sends); anything else
+ * is a 400 `INVALID_ENCODING` (Node's decoder would skip the junk and decode the rest).
+ */
+function base64Body(event: OctoLambdaEvent): AsyncIterable<Uint8Array> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const text = event.body;
+      if (text === null || text === undefined || text === "") return;
+      const bytes = Buffer.from(text, "base64");
+      // decoding and encoding again gives back the text only when it was canonical base64
+      if (bytes.toString("base64") !== text) {
+        const message = "the body is not valid base64, as isBase64Encoded says it is";
+        const error = new OctoRequestError("INVALID_ENCODING", message);
+        error.message = `[${ADAPTER}] ${message}`;
+        throw error;
+      }
+      yield bytes;
+    },
+  };
 }
 
 const NOT_FOUND: OctoResponse = {
@@ -201,7 +231,8 @@ function resultOf(answer: OctoResponse, event: OctoLambdaEvent, kind: Kind): Oct
 /**
  * A Lambda handler that receives OCTO webhooks from API Gateway (REST API v1 proxy events, HTTP API
  * v2), a Function URL or an ALB, told apart by the event; the answer has the shape that source expects.
- * Base64 bodies are decoded. With `path`, another path gets a 404 (there is no `next()` on Lambda).
+ * Base64 bodies are decoded once the credentials have passed, and refused (400 `INVALID_ENCODING`) when
+ * not valid base64. With `path`, another path gets a 404 (there is no `next()` on Lambda).
  * `ackFirst` is refused: Lambda freezes the function once the answer is returned, so handlers must run
  * before it. A per-request `auth` resolver gets `{ event, context }`.
  *

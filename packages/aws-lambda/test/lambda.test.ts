@@ -173,6 +173,73 @@ describe("recorded events of each source", () => {
   });
 });
 
+describe("base64 bodies", () => {
+  /** `event` whose `body` counts its reads: what the adapter took from the event, and when. */
+  function countingBody<T extends OctoLambdaEvent>(event: T) {
+    const text = event.body;
+    const counter = { reads: 0 };
+    Object.defineProperty(event, "body", {
+      enumerable: true,
+      get() {
+        counter.reads++;
+        return text;
+      },
+    });
+    return counter;
+  }
+
+  it("aws-lambda: an unauthenticated base64 body is never decoded (credentials are checked first)", async () => {
+    const { handler, seen } = receiver();
+    const wrong = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    wrong.headers.Authorization = "Basic d3Jvbmc6d3Jvbmc=";
+    wrong.multiValueHeaders.Authorization = ["Basic d3Jvbmc6d3Jvbmc="];
+    const refused = countingBody(wrong);
+    expect(((await handler(wrong, lambdaContext())) as APIGatewayProxyResult).statusCode).toBe(401);
+    expect(refused.reads).toBe(0);
+    // not even refused as invalid base64: the credentials are checked first
+    const junk = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    junk.headers.Authorization = "Basic d3Jvbmc6d3Jvbmc=";
+    junk.multiValueHeaders.Authorization = ["Basic d3Jvbmc6d3Jvbmc="];
+    junk.body = "%%% not base64 %%%";
+    expect(((await handler(junk, lambdaContext())) as APIGatewayProxyResult).statusCode).toBe(401);
+    // the same event with the right credentials is read, decoded and handled
+    const right = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+    const accepted = countingBody(right);
+    expect(((await handler(right, lambdaContext())) as APIGatewayProxyResult).statusCode).toBe(200);
+    expect(accepted.reads).toBeGreaterThan(0);
+    expect(seen.map((s) => s.id)).toEqual(["b-base64 CONFIRMED"]);
+  });
+
+  it("aws-lambda: a base64 body with junk characters or bad padding is refused with 400 INVALID_ENCODING", async () => {
+    const { handler, seen } = receiver();
+    const valid = recorded<ALBEvent>("alb-multi-value").body as string;
+    expect(valid.endsWith("fQ==")).toBe(true);
+    const corrupt: Record<string, string> = {
+      "a character outside the alphabet": `${valid.slice(0, 10)}*${valid.slice(10)}`,
+      "a line break": `${valid.slice(0, 20)}\n${valid.slice(20)}`,
+      "the URL-safe alphabet": `${valid.slice(0, 4)}-${valid.slice(5)}`,
+      "no padding": valid.slice(0, -2),
+      "too much padding": `${valid}=`,
+      "padding in the middle": `${valid.slice(0, 8)}==${valid.slice(8)}`,
+      "unused bits set before the padding": `${valid.slice(0, -3)}R==`,
+    };
+    for (const [what, body] of Object.entries(corrupt)) {
+      const event = recorded<ALBEvent>("alb-multi-value");
+      event.body = body;
+      const result = (await handler(event, lambdaContext())) as ALBResult;
+      const { error } = JSON.parse(result.body as string);
+      expect([what, result.statusCode, error?.code]).toEqual([what, 400, "INVALID_ENCODING"]);
+      expect(error.message).toBe(
+        "[@octo-webhooks/aws-lambda] the body is not valid base64, as isBase64Encoded says it is",
+      );
+    }
+    expect(seen).toEqual([]);
+    const event = recorded<ALBEvent>("alb-multi-value");
+    expect(((await handler(event, lambdaContext())) as ALBResult).statusCode).toBe(200);
+    expect(seen.map((s) => s.id)).toEqual(["b-alb-mv CONFIRMED"]);
+  });
+});
+
 describe("ack-first", () => {
   it("ack-first without waitUntil is refused at construction: Lambda freezes after the answer", () => {
     for (const ackFirst of [true, { concurrency: 2 }] as const) {

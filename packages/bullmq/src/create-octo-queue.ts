@@ -66,9 +66,10 @@ export interface OctoQueueOptions {
   /**
    * Request headers to carry to the worker (`context.headers` there), e.g. `["x-supplier-id"]`.
    * Credentials (`authorization`, `cookie`...) are refused: they would be stored in Redis. So are the
-   * headers a receiver's `auth.header` checks: `receiver()` refuses them when its `auth` is fixed, and
-   * a per-request resolver's header names are never forwarded. (`enqueue` used in a receiver of your
-   * own cannot know them: leave your auth headers out of this list.)
+   * headers a receiver's `auth.header`, or any of its `suppliers`' `auth.header`, checks: `receiver()`
+   * refuses them when its `auth` is fixed or its `suppliers` a record, and the header names of a
+   * per-request resolver's or a `suppliers` function's answers are never forwarded. (`enqueue` used in a
+   * receiver of your own cannot know them: leave your auth headers out of this list.)
    */
   forwardHeaders?: readonly string[];
   /** Where connection errors are reported (default: `console`); also the receivers' default logger. */
@@ -238,7 +239,13 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
         );
       }
       const auth = forwarding.guardAuth<TContext>(receiverOptions.auth);
-      const common = { logger, ...receiverOptions, ...(auth === undefined ? {} : { auth }) };
+      const suppliers = forwarding.guardSuppliers(receiverOptions.suppliers);
+      const common = {
+        logger,
+        ...receiverOptions,
+        ...(auth === undefined ? {} : { auth }),
+        ...(suppliers === undefined ? {} : { suppliers }),
+      };
       if (dedupe === undefined) return createOctoWebhooks<TContext>({ ...common, onAny: enqueue });
       // core's telemetry wraps each handler in a span, and the job carries that span's context: the
       // add stays in the handler there, between a claim and its completion (three round trips)

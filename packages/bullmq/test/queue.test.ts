@@ -409,4 +409,46 @@ describeWithRedis("many suppliers through the queue", () => {
     const [letter] = await queue.deadLetters();
     expect(letter).toMatchObject({ jobId: jobIdOf(deliveryKey(body), "peek"), supplier: "peek" });
   });
+
+  it("bullmq: forwardHeaders in the queue never stores the header credentials a supplier's auth.header checks", async () => {
+    const queue = t.queue({ forwardHeaders: ["X-Api-Key", "x-supplier-id"] });
+    const peek = { username: "peek", password: "peek-queue-pass" };
+    // a record: refused up front, naming the supplier (never its secret)
+    const record = {
+      peek: { auth: { basic: peek } },
+      bokun: { auth: { header: [{ name: "X-API-KEY", value: "bokun-key-51c2" }] } },
+    };
+    expect(() => queue.receiver({ suppliers: record })).toThrow(
+      /^\[@octo-webhooks\/bullmq\] `forwardHeaders` cannot carry x-api-key: the `auth.header` of supplier bokun checks it/,
+    );
+    expect(() => queue.receiver({ suppliers: record })).not.toThrow(/bokun-key-51c2/);
+    // a lookup function: its answers' header names are never forwarded
+    const looked: string[] = [];
+    const app = express();
+    app.use(
+      octoWebhooks({
+        path: "/webhooks/octo/:supplier",
+        webhooks: queue.receiver({
+          suppliers: (id) => {
+            looked.push(id);
+            return id === "bokun"
+              ? { auth: { header: { name: "x-api-key", value: "looked-up-key-9d0a" } } }
+              : undefined;
+          },
+        }),
+      }),
+    );
+    const server = createServer(app);
+    const port = await listen(server);
+    t.closeLater(() => closeServer(server));
+    const body = bookingUpdate({ seed: "supplier-auth-headers" });
+    const answer = await sendWebhook(`http://127.0.0.1:${port}/webhooks/octo/bokun`, body, {
+      headers: { "x-api-key": "looked-up-key-9d0a", "x-supplier-id": "bokun-7" },
+    });
+    expect(answer.status).toBe(200);
+    expect(looked).toEqual(["bokun"]);
+    const job = await queue.queue.getJob(jobIdOf(deliveryKey(body), "bokun"));
+    expect(job?.data.headers).toEqual({ "x-supplier-id": "bokun-7" });
+    expect(JSON.stringify(job?.data)).not.toContain("looked-up-key-9d0a");
+  });
 });

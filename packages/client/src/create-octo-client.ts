@@ -1,23 +1,23 @@
+// `createOctoClient`: its options checked (the endpoint, the key, capabilities, retries...), the headers
+// every call sends, and the client's parts (webhooks, notifications, read calls, hydrator) made of them.
 import type { OctoHydrator } from "@octo-webhooks/core";
-import { createScrubber } from "./create-scrubber.ts";
 import { configError } from "./errors.ts";
-import { hydratorOf } from "./hydrator-of.ts";
-import { notificationsHeader } from "./notifications-header.ts";
-import { parseBaseUrl } from "./parse-base-url.ts";
+import { createScrubber } from "./http/scrub.ts";
+import type { ClientLogger, HttpSettings, RetryOptions } from "./http/send.ts";
+import { httpUrl, redactUrl } from "./http/urls.ts";
+import { hydratorOf } from "./reads/hydrators.ts";
 import {
   type OctoAvailabilityApi,
   type OctoBookingsApi,
   type OctoProductsApi,
   readCalls,
-} from "./read-calls.ts";
-import { registrationsApi } from "./registrations-api.ts";
-import { retrySettings } from "./retry-settings.ts";
-import type { ClientLogger, HttpSettings, RetryOptions } from "./send.ts";
-import { subscriptionKind } from "./subscription-kind.ts";
+} from "./reads/read-calls.ts";
+import { subscriptionKind, webhookKind } from "./registrations/kinds.ts";
+import { registrationsApi } from "./registrations/registrations-api.ts";
 import type { NotificationsCapability, OctoNotificationsApi, OctoWebhooksApi } from "./types.ts";
-import { webhookKind } from "./webhook-kind.ts";
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRY: Required<RetryOptions> = { limit: 2, minDelayMs: 250, maxDelayMs: 10_000 };
 // visible ASCII: anything else would make `fetch` throw an error that quotes the header value
 const TOKEN = /^[\x21-\x7e]+$/;
 
@@ -135,4 +135,47 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
   else delete readHeaders["octo-capabilities"];
   const reads = readCalls({ ...settings, headers: readHeaders });
   return { webhooks, notifications, ...reads, hydrator: () => hydratorOf(reads) };
+}
+
+/** The checked `baseUrl` of `createOctoClient`, ending with `/`, without query or fragment. */
+function parseBaseUrl(value: string | URL): URL {
+  const url = httpUrl(value);
+  if (url === undefined) {
+    configError(
+      URL.canParse(String(value))
+        ? "`baseUrl` must be an http(s) URL"
+        : "`baseUrl` must be an absolute http(s) URL, e.g. https://api.ventrata.com/octo",
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    configError(`\`baseUrl\` must not contain credentials (${redactUrl(url)}); pass the key as \`apiKey\``);
+  }
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  url.search = "";
+  url.hash = "";
+  return url;
+}
+
+/** The checked `retries` of `createOctoClient`, defaults filled in. */
+function retrySettings(retries: number | RetryOptions | undefined): Required<RetryOptions> {
+  const given = typeof retries === "number" ? { limit: retries } : (retries ?? {});
+  const settings = { ...DEFAULT_RETRY, ...given };
+  if (!Number.isInteger(settings.limit) || settings.limit < 0)
+    configError("`retries` must be a non-negative integer");
+  if (!(settings.minDelayMs >= 0) || !(settings.maxDelayMs >= settings.minDelayMs))
+    configError("`retries.minDelayMs` and `retries.maxDelayMs` must be 0 <= minDelayMs <= maxDelayMs");
+  return settings;
+}
+
+/** The `Octo-Capabilities` of notifications calls: the capability id(s), then the client's own. */
+function notificationsHeader(
+  capability: NotificationsCapability | undefined,
+  own: readonly string[],
+): string {
+  const chosen = capability ?? "notifications";
+  if (chosen !== "notifications" && chosen !== "octo/notifications" && chosen !== "both") {
+    configError('`notificationsCapability` must be "notifications", "octo/notifications" or "both"');
+  }
+  const ids = chosen === "both" ? ["notifications", "octo/notifications"] : [chosen];
+  return [...new Set([...ids, ...own])].join(", ");
 }

@@ -18,30 +18,37 @@ export type {
 } from "@octo-webhooks/core";
 export { createOctoClient, type OctoClient, type OctoClientOptions } from "./create-octo-client.ts";
 export { OctoApiError, OctoClientError, type OctoClientErrorCode } from "./errors.ts";
-export type { HydratingClient } from "./hydrator-of.ts";
-export { hydrators } from "./hydrators.ts";
-export { isHeaderName } from "./is-header-name.ts";
-export { isNotFound } from "./is-not-found.ts";
+export type { ClientLogger, RetryOptions } from "./http/send.ts";
+export { redactUrl } from "./http/urls.ts";
+export { type HydratingClient, hydrators, isNotFound } from "./reads/hydrators.ts";
 export type {
   AvailabilityQuery,
   OctoAvailabilityApi,
   OctoBookingsApi,
   OctoProductsApi,
   ReadOptions,
-} from "./read-calls.ts";
-export { receiverSuppliers } from "./receiver-suppliers.ts";
-export { redactUrl } from "./redact-url.ts";
-export type { ClientLogger, RetryOptions } from "./send.ts";
-export { supplierClients } from "./supplier-clients.ts";
-export { type SupplierStatusOutcome, type SupplierStatusRow, supplierStatus } from "./supplier-status.ts";
-export type { EnvSource, HookCredentialsEnv, SupplierEntry, SuppliersConfig } from "./suppliers-config.ts";
+} from "./reads/read-calls.ts";
+export { isHeaderName } from "./registrations/check-input.ts";
+export { supplierClients } from "./suppliers/supplier-clients.ts";
+export {
+  type SupplierStatusOutcome,
+  type SupplierStatusRow,
+  supplierStatus,
+} from "./suppliers/supplier-status.ts";
+export {
+  type EnvSource,
+  type HookCredentialsEnv,
+  receiverSuppliers,
+  type SupplierEntry,
+  type SuppliersConfig,
+} from "./suppliers/suppliers-config.ts";
 export {
   type SupplierSyncOutcome,
   type SupplierSyncRow,
   type SyncSuppliersOptions,
   type SyncSuppliersResult,
   syncSuppliers,
-} from "./sync-suppliers.ts";
+} from "./suppliers/sync-suppliers.ts";
 export type {
   NotificationsCapability,
   NotificationTypeName,

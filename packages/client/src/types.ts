@@ -197,9 +197,6 @@ export interface SupplierTraits {
   patchSupported: boolean | undefined;
 }
 
-/** Replaces the secrets in one text (see `HttpSettings.scrub`). */
-export type Scrub = (text: string) => string;
-
 /** A field `checkInput` checks, besides `url` and `headers` (checked for every kind). */
 export interface FieldRule {
   /** Checked even when missing, when the whole input is required (on create). */

@@ -1,5 +1,5 @@
 import { OctoClientError } from "./errors.ts";
-import { httpUrl } from "./http-url.ts";
+import { httpUrl } from "./http/urls.ts";
 
 /** The HTTP Basic credentials a supplier will send with every delivery. */
 export interface WebhookCredentials {

@@ -1,6 +1,8 @@
 // The whole loop on one machine: the client registers a webhook on the mock supplier, which delivers a
 // simulated booking lifecycle to a receiver built on core, over real HTTP.
+
 import { createOctoWebhooks, type OctoWebhooksError } from "@octo-webhooks/core";
+import { strictValidation } from "@octo-webhooks/core/schemas";
 import { startReceiver } from "@octo-webhooks/testing";
 import { describe, expect, it } from "vitest";
 import { webhookUrl } from "../src/index.ts";
@@ -12,7 +14,7 @@ async function receiver(failFirst = 0) {
   let calls = 0;
   const webhooks = createOctoWebhooks({
     auth: { basic: { username: "octo", password: "p@ss w/rd:é" } },
-    validation: "strict",
+    validation: strictValidation,
     logger: {},
     onBookingUpdate: ({ booking, diff }) => {
       calls += 1;

@@ -64,7 +64,7 @@ const DESCRIPTION = {
   lenient:
     "What real OCTO senders send, as @octo-webhooks/core accepts it by default: fields may be missing or null, enums are open (known values listed), timestamps are any string, unknown fields are kept.",
   strict:
-    'The official OCTO shape, as @octo-webhooks/core checks it with validation: "strict": required fields, closed enums, ISO 8601 UTC timestamps; unknown fields are kept.',
+    "The official OCTO shape, as @octo-webhooks/core checks it with validation: strictValidation: required fields, closed enums, ISO 8601 UTC timestamps; unknown fields are kept.",
 };
 
 function render(

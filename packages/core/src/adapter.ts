@@ -12,5 +12,5 @@ export { lingerBeforeClose, type NodeRequestLike } from "./http/linger-before-cl
 export { matchesPath, supplierInPath } from "./http/match-path.ts";
 export type { RequestBody } from "./http/read-body.ts";
 export { adapterWebhooks } from "./receiver/adapter-webhooks.ts";
-export { SETTING_OPTIONS } from "./receiver/settings.ts";
+export { SETTING_OPTIONS } from "./receiver/setting-options.ts";
 export type { AdapterOptions } from "./receiver/types.ts";

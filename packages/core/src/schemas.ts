@@ -1,7 +1,7 @@
 /**
  * `@octo-webhooks/core/schemas`: the zod schemas of OCTO payloads (lenient and strict) and
- * {@link strictValidation}, apart from the edge build, which leaves zod out to stay small. The Node build
- * of `@octo-webhooks/core` exports them too.
+ * {@link strictValidation}, apart from core's main entry, which leaves zod out to stay small on every
+ * runtime and bundler.
  *
  * @packageDocumentation
  */

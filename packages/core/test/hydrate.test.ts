@@ -163,8 +163,9 @@ describe("hydrate: notifications become the events a webhook fires", () => {
   it("the hydrator resolves null (404) → 200 notFound, onError sees RESOURCE_NOT_FOUND with the notification", async () => {
     const api = supplierApi();
     const errors: Array<[string, HandlerContext | undefined]> = [];
+    const logger = capturingLogger();
     const webhooks = createOctoWebhooks({
-      logger: capturingLogger(),
+      logger,
       hydrate: api.hydrate,
       onBookingUpdate: () => {
         throw new Error("must not run");
@@ -172,6 +173,9 @@ describe("hydrate: notifications become the events a webhook fires", () => {
       onError: (error, context) => void errors.push([error.code, context]),
     });
     const answer = await webhooks.handle(post(bookingNote("gone")));
+    // the warn line carries the package's prefix once
+    const warn = logger.lines.find((line) => line.includes("names a resource the supplier does not have"));
+    expect(warn).toMatch(/^warn \[@octo-webhooks\/core\] the BOOKING_UPDATE notification names/);
     expect(answer.status).toBe(200);
     expect(answer.body).toBe('{"ok":true,"notFound":true}');
     expect(errors.map(([code]) => code)).toEqual(["RESOURCE_NOT_FOUND"]);
@@ -243,18 +247,35 @@ describe("hydrate: notifications become the events a webhook fires", () => {
     expect(statuses).toEqual(["CONFIRMED", "CANCELLED"]);
   });
 
-  it("cacheMs reuses an answer for that long, then fetches again", async () => {
+  it("a notification is never answered from a read that started before it arrived, even with cacheMs (deprecated)", async () => {
     const api = supplierApi();
-    api.bookings.set("b-7", { uuid: "b-7", status: "CONFIRMED" });
+    api.bookings.set("b-7", { uuid: "b-7", status: "CONFIRMED", utcUpdatedAt: "2026-03-01T09:00:00Z" });
+    const statuses: string[] = [];
     const webhooks = createOctoWebhooks({
-      hydrate: { fetch: api.hydrate, cacheMs: 40 },
+      hydrate: { fetch: api.hydrate, cacheMs: 60_000 },
+      dedupe: true,
+      onBookingUpdate: ({ booking }) => void statuses.push(String(booking.status)),
+    });
+    // a notification sent just before the supplier's own change reads the old state...
+    await webhooks.receive(bookingNote("b-7"));
+    // ...then the supplier cancels and notifies: its read must see the cancellation
+    api.bookings.set("b-7", cancelled("b-7"));
+    const result = await webhooks.receive(bookingNote("b-7"));
+    expect(result.skipped).toBeUndefined();
+    expect(api.calls).toHaveLength(2);
+    expect(statuses).toEqual(["CONFIRMED", "CANCELLED"]);
+  });
+
+  it("a resource the supplier did not have is read again for the next notification (not found is not kept)", async () => {
+    const api = supplierApi();
+    const webhooks = createOctoWebhooks({
+      hydrate: api.hydrate,
+      logger: {},
       onBookingUpdate: () => undefined,
     });
-    await webhooks.receive(bookingNote("b-7"));
-    await webhooks.receive(bookingNote("b-7"));
-    expect(api.calls).toHaveLength(1);
-    await tick(60);
-    await webhooks.receive(bookingNote("b-7"));
+    expect((await webhooks.receive(bookingNote("b-8"))).skipped).toBe("notFound");
+    api.bookings.set("b-8", { uuid: "b-8", status: "CONFIRMED" });
+    expect(await webhooks.receive(bookingNote("b-8"))).toMatchObject({ handlers: 1 });
     expect(api.calls).toHaveLength(2);
   });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { adapterWebhooks } from "../src/adapter.ts";
 import { createOctoWebhooks, OctoWebhooksError } from "../src/index.ts";
-import { editDistance, nearest } from "../src/receiver/known-names.ts";
+import { editDistance, nearest } from "../src/receiver/nearest.ts";
 import { bookingBody, post } from "./helpers.ts";
 
 const silent = { auth: "none", logger: {} } as const;
@@ -110,5 +110,26 @@ describe("the edit distance", () => {
     expect(editDistance("abc", "abc")).toBe(0);
     expect(editDistance("a", "abcdefgh", 2)).toBe(3);
     expect(nearest("zzz", ["booking_update"])).toBeUndefined();
+  });
+});
+
+describe("misspelt settings that used to leave the endpoint open or unreachable", () => {
+  it.each(["supliers", "supplier", "Suppliers"])(
+    "`%s` is refused with a did you mean `suppliers`",
+    (name) => {
+      expect(() =>
+        createOctoWebhooks({ [name]: { peek: { auth: { basic: { username: "u", password: "p" } } } } }),
+      ).toThrow(/did you mean `suppliers`\?/);
+    },
+  );
+
+  it("a path parameter other than :supplier is refused at start, by core and by an adapter", () => {
+    expect(() => createOctoWebhooks({ path: "/webhooks/octo/:suplier" })).toThrow(
+      /`path` has the parameter `:suplier`; the only one is `:supplier`: did you mean `:supplier`\?/,
+    );
+    expect(() => adapterWebhooks({ path: "/webhooks/:tenant/octo" }, "@octo-webhooks/express")).toThrow(
+      /^\[@octo-webhooks\/express\] `path` has the parameter `:tenant`; the only one is `:supplier`/,
+    );
+    expect(createOctoWebhooks({ path: "/webhooks/octo/:supplier" })).toBeDefined();
   });
 });

@@ -198,3 +198,90 @@ describe("suppliers looked up per request under load", () => {
     expect(lookups).toBe(50);
   });
 });
+
+describe("suppliers: what unauthenticated requests can make the lookup do", () => {
+  it("10,000 requests with random ids make a bounded number of lookups and do not push a known supplier out", async () => {
+    let lookups = 0;
+    const webhooks = createOctoWebhooks({
+      logger: {},
+      suppliers: async (id) => {
+        lookups++;
+        return id === "peek" ? configOf("peek") : undefined;
+      },
+      onBookingUpdate: () => undefined,
+    });
+    const known = await webhooks.handle({
+      ...post(bookingBody(), { authorization: authOf("peek") }),
+      supplier: "peek",
+    });
+    expect(known.status).toBe(200);
+    lookups = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const answer = await webhooks.handle({ ...post(bookingBody()), supplier: `random-${i}` });
+      expect(answer.status).toBe(401);
+    }
+    // a burst, then a rate (20 a second): far fewer than one per request
+    expect(lookups).toBeLessThan(500);
+    const again = await webhooks.handle({
+      ...post(bookingBody({ uuid: "b-2" }), { authorization: authOf("peek") }),
+      supplier: "peek",
+    });
+    expect(again.status).toBe(200);
+    expect(lookups).toBeLessThan(501);
+  });
+
+  it("a supplier whose `verify` throws is answered 401, as an unknown one is (no 500 that tells which ids exist)", async () => {
+    const logger = capturingLogger();
+    const errors: string[] = [];
+    const webhooks = createOctoWebhooks({
+      logger,
+      suppliers: {
+        peek: {
+          auth: {
+            verify: () => {
+              throw new Error("the signature library crashed");
+            },
+          },
+        },
+      },
+      onError: (error) => void errors.push(error.code),
+    });
+    const throwing = await webhooks.handle({ ...post(bookingBody()), supplier: "peek" });
+    const unknown = await webhooks.handle({ ...post(bookingBody()), supplier: "nobody" });
+    expect(throwing.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(JSON.parse(throwing.body)).toEqual(JSON.parse(unknown.body));
+    expect(errors).toEqual(["UNAUTHORIZED", "UNAUTHORIZED"]);
+    expect(logger.lines.some((line) => line.startsWith("error") && line.includes("verify"))).toBe(true);
+  });
+});
+
+describe("suppliers: a refusal traced to the supplier its path named", () => {
+  const suppliers = { peek: configOf("peek") };
+
+  it.each([
+    ["a wrong password on peek's path", "peek", authOf("viator")],
+    ["a path of a supplier that is not configured", "viator", authOf("peek")],
+  ])(
+    "%s: the warn line and onError name the claimed supplier; the answer stays the same 401",
+    async (_name, path, authorization) => {
+      const logger = capturingLogger();
+      const errors: OctoWebhooksError[] = [];
+      const webhooks = createOctoWebhooks({ logger, suppliers, onError: (error) => void errors.push(error) });
+      const answer = await webhooks.handle({ ...post(bookingBody(), { authorization }), supplier: path });
+      expect(answer.status).toBe(401);
+      expect(JSON.parse(answer.body).error.message).not.toContain(path);
+      const warn = logger.lines.find((line) => line.startsWith("warn"));
+      expect(warn).toContain(`refused a delivery for supplier ${path} (named by the path) with 401`);
+      expect(errors[0]?.claimedSupplier).toBe(path);
+      expect(errors[0]?.supplier).toBeUndefined();
+    },
+  );
+
+  it("a receiver with suppliers says nothing of an open endpoint (it authenticates every delivery)", async () => {
+    const logger = capturingLogger();
+    const webhooks = createOctoWebhooks({ logger, suppliers, onBookingUpdate: () => undefined });
+    await webhooks.handle({ ...post(bookingBody(), { authorization: authOf("peek") }), supplier: "peek" });
+    expect(logger.lines.filter((line) => line.includes("no `auth` is configured"))).toEqual([]);
+  });
+});

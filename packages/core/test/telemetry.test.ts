@@ -171,7 +171,7 @@ describe("openTelemetry(): spans", () => {
     expect(receive?.attributes["octo.event"]).toBe("notification");
     const handlers = otel.spans().filter((span) => span.name.startsWith("octo.handler"));
     expect(handlers.map((span) => span.name).sort()).toEqual([
-      "octo.handler booking_update",
+      "octo.handler booking.cancelled",
       "octo.handler booking_update",
       "octo.handler notification",
     ]);
@@ -179,7 +179,6 @@ describe("openTelemetry(): spans", () => {
       expect(handler.parentSpanContext?.spanId).toBe(receive?.spanContext().spanId);
     }
     expect(otel.named("octo.handler booking_update").map((span) => span.attributes["octo.event"])).toEqual([
-      "booking_update",
       "booking_update",
     ]);
   });
@@ -295,5 +294,17 @@ describe("openTelemetry(): metrics", () => {
     await webhooks.drain();
     expect(depth).toEqual([2]);
     expect((await otel.points("octo.webhook.ack_first.queue_depth")).map(([, value]) => value)).toEqual([0]);
+  });
+});
+
+describe("openTelemetry(): handler spans say what each handler runs for", () => {
+  it("a lifecycle handler's span is named after its lifecycle event, not the delivery's", async () => {
+    const webhooks = receiver({ onBookingUpdate: () => undefined, onBookingCancelled: () => undefined });
+    await webhooks.receive(bookingBody({ status: "CANCELLED" }));
+    const names = otel
+      .spans()
+      .map((span) => span.name)
+      .filter((name) => name.startsWith("octo.handler"));
+    expect(names.sort()).toEqual(["octo.handler booking.cancelled", "octo.handler booking_update"]);
   });
 });

@@ -21,8 +21,10 @@ import {
   type Order,
   type OrderLifecycleEvent,
   type OrderUpdateEvent,
+  type OrderUpdateHandler,
   type Product,
   type ProductUpdateEvent,
+  type ProductUpdateHandler,
   type StaleContext,
   type UnknownEvent,
   type WithVendorFields,
@@ -225,5 +227,25 @@ describe("public types", () => {
         expectTypeOf(context.newestUpdatedAt).toEqualTypeOf<string>();
       },
     });
+  });
+});
+
+describe("a handler typed by event name fits the option of its event (the README's types table)", () => {
+  it("OctoHandler<name> and OctoHandler<payload> are the same handler, for every event", () => {
+    const booking: OctoHandler<"booking_update"> = ({ booking }) => booking.status;
+    const order: OrderUpdateHandler = ({ order }) => order.id;
+    const product: ProductUpdateHandler = ({ product }) => product.id;
+    const availability: AvailabilityUpdateHandler = ({ availability }) => availability.id;
+    createOctoWebhooks({
+      onBookingUpdate: booking,
+      onOrderUpdate: order,
+      onProductUpdate: product,
+      onAvailabilityUpdate: availability,
+    });
+    expectTypeOf(booking).toEqualTypeOf<OctoHandler<BookingUpdateEvent>>();
+    expectTypeOf(order).toEqualTypeOf<OctoHandler<OrderUpdateEvent>>();
+    expectTypeOf(product).toEqualTypeOf<OctoHandler<ProductUpdateEvent>>();
+    // @ts-expect-error a booking handler is not an order handler
+    createOctoWebhooks({ onOrderUpdate: booking });
   });
 });

@@ -1,6 +1,15 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { isHttpUrl } from "./is-http-url.ts";
+
+/** Whether `url` is an absolute `http:` or `https:` URL: where a webhook can be delivered. */
+export function isHttpUrl(url: string | URL): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
 
 /** An HTTP answer, read whole. */
 export interface PostAnswer {

@@ -1,4 +1,5 @@
-import { BOOKING_STATUSES, createOctoWebhooks, strictSchemas } from "@octo-webhooks/core";
+import { BOOKING_STATUSES, createOctoWebhooks } from "@octo-webhooks/core";
+import { strictSchemas, strictValidation } from "@octo-webhooks/core/schemas";
 import { describe, expect, it } from "vitest";
 import {
   availabilityUpdate,
@@ -149,7 +150,7 @@ describe("bookingLifecycle", () => {
   it("reaches core's typed handlers as four booking updates", async () => {
     const seen: string[] = [];
     const webhooks = createOctoWebhooks({
-      validation: "strict",
+      validation: strictValidation,
       onBookingUpdate: ({ booking, diff }) => void seen.push(`${booking.status}:${diff?.length ?? 0}`),
     });
     for (const body of bookingLifecycle({ seed: "core" })) await webhooks.receive(body);

@@ -5,8 +5,8 @@ import { startInspector } from "../inspector/server.ts";
 import { hostOption, portOption, retryScheduleOption } from "../options.ts";
 import { CliError, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
-import { attemptLine } from "./attempt-line.ts";
 import { cannotListen, untilStopped } from "./listen.ts";
+import { attemptLine } from "./mock-supplier.ts";
 
 interface DevCliOptions {
   port: number;

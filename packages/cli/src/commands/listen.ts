@@ -5,6 +5,7 @@ import {
   type OctoWebhooksOptions,
   STATUS_BY_CODE,
 } from "@octo-webhooks/core";
+import { strictValidation } from "@octo-webhooks/core/schemas";
 import { startReceiver } from "@octo-webhooks/testing";
 import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
@@ -59,7 +60,7 @@ export function listenCommand(io: Io): Command {
       if (!options.path.startsWith("/")) throw new CliError('--path must start with "/"');
       const { c } = io;
       const config: OctoWebhooksOptions = {
-        validation: options.strict ? "strict" : "lenient",
+        validation: options.strict ? strictValidation : "lenient",
         logger: {
           error: (message) => io.err(io.e.red(safeText(message.replace(/^\[@octo-webhooks\/core\] /, "")))),
         },

@@ -1,9 +1,16 @@
-import { type MockSupplierOptions, startMockSupplier, startMockSuppliers } from "@octo-webhooks/testing";
+import { redactUrl } from "@octo-webhooks/client";
+import {
+  type Delivery,
+  type DeliveryAttempt,
+  type MockSupplierOptions,
+  startMockSupplier,
+  startMockSuppliers,
+} from "@octo-webhooks/testing";
 import { Command } from "commander";
+import { describeEvent } from "../describe-event.ts";
 import { hostOption, integer, portOption, retryScheduleOption } from "../options.ts";
-import { CliError, clock, type Io } from "../output.ts";
+import { CliError, type Colors, clock, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
-import { attemptLine } from "./attempt-line.ts";
 import { cannotListen, untilStopped } from "./listen.ts";
 
 interface MockSupplierCliOptions {
@@ -97,4 +104,22 @@ async function runMany(options: MockSupplierCliOptions, io: Io): Promise<void> {
   io.out(c.dim("  Ctrl-C stops."));
   await untilStopped();
   await mocks.close();
+}
+
+/**
+ * The line `mock-supplier` and `dev` print for a delivery attempt: time, outcome, delivery, event, URL
+ * (credentials hidden), the answer (and how long it took, with `took`), what the event says.
+ */
+export function attemptLine(
+  attempt: DeliveryAttempt,
+  delivery: Delivery,
+  c: Colors,
+  { prefix = "", took = false }: { prefix?: string; took?: boolean } = {},
+): string {
+  const ok = attempt.status !== undefined && attempt.status >= 200 && attempt.status < 300;
+  const answer =
+    attempt.status !== undefined ? String(attempt.status) : safeText(attempt.error ?? "no answer");
+  const mark = ok ? c.green("✓") : c.red("✗");
+  const duration = took ? ` ${attempt.durationMs} ms` : "";
+  return `${prefix}${c.dim(clock())} ${mark} ${delivery.id} #${attempt.attempt} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${ok ? c.green(answer) : c.red(answer)}${duration}  ${describeEvent(delivery.event, delivery.body, c)}`;
 }

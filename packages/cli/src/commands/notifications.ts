@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import type { Io } from "../output.ts";
 import { withCapability, withConnection } from "./connection.ts";
-import { printSubscriptionSync, printSubscriptions } from "./notifications-output.ts";
 import { resourceCommands } from "./resource-commands.ts";
-import { subscriptionFields, withSubscriptionFields } from "./subscription-fields.ts";
+import { subscriptionFields, withSubscriptionFields } from "./resource-fields.ts";
+import { printSubscriptionSync, printSubscriptions } from "./resource-output.ts";
 
 // `octo-webhooks notifications list|get|create|update|delete|sync`: the supplier's OCTO notification
 // subscriptions, with the same connection flags and output as `webhooks`.

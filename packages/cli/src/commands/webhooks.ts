@@ -2,8 +2,8 @@ import { Command } from "commander";
 import type { Io } from "../output.ts";
 import { withConnection } from "./connection.ts";
 import { resourceCommands } from "./resource-commands.ts";
-import { webhookFields, withWebhookFields } from "./webhook-fields.ts";
-import { printSync, printWebhooks } from "./webhooks-output.ts";
+import { webhookFields, withWebhookFields } from "./resource-fields.ts";
+import { printSync, printWebhooks } from "./resource-output.ts";
 
 // `octo-webhooks webhooks list|create|update|delete|sync`: the supplier's webhooks.
 

@@ -1,7 +1,7 @@
 // The admit step: whether a parsed delivery's handlers run: its claim (`dedupe`) and its freshness (`staleGuard`),
 // both kept in the user's DeliveryStore, and the end of the claim once the handlers are done.
 
-import { PACKAGE_PREFIX } from "../errors/codes.ts";
+import { PACKAGE_PREFIX, shown } from "../errors/codes.ts";
 import { OctoRequestError } from "../errors/errors.ts";
 import { deliveryKey } from "../events/delivery-key.ts";
 import { isModelled, OCTO_EVENTS } from "../events/event-table.ts";
@@ -116,7 +116,8 @@ export function createAdmission(
 
   /** Claims the key; `"duplicate"` when it was claimed before (after `onDuplicate`). */
   const claim = async (delivery: ParsedDelivery, settings: NonNullable<typeof dedupe>) => {
-    const { context, event } = delivery;
+    const { context } = delivery;
+    const event = shown(delivery.event);
     let state: Awaited<ReturnType<typeof settings.store.claim>>;
     const token = claimToken();
     try {

@@ -23,6 +23,26 @@ export type SupplierAuth = (
 /** What a supplier id may be: it appears in paths, store keys and log lines. */
 export const SUPPLIER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_CACHED = 10_000;
+/** Ids the suppliers lookup did not find, remembered for `supplierCacheMs`. */
+const MAX_UNKNOWN = 1000;
+/** Lookups in flight at once. */
+const MAX_IN_FLIGHT = 100;
+/** Lookups of ids never found before: a sustained rate, and a burst. */
+const NEW_ID_LOOKUPS_PER_SECOND = 20;
+const NEW_ID_LOOKUP_BURST = 100;
+
+/** A token bucket: `take(now)` is true while the rate allows one more. */
+function tokenBucket(perSecond: number, burst: number): (now: number) => boolean {
+  let tokens = burst;
+  let last = 0;
+  return (now) => {
+    tokens = Math.min(burst, tokens + ((now - last) * perSecond) / 1000);
+    last = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
 
 function fail(message: string): never {
   throw new OctoWebhooksError("CONFIG_INVALID", `suppliers: ${message}`);
@@ -64,30 +84,72 @@ export function createSupplierAuth(
     });
     return new OctoRequestError("AUTH_MISCONFIGURED", "auth is misconfigured", { cause });
   };
+  // a `verify` that throws refuses like wrong credentials (401): a 500 for a known id only would tell
+  // an unauthenticated caller which ids exist
   const accepts = async (authenticator: Authenticator, request: AuthRequest, id: string) => {
     try {
       return await authenticator(request);
     } catch (error) {
-      throw misconfigured(`the \`verify\` of supplier ${id} threw`, error);
+      logger.error?.(
+        `${PACKAGE_PREFIX} the \`verify\` of supplier ${id} threw; the delivery was answered 401`,
+        {
+          status: 401,
+          code: "UNAUTHORIZED",
+          supplier: id,
+          error,
+        },
+      );
+      return false;
     }
   };
 
   if (typeof suppliers === "function") {
     const lookup = suppliers;
-    const cache = new Map<string, { expires: number; entry: Promise<Authenticator | undefined> }>();
+    // ids the lookup found (kept past their expiry, so that a known supplier is always looked up again),
+    // ids it did not find, and lookups in flight: each bounded, so that unauthenticated requests with
+    // random ids can neither push known suppliers out nor grow memory
+    const known = new Map<string, { expires: number; authenticator: Authenticator }>();
+    const unknown = new Map<string, number>();
+    const inFlight = new Map<string, Promise<Authenticator | undefined>>();
+    const newIds = tokenBucket(NEW_ID_LOOKUPS_PER_SECOND, NEW_ID_LOOKUP_BURST);
+    const remember = <V>(map: Map<string, V>, id: string, value: V, max: number) => {
+      map.delete(id);
+      if (map.size >= max) map.delete(map.keys().next().value as string);
+      map.set(id, value);
+    };
     const find = (id: string): Promise<Authenticator | undefined> => {
       const now = Date.now();
-      const cached = cache.get(id);
-      if (cached !== undefined && cached.expires > now) return cached.entry;
-      cache.delete(id);
-      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+      const cached = known.get(id);
+      if (cached !== undefined && cached.expires > now) return Promise.resolve(cached.authenticator);
+      if ((unknown.get(id) ?? 0) > now) return Promise.resolve(undefined);
+      const pending = inFlight.get(id);
+      if (pending !== undefined) return pending;
+      // an id never found is looked up at a bounded rate: past it, refused as unknown without a lookup
+      if (cached === undefined && (inFlight.size >= MAX_IN_FLIGHT || !newIds(now))) {
+        logger.debug?.(
+          `${PACKAGE_PREFIX} refused a delivery for an id the suppliers lookup has not found: too many unknown ids at once`,
+          { status: 401, code: "UNAUTHORIZED" },
+        );
+        return Promise.resolve(undefined);
+      }
       const entry = (async () => {
         const config = await lookup(id);
         return config === null || config === undefined ? undefined : prepare(id, config);
       })();
-      cache.set(id, { expires: now + cacheMs, entry });
+      inFlight.set(id, entry);
       // a failed lookup is not remembered: the retry asks again
-      entry.catch(() => cache.delete(id));
+      entry.then(
+        (authenticator) => {
+          const expires = Date.now() + cacheMs;
+          if (authenticator === undefined) remember(unknown, id, expires, MAX_UNKNOWN);
+          else remember(known, id, { expires, authenticator }, MAX_CACHED);
+        },
+        () => undefined,
+      );
+      void entry.then(
+        () => inFlight.delete(id),
+        () => inFlight.delete(id),
+      );
       return entry;
     };
     return async (header, method, pathId) => {

@@ -21,9 +21,17 @@ export type OctoErrorCode =
   | "OVERLOADED"
   | "STORE_UNAVAILABLE"
   | "HYDRATION_FAILED"
+  | "RESOURCE_TOO_LARGE"
   | "RESOURCE_NOT_FOUND";
 
 export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
+
+/** The longest part of a sender's string (an event name comes from the body) a message or a span shows. */
+export const SHOWN_LENGTH = 100;
+
+/** `text` as a message shows it: cut to `SHOWN_LENGTH` characters, so that a body cannot make it long. */
+export const shown = (text: string): string =>
+  text.length <= SHOWN_LENGTH ? text : `${text.slice(0, SHOWN_LENGTH)}...`;
 
 /**
  * The one table of HTTP statuses. Every answer `handle()` gives is built from it
@@ -46,6 +54,7 @@ export const PACKAGE_PREFIX = "[@octo-webhooks/core]";
  * | the ack-first queue is full                  | 503 + `Retry-After` |
  * | the delivery store failed                    | 503 + `Retry-After` |
  * | a notification's hydrator rejected or timed out | 503 + `Retry-After` (`hydrate`) |
+ * | a notification's resource fans out past 5,000 slots | 422 (`hydrate`) |
  * | a notification's resource does not exist (hydrator: `null`) | 200 `{"ok":true,"notFound":true}` (`onError` sees `RESOURCE_NOT_FOUND`) |
  * | handlers threw `STORE_UNAVAILABLE`/`OVERLOADED` | 503 + `Retry-After` (a queue hand-off) |
  * | a handler threw `NonRetryableError`          | its 4xx (422 by default) |
@@ -77,6 +86,8 @@ export const STATUS_BY_CODE = {
   OVERLOADED: 503,
   STORE_UNAVAILABLE: 503,
   HYDRATION_FAILED: 503,
+  // final: a notification whose resource fans out past what one delivery may run (MAX_SLOTS)
+  RESOURCE_TOO_LARGE: 422,
   // final, not a refusal: the supplier must not retry a notification of a resource it does not have
   RESOURCE_NOT_FOUND: 200,
 } as const satisfies Record<OctoErrorCode, number>;
@@ -97,4 +108,5 @@ export const PUBLIC_MESSAGE_CODES: ReadonlySet<OctoErrorCode> = new Set([
   "DELIVERY_IN_PROGRESS",
   "OVERLOADED",
   "HYDRATION_FAILED",
+  "RESOURCE_TOO_LARGE",
 ]);

@@ -1,5 +1,5 @@
 // The error classes users catch and throw, recognised across copies of the package, and `configError`.
-import { type OctoErrorCode, PACKAGE_PREFIX, STATUS_BY_CODE } from "./codes.ts";
+import { type OctoErrorCode, PACKAGE_PREFIX, STATUS_BY_CODE, shown } from "./codes.ts";
 
 // Brands, so that an error thrown by one copy of this package (its CommonJS build, an older version
 // bundled by a dependency) is recognised by another: `instanceof` alone compares class identities.
@@ -56,6 +56,12 @@ export class OctoWebhooksError extends Error {
    * credentials identified it; `undefined` before that or without `suppliers`.
    */
   supplier: string | undefined;
+  /**
+   * The supplier the request's path named (`/webhooks/octo/:supplier`) when the delivery was refused
+   * before its credentials proved it (a wrong password, an unconfigured supplier): a claim, not an
+   * identity, for tracing a refusal to the supplier whose setup drifted.
+   */
+  claimedSupplier?: string | undefined;
   constructor(code: OctoErrorCode, message: string, options?: { cause?: unknown }) {
     super(`${PACKAGE_PREFIX} ${message}`, options);
     this.name = "OctoWebhooksError";
@@ -115,9 +121,10 @@ export class OctoHandlerError extends OctoWebhooksError {
   constructor(event: string, errors: unknown[]) {
     const first = errors[0];
     const detail = first instanceof Error ? first.message : String(first);
+    // the whole of what they threw is in `errors`; the message stays short whatever the body held
     super(
       "HANDLER_FAILED",
-      `${errors.length} ${event} handler${errors.length === 1 ? "" : "s"} failed: ${detail}`,
+      `${errors.length} ${shown(event)} handler${errors.length === 1 ? "" : "s"} failed: ${detail.length > 1000 ? `${detail.slice(0, 1000)}...` : detail}`,
       { cause: first },
     );
     this.name = "OctoHandlerError";

@@ -7,6 +7,9 @@ import type { ValidationIssue } from "../errors/errors.ts";
  */
 export type OctoValidator = (event: string, body: Record<string, unknown>) => readonly ValidationIssue[];
 
+/** The mark `strictValidation` carries, so that a 400 can say the strict validator refused it. */
+export const STRICT_VALIDATOR = Symbol.for("@octo-webhooks/core.strictValidation");
+
 const MAX_ISSUES = 20;
 const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 

@@ -1,6 +1,7 @@
 // The parse step: from a body (text, or a value a body parser made) to a validated delivery with its
 // handler context, its event resolved and its lifecycle event decided.
 
+import { shown } from "../errors/codes.ts";
 import { OctoRequestError } from "../errors/errors.ts";
 import type { ReadBody } from "../http/read-body.ts";
 import { isNotificationBody, type OctoNotification, toNotification } from "../notifications/notification.ts";
@@ -93,7 +94,7 @@ export function parseDelivery(
   if (issues.length > 0) {
     throw new OctoRequestError(
       "INVALID_BODY",
-      `the ${event} body is invalid at ${issues.map((i) => i.path).join(", ")}` +
+      `the ${shown(event)} body is invalid at ${issues.map((i) => i.path).join(", ")}` +
         (settings.strict ? ' (validation: "strict")' : ""),
       { issues: [...issues] },
     );

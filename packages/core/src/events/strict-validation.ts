@@ -1,6 +1,6 @@
 import { strictSchemas } from "../schemas/index.ts";
 import { formatIssues } from "./format-issues.ts";
-import { lenientValidation, type OctoValidator } from "./lenient-validation.ts";
+import { lenientValidation, type OctoValidator, STRICT_VALIDATOR } from "./lenient-validation.ts";
 
 const STRICT: Record<string, (typeof strictSchemas)[keyof typeof strictSchemas] | undefined> = {
   booking_update: strictSchemas.BookingUpdate,
@@ -12,9 +12,8 @@ const STRICT: Record<string, (typeof strictSchemas)[keyof typeof strictSchemas] 
 /**
  * Strict validation: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps),
  * with zod, for the four modelled events. Events this version does not model (`transfer_update`...) are
- * checked leniently. This is what
- * `validation: "strict"` uses; on edge runtimes (the `workerd`/`worker`/`edge-light` build, which leaves
- * zod out to stay small) pass it yourself.
+ * checked leniently. Pass it as `validation` (core's main entry leaves zod out to stay small, so
+ * `validation: "strict"` says to do this); a 400 it gives says `(validation: "strict")`.
  *
  * @example
  * ```ts
@@ -29,3 +28,4 @@ export const strictValidation: OctoValidator = (event, body) => {
   const result = schema.safeParse(body);
   return result.success ? [] : formatIssues(result.error.issues);
 };
+Object.defineProperty(strictValidation, STRICT_VALIDATOR, { value: true });

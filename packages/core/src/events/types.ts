@@ -259,15 +259,26 @@ export type OctoStaleHandler = (payload: StaleCheckedEvent, context: StaleContex
  * (or a rejection) fails the delivery with a 500 so that the sender retries, unless it is a `NonRetryableError`.
  * `T` is an event name (`OctoHandler<"booking_update">`, `OctoHandler<"booking.cancelled">`) or a payload type.
  */
-export type OctoHandler<T> = (
-  payload: T extends keyof OctoHandlerEventMap ? OctoHandlerEventMap[T] : T,
-  context: HandlerContext,
-) => unknown;
+export type OctoHandler<T> = HandlerOf<T extends keyof OctoHandlerEventMap ? OctoHandlerEventMap[T] : T>;
+
+/**
+ * A handler of payload `P`. An interface, not an alias, so that TypeScript compares
+ * `OctoHandler<"booking_update">` and `OctoHandler<BookingUpdateEvent>` by their payloads (the same),
+ * not by their type arguments (an alias's, which never match).
+ */
+interface HandlerOf<P> {
+  // biome-ignore lint/style/useShorthandFunctionType: an interface on purpose (see above)
+  (payload: P, context: HandlerContext): unknown;
+}
 
 /** A `booking_update` handler, to write outside the options object. */
 export type BookingUpdateHandler = OctoHandler<"booking_update">;
 /** An `availability_update` handler, to write outside the options object. */
 export type AvailabilityUpdateHandler = OctoHandler<"availability_update">;
+/** An `order_update` handler, to write outside the options object. */
+export type OrderUpdateHandler = OctoHandler<"order_update">;
+/** A `product_update` handler, to write outside the options object. */
+export type ProductUpdateHandler = OctoHandler<"product_update">;
 /** A handler of one lifecycle event (`LifecycleHandler<"booking.cancelled">`): `booking.status` is narrowed. */
 export type LifecycleHandler<E extends BookingLifecycleEvent> = OctoHandler<E>;
 

@@ -16,6 +16,8 @@ export interface OctoLogFields {
   deliveryKey?: string | undefined;
   /** The configured supplier that sent it (`context.supplier`, with `suppliers`). */
   supplier?: string | undefined;
+  /** The supplier the path named, for a delivery refused before its credentials proved one (a claim). */
+  claimedSupplier?: string | undefined;
   /** The trace id it is recorded under, with `telemetry`. */
   traceId?: string | undefined;
   /** What was thrown (a handler's error, a store's...), on `error` lines; several handlers' errors as an array. */

@@ -1,4 +1,4 @@
-// The `hydrate` option wrapped: one call per resource in flight (coalescing), an optional short cache,
+// The `hydrate` option wrapped: one call per resource in flight (coalescing), no answer kept after it,
 // and a timeout through the AbortSignal the user's function gets.
 import { PACKAGE_PREFIX } from "../errors/codes.ts";
 import { type OctoNotification, resourceKey } from "./notification.ts";
@@ -15,8 +15,12 @@ import { type OctoNotification, resourceKey } from "./notification.ts";
  * ```ts
  * const hydrate: OctoHydrator = async (notification, { signal, supplier }) => {
  *   if (notification.type !== "BOOKING_UPDATE") return null;
- *   const response = await fetch(`${api(supplier)}/bookings/${notification.data.uuid}`, { signal });
- *   return response.status === 404 ? null : response.json();
+ *   // the uuid comes from the body: encoded, so that `../../admin` stays one path segment
+ *   const url = `${api(supplier)}/bookings/${encodeURIComponent(notification.data.uuid)}`;
+ *   const response = await fetch(url, { signal });
+ *   if (response.status === 404) return null;
+ *   if (!response.ok) throw new Error(`the supplier answered ${response.status}`); // 503: retried
+ *   return response.json();
  * };
  * ```
  */
@@ -25,13 +29,21 @@ export type OctoHydrator = (
   context: { signal: AbortSignal; supplier?: string | undefined },
 ) => Promise<unknown>;
 
-/** The `hydrate` option: the function, or it with a cache (`cacheMs`, default none) and a timeout (`timeoutMs`, default 10 s). */
-export type HydrateOption = OctoHydrator | { fetch: OctoHydrator; cacheMs?: number; timeoutMs?: number };
+/** The `hydrate` option: the function, or it with a timeout (`timeoutMs`, default 10 s). */
+export type HydrateOption =
+  | OctoHydrator
+  | {
+      fetch: OctoHydrator;
+      /**
+       * @deprecated No longer used: a notification is always answered by a read that started after it
+       * arrived (a cached read could hold the state from before the change it announces). Still accepted.
+       */
+      cacheMs?: number;
+      timeoutMs?: number;
+    };
 
 /** The default longest time a hydration may take before the delivery is answered 503. */
 export const DEFAULT_HYDRATE_TIMEOUT_MS = 10_000;
-/** The most resources the cache keeps (the oldest go first). */
-const MAX_CACHED = 10_000;
 
 /** Why a hydration did not resolve: its timeout passed (`timedOut`), or the function rejected (`cause`). */
 export class HydrationFailure extends Error {
@@ -49,11 +61,10 @@ export class HydrationFailure extends Error {
   }
 }
 
-/** A checked `hydrate` option: the function, the timeout, the cache time (0: no cache). */
+/** A checked `hydrate` option: the function and the timeout. */
 export interface HydrateSettings {
   fetch: OctoHydrator;
   timeoutMs: number;
-  cacheMs: number;
 }
 
 /** The settings of a `hydrate` option; `fail` throws the `CONFIG_INVALID` of a bad one. */
@@ -65,16 +76,16 @@ export function resolveHydrate(
   const given = typeof option === "function" ? { fetch: option } : option;
   if (typeof given !== "object" || given === null || typeof given.fetch !== "function") {
     fail(
-      "`hydrate` must be a function (notification, { signal, supplier }) => resource, or { fetch, cacheMs, timeoutMs }",
+      "`hydrate` must be a function (notification, { signal, supplier }) => resource, or { fetch, timeoutMs }",
     );
   }
   const timeoutMs = given.timeoutMs ?? DEFAULT_HYDRATE_TIMEOUT_MS;
-  const cacheMs = given.cacheMs ?? 0;
+  const cacheMs = given.cacheMs ?? 0; // checked so that a typo still says so; unused (see HydrateOption)
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0))
     fail("`hydrate.timeoutMs` must be a positive number");
   if (typeof cacheMs !== "number" || !(cacheMs >= 0))
     fail("`hydrate.cacheMs` must be a number of milliseconds, 0 or more");
-  return { fetch: given.fetch, timeoutMs, cacheMs };
+  return { fetch: given.fetch, timeoutMs };
 }
 
 /** The `hydrate` option wrapped: the resource a notification names (`null`: the supplier has none). */
@@ -85,16 +96,16 @@ export type Hydrator = (notification: OctoNotification, supplier: string | undef
  * call: those made before it starts join it; one made while it is in flight waits for the next call,
  * which starts once it settles and which every later one joins (a call that started before a
  * notification arrived may have read the resource before the change it announces). So at most one call
- * per resource is in flight. With `cacheMs`, a resolved answer is reused that long. Rejects with
+ * per resource is in flight, and no answer is kept after it (not even "not found"): a notification is
+ * never answered by a read that started before it arrived. Rejects with
  * `HydrationFailure` (the function rejected or threw, or `timeoutMs` passed, which aborts its signal).
  */
-export function createHydrator({ fetch, timeoutMs, cacheMs }: HydrateSettings): Hydrator {
+export function createHydrator({ fetch, timeoutMs }: HydrateSettings): Hydrator {
   // per resource: the call in flight, and the one waiting to start after it
   const calls = new Map<
     string,
     { inFlight?: Promise<unknown> | undefined; waiting?: Promise<unknown> | undefined }
   >();
-  const cache = new Map<string, { value: unknown; until: number }>();
   const ignore = () => undefined;
 
   const call = (notification: OctoNotification, supplier: string | undefined): Promise<unknown> => {
@@ -122,11 +133,6 @@ export function createHydrator({ fetch, timeoutMs, cacheMs }: HydrateSettings): 
 
   return (notification, supplier) => {
     const key = resourceKey(notification, supplier);
-    if (cacheMs > 0) {
-      const hit = cache.get(key);
-      if (hit !== undefined && hit.until > Date.now()) return Promise.resolve(hit.value);
-      if (hit !== undefined) cache.delete(key);
-    }
     const resource = calls.get(key) ?? {};
     calls.set(key, resource);
     if (resource.waiting !== undefined) return resource.waiting;
@@ -134,12 +140,6 @@ export function createHydrator({ fetch, timeoutMs, cacheMs }: HydrateSettings): 
       resource.waiting = undefined;
       const started = call(notification, supplier);
       resource.inFlight = started;
-      started.then((value) => {
-        if (cacheMs > 0) {
-          if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
-          cache.set(key, { value, until: Date.now() + cacheMs });
-        }
-      }, ignore);
       started.then(ignore, ignore).then(() => {
         if (resource.inFlight !== started) return;
         resource.inFlight = undefined;

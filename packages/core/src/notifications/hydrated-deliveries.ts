@@ -9,6 +9,9 @@ import { type ParsedDelivery, type ParseSettings, parseDelivery } from "../event
 import { HydrationFailure } from "./create-hydrator.ts";
 import type { OctoNotification } from "./notification.ts";
 
+/** The most availability slots one notification dispatches (each runs the availability handlers). */
+export const MAX_SLOTS = 5000;
+
 const LENIENT: ParseSettings = { validator: lenientValidation, strict: false, unknownEvents: "accept" };
 
 /** The webhook-shaped bodies a hydrated resource stands for (an availability list: one per slot). */
@@ -24,6 +27,12 @@ function hydratedBodies(
     default: {
       const { productId, optionId } = notification.data;
       const slots = Array.isArray(resource) ? resource : [resource];
+      if (slots.length > MAX_SLOTS) {
+        throw new OctoRequestError(
+          "RESOURCE_TOO_LARGE",
+          `the AVAILABILITY_UPDATE notification's resource has ${slots.length} slots; at most ${MAX_SLOTS} are dispatched for one notification (ask the supplier for shorter ranges)`,
+        );
+      }
       return slots.map((availability) => ["availability_update", { availability, productId, optionId }]);
     }
   }

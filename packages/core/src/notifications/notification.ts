@@ -2,6 +2,7 @@
 // that carry only the identifiers of a resource. Recognised by their shape, validated leniently, and
 // normalised to one spelling of each field, so that handlers and the hydrator read one shape.
 import { OctoRequestError } from "../errors/errors.ts";
+import { deliveryKey } from "../events/delivery-key.ts";
 
 /** The kinds of OCTO notification: `"BOOKING_UPDATE"`, `"AVAILABILITY_UPDATE"`, `"PRODUCT_UPDATE"`. */
 export type NotificationType = "BOOKING_UPDATE" | "AVAILABILITY_UPDATE" | "PRODUCT_UPDATE";
@@ -57,6 +58,12 @@ const FIELDS: Record<NotificationType, ReadonlyArray<[string, readonly string[],
   PRODUCT_UPDATE: [["productId", ["productId", "product_id", "id"], true]],
 };
 
+/** The longest identifier a notification may name (real ones are uuids and short ids; a hydrator puts them in URLs). */
+export const MAX_ID_LENGTH = 256;
+/** The most days an `AVAILABILITY_UPDATE` may span (`localDateStart` to `localDateEnd`, both included). */
+export const MAX_AVAILABILITY_DAYS = 366;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -92,7 +99,15 @@ export function toNotification(body: Record<string, unknown>): OctoNotification 
   for (const [name, spellings, required] of FIELDS[type]) {
     const found = spellings.find((spelling) => typeof given[spelling] === "string" && given[spelling] !== "");
     for (const spelling of spellings) aliases.add(spelling);
-    if (found !== undefined) data[name] = given[found];
+    const value = found === undefined ? undefined : (given[found] as string);
+    if (value !== undefined && value.length > MAX_ID_LENGTH) {
+      throw new OctoRequestError(
+        "INVALID_BODY",
+        `the ${type} notification's \`data.${name}\` is longer than ${MAX_ID_LENGTH} characters`,
+        { issues: [{ path: `data.${name}`, message: `longer than ${MAX_ID_LENGTH} characters` }] },
+      );
+    }
+    if (value !== undefined) data[name] = value;
     else if (required) {
       throw new OctoRequestError(
         "INVALID_BODY",
@@ -104,9 +119,42 @@ export function toNotification(body: Record<string, unknown>): OctoNotification 
       );
     }
   }
-  // unknown fields are kept as sent; the spellings read above are replaced by their canonical names
-  for (const [key, value] of Object.entries(given)) if (!aliases.has(key)) data[key] = value;
+  if (type === "AVAILABILITY_UPDATE")
+    checkDateRange(data.localDateStart as string, data.localDateEnd as string);
+  // unknown fields are kept as sent; the spellings read above are replaced by their canonical names. A
+  // `__proto__` key is an own field, as JSON.parse makes it, never the object's prototype
+  for (const [key, value] of Object.entries(given)) {
+    if (aliases.has(key)) continue;
+    if (key === "__proto__") {
+      Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
+    } else data[key] = value;
+  }
   return { type, data } as OctoNotification;
+}
+
+/**
+ * Refuses an availability range that is not two dates (`YYYY-MM-DD`), ends before it starts, or spans
+ * more than `MAX_AVAILABILITY_DAYS`: one notification must not fan out into a year of slots.
+ */
+function checkDateRange(start: string, end: string): void {
+  const day = (value: string) =>
+    /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value.slice(0, 10)) : Number.NaN;
+  const from = day(start);
+  const to = day(end);
+  const refuse = (why: string, path = "data.localDateEnd") => {
+    throw new OctoRequestError("INVALID_BODY", `the AVAILABILITY_UPDATE notification ${why}`, {
+      issues: [{ path, message: why }],
+    });
+  };
+  if (Number.isNaN(from))
+    refuse("has a `data.localDateStart` that is not a date (YYYY-MM-DD)", "data.localDateStart");
+  if (Number.isNaN(to)) refuse("has a `data.localDateEnd` that is not a date (YYYY-MM-DD)");
+  if (to < from) refuse("has a `data.localDateEnd` before its `data.localDateStart`");
+  if ((to - from) / DAY_MS + 1 > MAX_AVAILABILITY_DAYS) {
+    refuse(
+      `spans more than ${MAX_AVAILABILITY_DAYS} days (at most ${MAX_AVAILABILITY_DAYS} per notification)`,
+    );
+  }
 }
 
 /**
@@ -121,5 +169,7 @@ export function resourceKey(notification: OctoNotification, supplier: string | u
       : type === "PRODUCT_UPDATE"
         ? [data.productId]
         : [data.productId, data.optionId ?? "", data.localDateStart, data.localDateEnd];
-  return JSON.stringify([supplier ?? null, type, ...ids]);
+  const key = JSON.stringify([supplier ?? null, type, ...ids]);
+  // identifiers are bounded when checked (MAX_ID_LENGTH), the key is bounded whatever they are
+  return key.length <= 1000 ? key : `hash:${deliveryKey(key)}`;
 }

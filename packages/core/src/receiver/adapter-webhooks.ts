@@ -1,6 +1,6 @@
-// What framework adapters build their receiver with. It imports the package by its name, so that the
-// export conditions pick the receiver of the build in use (the edge build's has no zod), and this
+// What framework adapters build their receiver with. It imports the package by its name, so that this
 // subpath's bundle does not carry a second copy of the receiver.
+
 import {
   type AdapterOptions,
   createOctoWebhooks,
@@ -32,11 +32,8 @@ export function adapterWebhooks<TContext>(
     fail("options must be an object");
   }
   const { path, webhooks: existing, ...rest } = options ?? {};
-  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
-    fail('`path` must start with "/", for example "/webhooks/octo"');
-  }
   // core checks every option (a misspelt one gets a "did you mean"); its errors say this adapter's name
-  const create = (given: typeof rest) => {
+  const create = (given: typeof rest & { path?: string }) => {
     try {
       return createOctoWebhooks(given);
     } catch (error) {
@@ -44,12 +41,14 @@ export function adapterWebhooks<TContext>(
       return fail(error.message.replace(/^\[@octo-webhooks\/core\] /, ""));
     }
   };
-  if (existing === undefined) return { webhooks: create(rest), path };
+  // core checks `path` too (a misspelt `:supplier`...), with the other options
+  const checked = path === undefined ? rest : { ...rest, path };
+  if (existing === undefined) return { webhooks: create(checked), path };
   if (typeof existing !== "object" || existing === null || typeof existing.handle !== "function") {
     fail("`webhooks` must be a receiver made by createOctoWebhooks()");
   }
   // the names given beside an existing receiver are checked the same way (a silent receiver, thrown away)
-  create({ ...rest, auth: "none", logger: {} });
+  create({ ...checked, auth: "none", logger: {} });
   // every handler option has a registration method of the same name (`onBookingConfirmed`...)
   const register = (key: string): ((handler: unknown) => unknown) | undefined => {
     const method: unknown = Reflect.get(existing, key);

@@ -1,10 +1,11 @@
-import { strictValidation } from "../events/strict-validation.ts";
 import { createReceiver } from "./create-receiver.ts";
 import type { OctoWebhooks, OctoWebhooksOptions } from "./types.ts";
 
 /**
  * Creates a receiver of OCTO webhooks. Register typed handlers, then give it requests through an
- * adapter (`@octo-webhooks/express`, `/fastify`, `/hono`, `/koa`), `handle()` or `fetch()`.
+ * adapter (`@octo-webhooks/express`, `/fastify`, `/hono`, `/koa`...), `handle()` or `fetch()`. It carries
+ * no zod, on every runtime: the official schemas are at `@octo-webhooks/core/schemas` (pass
+ * `validation: strictValidation` from there to validate strictly).
  *
  * @example
  * ```ts
@@ -20,5 +21,5 @@ import type { OctoWebhooks, OctoWebhooksOptions } from "./types.ts";
 export function createOctoWebhooks<TContext = unknown>(
   options: OctoWebhooksOptions<TContext> = {},
 ): OctoWebhooks<TContext> {
-  return createReceiver(options, strictValidation);
+  return createReceiver(options);
 }

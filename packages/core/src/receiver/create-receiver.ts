@@ -1,19 +1,14 @@
 // A receiver: its pipeline (receiver/pipeline.ts), with the methods users call on it.
-import type { OctoValidator } from "../events/lenient-validation.ts";
 import { createFetch } from "../http/create-fetch.ts";
 import { createPipeline, handle, receive } from "./pipeline.ts";
 import { receiverMethods } from "./receiver-methods.ts";
 import type { OctoRequest, OctoWebhooks, OctoWebhooksOptions } from "./types.ts";
 
-/**
- * Builds a receiver; `strict` is what `validation: "strict"` uses (the edge build has none, to stay
- * small). Users call `createOctoWebhooks`.
- */
+/** Builds a receiver; users call `createOctoWebhooks`. */
 export function createReceiver<TContext = unknown>(
   options: OctoWebhooksOptions<TContext>,
-  strict: OctoValidator | undefined,
 ): OctoWebhooks<TContext> {
-  const pipeline = createPipeline(options, strict);
+  const pipeline = createPipeline(options);
   const handleRequest = (request: OctoRequest, context?: TContext) => handle(pipeline, request, context);
   return {
     ...receiverMethods<TContext>(pipeline.registry),

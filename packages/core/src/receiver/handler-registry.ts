@@ -32,6 +32,12 @@ export const LIFECYCLE_OPTIONS: ReadonlyArray<[string, string]> = [
   ...Object.entries(ORDER_LIFECYCLE_EVENTS),
 ];
 
+/**
+ * The handlers a delivery runs, in order, with the lifecycle event each runs for (`runsFor[i]`, for the
+ * handler spans), or `undefined` for one that runs for the delivery's own event.
+ */
+export type Selection = readonly AnyHandler[] & { readonly runsFor: ReadonlyArray<string | undefined> };
+
 /** What selects the handlers of a delivery. */
 export interface HandlerSelector {
   event: string;
@@ -57,7 +63,7 @@ export interface HandlerRegistry {
    * The handlers a delivery runs: its event's, its lifecycle event's, `onUnknownEvent`'s, `onAny`'s.
    * Shared between deliveries of the same event: never mutate it.
    */
-  select(delivery: HandlerSelector): readonly AnyHandler[];
+  select(delivery: HandlerSelector): Selection;
   /** Runs the hooks of `name` one after the other; a hook that throws is logged and changes nothing. */
   runHooks(name: string, ...args: unknown[]): Promise<void>;
 }
@@ -94,7 +100,7 @@ export function createHandlerRegistry(handlers: readonly HandlerEntry[], logger:
    * a new array each, never the lists themselves, dropped whenever a handler is added or removed (so a
    * selection already handed out, as ack-first keeps it, never changes under its holder).
    */
-  const selections = new Map<string, Map<string | undefined, readonly AnyHandler[]>>();
+  const selections = new Map<string, Map<string | undefined, Selection>>();
   const remove = (name: string, handler: AnyHandler) => {
     const list = lists.get(name);
     const index = list?.indexOf(handler) ?? -1;
@@ -125,13 +131,18 @@ export function createHandlerRegistry(handlers: readonly HandlerEntry[], logger:
       // only modelled events are remembered: an unknown event's name comes from the body, unbounded
       const remembered = known && !orderBookings ? selections.get(event)?.get(lifecycle) : undefined;
       if (remembered !== undefined) return remembered;
-      const selected: AnyHandler[] = [];
-      const push = (name: string) => {
+      const runsFor: Array<string | undefined> = [];
+      const selected = Object.assign([] as AnyHandler[], { runsFor });
+      const push = (name: string, lifecycleEvent?: string) => {
         const list = lists.get(name);
-        if (list !== undefined) for (const handler of list) selected.push(handler);
+        if (list === undefined) return;
+        for (const handler of list) {
+          selected.push(handler);
+          runsFor.push(lifecycleEvent);
+        }
       };
       if (known || !RESERVED.has(event)) push(event);
-      if (lifecycle !== undefined) push(lifecycle);
+      if (lifecycle !== undefined) push(lifecycle, lifecycle);
       // an order's bookings: each booking lifecycle handler once per booking, with that booking's body
       for (const { lifecycle, booking, diff } of bookings ?? []) {
         const payload = { webhook: body?.webhook, booking, diff, supplier: body?.supplier };
@@ -139,12 +150,13 @@ export function createHandlerRegistry(handlers: readonly HandlerEntry[], logger:
         for (const handler of lists.get(lifecycle) ?? []) {
           selected.push((() =>
             (handler as (p: unknown, c: unknown) => unknown)(payload, bookingContext)) as AnyHandler);
+          runsFor.push(lifecycle);
         }
       }
       if (!known) push(LISTS.unknown);
       push(LISTS.any);
       if (known && !orderBookings) {
-        const byLifecycle = selections.get(event) ?? new Map<string | undefined, readonly AnyHandler[]>();
+        const byLifecycle = selections.get(event) ?? new Map<string | undefined, Selection>();
         byLifecycle.set(lifecycle, selected);
         selections.set(event, byLifecycle);
       }

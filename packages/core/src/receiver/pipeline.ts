@@ -7,7 +7,7 @@
 import { createAdmission, type DeliveryAdmission } from "../admission/create-admission.ts";
 import { authChallenge, createRequestAuth, type RequestAuth } from "../auth/request-auth.ts";
 import { createSupplierAuth, SUPPLIER_ID, type SupplierAuth } from "../auth/supplier-auth.ts";
-import { PACKAGE_PREFIX } from "../errors/codes.ts";
+import { PACKAGE_PREFIX, shown } from "../errors/codes.ts";
 import {
   configError,
   isNonRetryableError,
@@ -16,7 +16,6 @@ import {
   OctoWebhooksError,
 } from "../errors/errors.ts";
 import type { DeliveryOrigin } from "../events/delivery-context.ts";
-import type { OctoValidator } from "../events/lenient-validation.ts";
 import { type ParsedDelivery, parseDelivery, toPayload } from "../events/parse-delivery.ts";
 import { answers, errorAnswer } from "../http/answers.ts";
 import { isJsonContentType, unsupportedMediaType } from "../http/content-type.ts";
@@ -35,7 +34,7 @@ import { createHydrator, HydrationFailure, type Hydrator } from "../notification
 import { hydratedDeliveries } from "../notifications/hydrated-deliveries.ts";
 import type { OctoNotification } from "../notifications/notification.ts";
 import type { DeliveryTelemetry, ReceiverTelemetry } from "../telemetry/telemetry.ts";
-import { type AnyHandler, createHandlerRegistry, type HandlerRegistry, LISTS } from "./handler-registry.ts";
+import { createHandlerRegistry, type HandlerRegistry, LISTS, type Selection } from "./handler-registry.ts";
 import { runHandlers } from "./run-handlers.ts";
 import { type ReceiverSettings, resolveSettings } from "./settings.ts";
 import { createTaskQueue, later, type TaskQueue } from "./task-queue.ts";
@@ -68,12 +67,9 @@ export interface Pipeline<TContext = unknown> {
   readonly warned: { open: boolean; preRead: boolean };
 }
 
-/** Checks `options` and builds what the steps read. `strict` is what `validation: "strict"` uses. */
-export function createPipeline<TContext>(
-  options: OctoWebhooksOptions<TContext>,
-  strict: OctoValidator | undefined,
-): Pipeline<TContext> {
-  const settings = resolveSettings(options, strict);
+/** Checks `options` and builds what the steps read. */
+export function createPipeline<TContext>(options: OctoWebhooksOptions<TContext>): Pipeline<TContext> {
+  const settings = resolveSettings(options);
   const { logger } = settings;
   const registry = createHandlerRegistry(settings.handlers, logger);
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
@@ -93,7 +89,11 @@ export function createPipeline<TContext>(
     hydrate: settings.hydrate && createHydrator(settings.hydrate),
     logRefusal: createRefusalLog(logger),
     // our limits are the user's choice only when given; a parser in front makes them moot
-    warned: { open: settings.auth !== undefined, preRead: !settings.limitsGiven },
+    // `suppliers` authenticates every delivery: not an open endpoint
+    warned: {
+      open: settings.auth !== undefined || settings.suppliers !== undefined,
+      preRead: !settings.limitsGiven,
+    },
   };
 }
 
@@ -302,12 +302,12 @@ async function admitAndRun(
 function dispatch(
   pipeline: Pipeline<never>,
   delivery: ParsedDelivery,
-  selected: readonly AnyHandler[],
+  selected: Selection,
   claimed: boolean,
 ): void | Promise<void> {
   if (selected.length === 0) {
     pipeline.settings.logger.debug?.(
-      `${PACKAGE_PREFIX} no handler for ${delivery.event}; answered 200`,
+      `${PACKAGE_PREFIX} no handler for ${shown(delivery.event)}; answered 200`,
       logFields(delivery, { status: 200 }),
     );
     return claimed ? finish(pipeline, delivery, undefined, true) : undefined;
@@ -369,7 +369,7 @@ function schedule(
 async function dispatchAfterAnswer(
   pipeline: Pipeline<never>,
   delivery: ParsedDelivery,
-  selected: readonly AnyHandler[],
+  selected: Selection,
 ): Promise<void> {
   try {
     await dispatch(pipeline, delivery, selected, pipeline.settings.dedupe !== undefined);
@@ -427,6 +427,8 @@ async function runNotification(
       notFound = resource === null;
       if (!notFound) hydrated = hydratedDeliveries(delivery, resource);
     } catch (failure) {
+      // a resource too large to dispatch is final (422); any other failure is retried (503)
+      if (failure instanceof OctoRequestError) throw failure;
       throw hydrationFailed(pipeline, delivery, failure, acked);
     }
   }
@@ -439,7 +441,7 @@ async function runNotification(
   if (notFound) {
     const error = new OctoWebhooksError(
       "RESOURCE_NOT_FOUND",
-      `${PACKAGE_PREFIX} the ${notification.type} notification${fromSupplier(supplier)} names a resource the supplier does not have ` +
+      `the ${notification.type} notification${fromSupplier(supplier)} names a resource the supplier does not have ` +
         "(the hydrator resolved null); answered 200, no event dispatched",
     );
     error.supplier = supplier;
@@ -543,9 +545,17 @@ async function refuse(
   { request, reading, supplier, delivery, span }: Refused,
 ): Promise<OctoResponse> {
   if (supplier !== undefined && error instanceof OctoWebhooksError) error.supplier = supplier;
+  // refused before its credentials named a supplier: the one its path claimed, said as a claim
+  const claimed =
+    supplier === undefined && typeof request.supplier === "string" && SUPPLIER_ID.test(request.supplier)
+      ? request.supplier
+      : undefined;
+  if (claimed !== undefined && error instanceof OctoWebhooksError) error.claimedSupplier = claimed;
   if (error instanceof OctoRequestError) {
-    const fields = logFields(delivery, { supplier, traceId: span?.traceId });
-    pipeline.logRefusal(error, fromSupplier(supplier), fields);
+    const fields = logFields(delivery, { supplier, claimedSupplier: claimed, traceId: span?.traceId });
+    const from =
+      claimed === undefined ? fromSupplier(supplier) : ` for supplier ${claimed} (named by the path)`;
+    pipeline.logRefusal(error, from, fields);
     await pipeline.registry.runHooks(LISTS.error, error, undefined);
   } else if (!(error instanceof OctoHandlerError)) {
     pipeline.settings.logger.error?.(

@@ -1,5 +1,5 @@
 import type { DeliveryTelemetry } from "../telemetry/telemetry.ts";
-import type { AnyHandler } from "./handler-registry.ts";
+import type { Selection } from "./handler-registry.ts";
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   ((typeof value === "object" && value !== null) || typeof value === "function") &&
@@ -17,7 +17,7 @@ const inOrder = (failures: Failures | undefined): unknown[] | undefined =>
  * runs inside its `handler()` (a span per handler).
  */
 export function runHandlers(
-  handlers: readonly AnyHandler[],
+  handlers: Selection,
   payload: unknown,
   context: unknown,
   telemetry?: DeliveryTelemetry,
@@ -33,7 +33,11 @@ export function runHandlers(
     try {
       const handler = handlers[i] as (payload: unknown, context: unknown) => unknown;
       const result = telemetry
-        ? telemetry.handler(i, () => handler(payload, context), (context as { event?: string }).event)
+        ? telemetry.handler(
+            i,
+            () => handler(payload, context),
+            handlers.runsFor[i] ?? (context as { event?: string }).event,
+          )
         : handler(payload, context);
       if (isThenable(result)) {
         const index = i;

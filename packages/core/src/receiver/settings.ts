@@ -7,13 +7,15 @@ import type { DeliveryStore } from "../admission/delivery-store.ts";
 import type { AuthOption, SuppliersOption } from "../auth/credentials.ts";
 import { PACKAGE_PREFIX } from "../errors/codes.ts";
 import { configError } from "../errors/errors.ts";
-import { lenientValidation, type OctoValidator } from "../events/lenient-validation.ts";
+import { lenientValidation, type OctoValidator, STRICT_VALIDATOR } from "../events/lenient-validation.ts";
 import type { ParseSettings } from "../events/parse-delivery.ts";
 import type { Logger } from "../log/logger.ts";
 import { type HydrateSettings, resolveHydrate } from "../notifications/create-hydrator.ts";
 import type { OctoTelemetry } from "../telemetry/telemetry.ts";
 import { type HandlerEntry, handlersIn } from "./handler-registry.ts";
 import { handlerOptionNames, misspeltOptions } from "./known-names.ts";
+import { nearest } from "./nearest.ts";
+import { SETTING_OPTIONS } from "./setting-options.ts";
 import type { OctoWebhooksOptions } from "./types.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,41 +57,10 @@ const defaultLogger: Logger = {
 };
 
 /**
- * The options of `createOctoWebhooks()` that are not handlers (those come from `handlerOptionNames()`),
- * nor the adapters' `path` and `webhooks`. A package that builds a receiver for its users (a queue's)
- * derives what it accepts from this list, so that a new setting reaches it.
- */
-export const SETTING_OPTIONS = [
-  "auth",
-  "suppliers",
-  "supplierCacheMs",
-  "maxBodyBytes",
-  "bodyTimeoutMs",
-  "validation",
-  "unknownEvents",
-  "realm",
-  "logger",
-  "dedupe",
-  "staleGuard",
-  "store",
-  "ackFirst",
-  "telemetry",
-  "hydrate",
-] as const;
-
-/**
  * Every option name `createOctoWebhooks()` knows, for the "did you mean" of a misspelt one; `path`
  * and `webhooks` are the adapters' (`adapterWebhooks()` takes them out before it calls core).
  */
 export const optionNames = (): string[] => [...SETTING_OPTIONS, ...handlerOptionNames(), "path", "webhooks"];
-
-/** The `path` option, checked: it must start with `/`. */
-function checkPath(path: unknown): string | undefined {
-  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
-    configError('`path` must start with "/", for example "/webhooks/octo/:supplier"');
-  }
-  return path;
-}
 
 function positive(value: unknown, name: string, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -110,22 +81,20 @@ function optionObject<T extends object>(
   return value;
 }
 
-function resolveValidator(
-  validation: OctoWebhooksOptions["validation"],
-  strict: OctoValidator | undefined,
-): OctoValidator {
+function resolveValidator(validation: OctoWebhooksOptions["validation"]): OctoValidator {
   if (validation === undefined || validation === "lenient") return lenientValidation;
   if (typeof validation === "function") return validation;
   if (validation !== "strict")
     configError('`validation` must be "lenient", "strict" or a validator function');
-  return (
-    strict ??
-    configError(
-      'validation: "strict" needs the official schemas, which this edge build leaves out to stay small: ' +
-        'import { strictValidation } from "@octo-webhooks/core/schemas" and pass `validation: strictValidation`',
-    )
+  return configError(
+    'validation: "strict" needs the official schemas, which core\'s main entry leaves out to stay small (zod): ' +
+      'import { strictValidation } from "@octo-webhooks/core/schemas" and pass `validation: strictValidation`',
   );
 }
+
+/** Whether `validator` is `strictValidation` (of `./schemas`, which marks it), said in a 400's message. */
+const isStrict = (validator: OctoValidator): boolean =>
+  (validator as unknown as Record<symbol, unknown>)[STRICT_VALIDATOR] === true;
 
 function resolveStore(store: DeliveryStore | undefined, used: boolean, logger: Logger): DeliveryStore {
   if (store !== undefined) {
@@ -140,12 +109,28 @@ function resolveStore(store: DeliveryStore | undefined, used: boolean, logger: L
 }
 
 /**
- * Checks every option (throwing `CONFIG_INVALID`) and applies the defaults. `strict` is the validator
- * of `validation: "strict"`, which the edge build does not have.
+ * The `path` option, checked: it starts with `/`, and its only parameter is `:supplier` (any other
+ * `:name` would be taken as literal text, and every delivery would get a 404). `fail` throws the error
+ * of the caller (core's `configError`; an adapter's names the adapter).
  */
+function checkPath(path: unknown, fail: (message: string) => never): string | undefined {
+  if (path === undefined) return undefined;
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    fail('`path` must start with "/", for example "/webhooks/octo/:supplier"');
+  }
+  for (const segment of path.split("/")) {
+    if (!segment.startsWith(":") || segment === ":supplier") continue;
+    const near = nearest(segment, [":supplier"]);
+    fail(
+      `\`path\` has the parameter \`${segment.slice(0, 40)}\`; the only one is \`:supplier\`${near === undefined ? " (the id of the supplier that sends to it)" : ": did you mean `:supplier`?"}`,
+    );
+  }
+  return path;
+}
+
+/** Checks every option (throwing `CONFIG_INVALID`) and applies the defaults. */
 export function resolveSettings<TContext>(
   options: OctoWebhooksOptions<TContext>,
-  strict: OctoValidator | undefined,
 ): ReceiverSettings<TContext> {
   if (typeof options !== "object" || options === null) configError("options must be an object");
   const misspelt = misspeltOptions(Object.keys(options), optionNames());
@@ -156,7 +141,7 @@ export function resolveSettings<TContext>(
   }
   const bodyTimeoutMs = options.bodyTimeoutMs ?? 30_000;
   if (!(bodyTimeoutMs > 0)) configError("`bodyTimeoutMs` must be a positive number of milliseconds");
-  const validator = resolveValidator(options.validation, strict);
+  const validator = resolveValidator(options.validation);
   const unknownEvents = options.unknownEvents ?? "accept";
   if (unknownEvents !== "accept" && unknownEvents !== "reject") {
     configError('`unknownEvents` must be "accept" or "reject"');
@@ -193,12 +178,12 @@ export function resolveSettings<TContext>(
   const store = resolveStore(options.store, used, logger);
 
   return {
-    path: checkPath(options.path),
+    path: checkPath(options.path, configError),
     maxBodyBytes,
     bodyTimeoutMs,
     limitsGiven: options.maxBodyBytes !== undefined || options.bodyTimeoutMs !== undefined,
     validator,
-    strict: options.validation === "strict",
+    strict: isStrict(validator),
     unknownEvents,
     realm: (options.realm ?? "octo-webhooks").replace(/["\\]/g, ""),
     logger,

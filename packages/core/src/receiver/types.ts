@@ -262,8 +262,9 @@ export interface OctoWebhooksOptions<TContext = unknown>
    * Hydrates OCTO notifications (thin `{ type, data }`): core calls it for the resource, then runs
    * `onNotification` and the events a webhook of it fires (`booking_update` and `booking.*`, one
    * `availability_update` per slot, `product_update`) through `dedupe`/`staleGuard`. Coalesced per
-   * resource; `cacheMs` (default 0), `timeoutMs` (default 10 s). Failure: 503 + `Retry-After`; `null`:
-   * 200 and `RESOURCE_NOT_FOUND` to `onError`. See {@link OctoHydrator}.
+   * resource, never answered from a read that started before the notification arrived; `timeoutMs`
+   * (default 10 s). Failure: 503 + `Retry-After`; `null`: 200 and `RESOURCE_NOT_FOUND` to `onError`; more
+   * than 5,000 availability slots: 422 `RESOURCE_TOO_LARGE`. See {@link OctoHydrator}.
    */
   hydrate?: HydrateOption;
 }

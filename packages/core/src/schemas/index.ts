@@ -15,7 +15,7 @@ export const lenientSchemas = buildSchemas(lenientKit);
 
 /**
  * Strict schemas: the official OCTO shape (required fields, closed enums, ISO 8601 UTC timestamps).
- * Real senders often fail them; use them to check what you send, or with `validation: "strict"`.
+ * Real senders often fail them; use them to check what you send, or as `validation: strictValidation`.
  *
  * @example
  * ```ts

@@ -1,7 +1,28 @@
 // What spans and metrics say about a delivery, read from it once parsed, and error messages made safe to
 // record: configured secrets and the request's credentials replaced before anything leaves the process.
 import type { Attributes } from "@opentelemetry/api";
+import { SHOWN_LENGTH } from "../errors/codes.ts";
+import { BOOKING_LIFECYCLE_EVENTS } from "../events/booking-lifecycle.ts";
+import { isModelled } from "../events/event-table.ts";
+import { ORDER_LIFECYCLE_EVENTS } from "../events/order-lifecycle.ts";
 import type { TelemetryDelivery } from "./telemetry.ts";
+
+/** A string attribute or span name from a delivery, at most `SHOWN_LENGTH` characters. */
+export const bounded = (text: string): string =>
+  text.length <= SHOWN_LENGTH ? text : text.slice(0, SHOWN_LENGTH);
+
+/**
+ * An event as a metric records it: a modelled event, a lifecycle event (a lifecycle handler's) or
+ * `notification`, else `_OTHER` (as OpenTelemetry's HTTP conventions record an unknown method), so that
+ * names a body invents cannot make new series.
+ */
+export const metricEvent = (event: string): string =>
+  isModelled(event) ||
+  event === "notification" ||
+  Object.hasOwn(BOOKING_LIFECYCLE_EVENTS, event) ||
+  Object.hasOwn(ORDER_LIFECYCLE_EVENTS, event)
+    ? event
+    : "_OTHER";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -17,7 +38,7 @@ function field(body: Record<string, unknown>, key: string, name: string): string
 /** The `octo.*` attributes of a parsed delivery (the resource ids present in its body). */
 export function deliveryAttributes(delivery: TelemetryDelivery): Attributes {
   const { body, context } = delivery;
-  const attributes: Attributes = { "octo.event": delivery.event };
+  const attributes: Attributes = { "octo.event": bounded(delivery.event) };
   const lifecycle: string[] = [];
   if (context.lifecycle !== undefined) lifecycle.push(context.lifecycle);
   // an order_update fires its bookings' lifecycle events too (ParsedDelivery.bookings)
@@ -36,7 +57,7 @@ export function deliveryAttributes(delivery: TelemetryDelivery): Attributes {
   ];
   for (const [attribute, key, name] of ids) {
     const value = field(body, key, name);
-    if (value !== undefined) attributes[attribute] = value.slice(0, 200);
+    if (value !== undefined) attributes[attribute] = bounded(value);
   }
   // an OCTO notification (thin `{ type, data }`): its type and the identifiers it names
   const notification = (delivery as { notification?: { type: string; data: Record<string, unknown> } })
@@ -44,8 +65,8 @@ export function deliveryAttributes(delivery: TelemetryDelivery): Attributes {
   if (notification !== undefined) {
     attributes["octo.notification.type"] = notification.type;
     const { uuid, productId } = notification.data;
-    if (typeof uuid === "string") attributes["octo.booking.uuid"] = uuid.slice(0, 200);
-    if (typeof productId === "string") attributes["octo.product.id"] = productId.slice(0, 200);
+    if (typeof uuid === "string") attributes["octo.booking.uuid"] = bounded(uuid);
+    if (typeof productId === "string") attributes["octo.product.id"] = bounded(productId);
   }
   if (context.supplier !== undefined) attributes["octo.supplier"] = context.supplier;
   attributes["octo.delivery.key"] = context.deliveryKey;
@@ -66,8 +87,11 @@ export function bodyBytes(rawBody: string | undefined): number | undefined {
 }
 
 const REDACTED = "[REDACTED]";
-// anything shaped like a credential in an Authorization-style header, whoever wrote it into a message
-const CREDENTIAL = /\b(basic|bearer|token|apikey|api-key)(\s*[:=]?\s+)[^\s,;"']+/gi;
+const MAX_SCRUBBED = 1000;
+// anything shaped like a credential in an Authorization-style header, whoever wrote it into a message:
+// the separator is either `:`/`=` with optional spaces around it or spaces alone, never both ways at
+// once, so a long run of spaces is matched once (`\s*[:=]?\s+` tried every split of it: quadratic)
+const CREDENTIAL = /\b(basic|bearer|token|apikey|api-key)(\s*[:=]\s*|\s+)[^\s,;"']+/gi;
 
 function credentialValues(auth: unknown): string[] {
   if (!isObject(auth)) return [];
@@ -106,20 +130,28 @@ export function configuredSecrets(options: object): string[] {
   return secrets.filter((secret) => secret.length >= 4);
 }
 
-/** `text` with every secret, and anything shaped like a credential, replaced; at most 1,000 characters. */
+/**
+ * `text` with every secret, and anything shaped like a credential, replaced; at most 1,000 characters.
+ * Only what can be shown is scrubbed: the text is cut first (keeping the longest secret's length past the
+ * cut, so a secret that starts before it is still found whole), which bounds the work whatever its size.
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let safe = text;
+  let longest = 0;
+  for (const secret of secrets) longest = Math.max(longest, secret.length);
+  const cut = text.length > MAX_SCRUBBED + longest;
+  let safe = cut ? text.slice(0, MAX_SCRUBBED + longest) : text;
   for (const secret of secrets) if (safe.includes(secret)) safe = safe.split(secret).join(REDACTED);
   safe = safe.replace(CREDENTIAL, `$1$2${REDACTED}`);
-  return safe.length > 1000 ? `${safe.slice(0, 1000)}...` : safe;
+  return cut || safe.length > MAX_SCRUBBED ? `${safe.slice(0, MAX_SCRUBBED)}...` : safe;
 }
 
 /** The `error.type` of a failure: our error's code (`UNAUTHORIZED`...), else the error's class name. */
 export function errorType(error: unknown): string {
   if (isObject(error) || error instanceof Error) {
     const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === "string" && /^[A-Z_]+$/.test(code)) return code;
-    if (typeof name === "string" && name !== "") return name;
+    // a label of a metric: a thrown object's own `code` or `name` must not make a series per value
+    if (typeof code === "string" && code.length <= 64 && /^[A-Z_]+$/.test(code)) return code;
+    if (typeof name === "string" && name !== "") return bounded(name);
   }
   return "_OTHER";
 }

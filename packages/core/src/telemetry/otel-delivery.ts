@@ -15,7 +15,7 @@ import {
   trace,
 } from "@opentelemetry/api";
 import { type HeaderLookup, toHeaderGetter } from "../http/headers.ts";
-import { bodyBytes, deliveryAttributes, errorType, scrub } from "./otel-attributes.ts";
+import { bodyBytes, bounded, deliveryAttributes, errorType, metricEvent, scrub } from "./otel-attributes.ts";
 import type { OctoMetrics } from "./otel-metrics.ts";
 import type { DeliveryTelemetry, TelemetryDelivery } from "./telemetry.ts";
 
@@ -46,14 +46,14 @@ const IDLE: DeliveryTelemetry = {
 /** Records `error` on `span` (message and stack scrubbed) and marks it failed with its `error.type`. */
 function fail(span: Span, error: unknown, secrets: readonly string[]): string {
   const type = errorType(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = scrub(error instanceof Error ? error.message : String(error), secrets);
   span.recordException({
     name: type,
-    message: scrub(message, secrets),
+    message,
     ...(error instanceof Error && error.stack ? { stack: scrub(error.stack, secrets) } : {}),
   });
   span.setAttribute("error.type", type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: scrub(message, secrets) });
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
   return type;
 }
 
@@ -97,12 +97,12 @@ export function startDelivery(
     // a notification's hydrated deliveries: the event each handler runs for, not the notification's
     const event = runsFor ?? (known["octo.event"] as string | undefined);
     const handler = receiver.tracer.startSpan(
-      `octo.handler ${event ?? "delivery"}`,
+      `octo.handler ${event === undefined ? "delivery" : bounded(event)}`,
       {
         kind: SpanKind.INTERNAL,
         attributes: {
           ...known,
-          ...(event === undefined ? {} : { "octo.event": event }),
+          ...(event === undefined ? {} : { "octo.event": bounded(event) }),
           "octo.handler.index": index,
         },
       },
@@ -110,7 +110,7 @@ export function startDelivery(
     );
     const started = performance.now();
     const done = (error?: unknown, failed = false) => {
-      const measured: Attributes = event === undefined ? {} : { "octo.event": event };
+      const measured: Attributes = event === undefined ? {} : { "octo.event": metricEvent(event) };
       if (failed) measured["error.type"] = fail(handler, error, secrets);
       metrics?.handlerDuration.record((performance.now() - started) / 1000, measured);
       handler.end();
@@ -137,11 +137,11 @@ export function startDelivery(
     },
     parsed(delivery: TelemetryDelivery) {
       // a span that records nothing (no SDK, or sampled out) is spared the delivery key's hash
-      known = span.isRecording() ? deliveryAttributes(delivery) : { "octo.event": delivery.event };
+      known = span.isRecording() ? deliveryAttributes(delivery) : { "octo.event": bounded(delivery.event) };
       span.setAttributes(known);
       const metrics = receiver.metrics();
       const size = metrics && bodyBytes(delivery.context.rawBody);
-      if (size !== undefined) metrics?.bodySize.record(size, { "octo.event": delivery.event });
+      if (size !== undefined) metrics?.bodySize.record(size, { "octo.event": metricEvent(delivery.event) });
     },
     handler: handlerSpan,
     background(run) {
@@ -166,7 +166,7 @@ export function startDelivery(
       ended = true;
       const metrics = receiver.metrics();
       const event = known["octo.event"];
-      const byEvent: Attributes = event === undefined ? {} : { "octo.event": event };
+      const byEvent: Attributes = event === undefined ? {} : { "octo.event": metricEvent(String(event)) };
       const counted: Attributes = { ...byEvent };
       if (status !== undefined) {
         span.setAttribute("http.response.status_code", status);

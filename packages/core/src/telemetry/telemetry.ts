@@ -1,6 +1,6 @@
 // The instrumentation seam: what a receiver tells a `telemetry` option about each delivery. Types only:
 // without the option nothing is called (one `?.` per call site), so the default costs nothing and the
-// edge build carries no tracing code. `@octo-webhooks/core/otel` implements it with OpenTelemetry.
+// main entry carries no tracing code. `@octo-webhooks/core/otel` implements it with OpenTelemetry.
 
 import type { HandlerContext } from "../events/types.ts";
 import type { HeaderLookup } from "../http/headers.ts";
@@ -38,8 +38,8 @@ export interface DeliveryTelemetry {
   /**
    * Runs one handler (`index` in the delivery's list) and returns what it returned; a promise is
    * followed until it settles, a throw is recorded and thrown again. `event` is the event the handler
-   * runs for: the delivery's, or for a notification's hydrated deliveries, the event each stands for
-   * (`booking_update`...).
+   * runs for: the delivery's, a lifecycle handler's lifecycle event (`booking.cancelled`), or for a
+   * notification's hydrated deliveries, the event each stands for (`booking_update`...).
    */
   handler(index: number, run: () => unknown, event?: string): unknown;
   /** Ack-first: runs the handlers' work after the answer (recorded apart, linked to the delivery). */

@@ -1,6 +1,13 @@
-import { isHeaderName } from "../is-header-name.ts";
-import { isHttpUrl } from "../is-http-url.ts";
+import { isHttpUrl } from "../post.ts";
 import { badRequest } from "./octo-error-body.ts";
+
+// An HTTP header name: an RFC 9110 token. The one check the mock supplier uses for webhook headers.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Whether `name` can be sent as a header name (an RFC 9110 token). */
+function isHeaderName(name: string): boolean {
+  return TOKEN.test(name);
+}
 
 /** The fields both resources of the mock's management API (webhooks, subscriptions) have. */
 export interface ResourceFields {

@@ -1,5 +1,5 @@
 import { createDelivery, type Delivery, runDelivery } from "../deliver.ts";
-import type { SimulationState } from "./simulation-state.ts";
+import type { SimulationState } from "./simulate.ts";
 
 // The mock supplier's replay: a delivery's body sent again to its webhook, as a new delivery (the "resend"
 // button of a supplier's dashboard).

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Availability, Booking, Product } from "@octo-webhooks/core";
 import { createRandom, type Seed } from "../factories/random.ts";
-import { decodeSegment } from "./decode-segment.ts";
-import { badRequest, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
+import { badRequest, decodeSegment, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
 
 // The mock supplier's resources and the OCTO read API over them (`GET /bookings/{uuid}`,
 // `POST /availability`, `GET /products/{id}`): what hydration of a thin notification reads. The

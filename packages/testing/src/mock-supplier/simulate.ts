@@ -1,19 +1,91 @@
 import type { Booking } from "@octo-webhooks/core";
-import { createDelivery, type Delivery, runDelivery } from "../deliver.ts";
+import {
+  createDelivery,
+  type Delivery,
+  type DeliveryPolicy,
+  type DeliveryTarget,
+  runDelivery,
+} from "../deliver.ts";
 import { availabilityUpdate } from "../factories/availability.ts";
 import { type BookingUpdateOptions, bookingLifecycle, bookingUpdate } from "../factories/booking.ts";
 import { orderUpdate } from "../factories/order.ts";
 import { productUpdate } from "../factories/product.ts";
+import type { Seed } from "../factories/random.ts";
 import type { FactoryOptions } from "../factories/shared.ts";
 import type { MockSupplier } from "./mock-supplier.ts";
-import { type NotificationStep, notifySubscribers } from "./notify.ts";
 import type { MockResources } from "./resources.ts";
-import type { SimulationState } from "./simulation-state.ts";
+import type { MockSubscription } from "./subscriptions.ts";
 import type { MockWebhook } from "./webhooks.ts";
 
 // The mock supplier's delivery simulation: events made for each registered webhook, really delivered;
-// the same changes as thin notifications to each subscription; the resources (read back with
+// the same changes as thin OCTO notifications (`{ type, data }`) to each subscription of their type, with
+// its headers and the supplier's retry schedule (the same as webhooks'); the resources (read back with
 // `GET /bookings/{uuid}`...) moved forward as the changes are delivered.
+
+/** What the simulation works on, shared with the server. */
+export interface SimulationState {
+  readonly store: ReadonlyMap<string, MockWebhook>;
+  /** The notification subscriptions. */
+  readonly subscriptions: ReadonlyMap<string, MockSubscription>;
+  /** The bookings, availability and products the read API serves. */
+  readonly resources: MockResources;
+  /** Every delivery, in creation order (appended to). */
+  readonly deliveries: Delivery[];
+  /** The deliveries under way (`idle()` waits for them). */
+  readonly pending: Set<Promise<unknown>>;
+  readonly policy: DeliveryPolicy;
+  readonly seed: Seed;
+  /** Called when a delivery is created, before its first attempt. */
+  readonly onDelivery?: ((delivery: Delivery) => void) | undefined;
+}
+
+/** One step of a simulated change: the thin notification's data, and what the supplier's state is then. */
+interface NotificationStep {
+  data: Record<string, unknown>;
+  /** Called before the step is delivered: the resource reaches this step's state. */
+  advance?: (() => void) | undefined;
+}
+
+/**
+ * Creates the deliveries of `steps` to every active subscription of `type` at once, then sends each
+ * subscription's in order (one after the other), subscriptions in parallel; resolves when all are finished.
+ */
+function notifySubscribers(
+  state: SimulationState,
+  type: string,
+  steps: readonly NotificationStep[],
+): Promise<Delivery[]> {
+  const { subscriptions, deliveries, pending, policy } = state;
+  const chains: Promise<Delivery[]>[] = [];
+  for (const subscription of subscriptions.values()) {
+    if (!subscription.active || !subscription.notificationTypes.includes(type)) continue;
+    const target: DeliveryTarget = {
+      webhookId: subscription.id,
+      event: type,
+      url: subscription.url,
+      headers: subscription.headers,
+      retryOnError: subscription.retryOnError,
+    };
+    const queued = steps.map((step) => {
+      const body = { type, data: { ...step.data } };
+      const delivery = createDelivery(`d${deliveries.length + 1}`, target, body, policy.userAgent);
+      deliveries.push(delivery);
+      state.onDelivery?.(delivery);
+      return { delivery, step };
+    });
+    const chain = (async () => {
+      for (const { delivery, step } of queued) {
+        step.advance?.();
+        await runDelivery(delivery, target, policy);
+      }
+      return queued.map((q) => q.delivery);
+    })();
+    pending.add(chain);
+    void chain.finally(() => pending.delete(chain));
+    chains.push(chain);
+  }
+  return Promise.all(chains).then((lists) => lists.flat());
+}
 
 /** The factory options that make a body look like it came from this webhook. */
 function asFromWebhook(webhook: MockWebhook, simulation: string, given: FactoryOptions) {

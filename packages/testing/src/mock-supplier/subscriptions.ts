@@ -1,6 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { decodeSegment } from "./decode-segment.ts";
-import { badRequest, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
+import { badRequest, decodeSegment, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
 import { readResourceFields } from "./read-resource-fields.ts";
 
 // The mock supplier's OCTO `notifications` subscriptions: `POST/GET /notifications/subscriptions`,
