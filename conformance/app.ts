@@ -144,6 +144,13 @@ export interface FrameworkUnderTest {
    */
   noTelemetry?: string;
   /**
+   * Why requests reach the adapter without the peer's address, where they do (Hono's `app.request`, a
+   * Next.js App Router route module: no socket): the `allowFrom` case then checks that every request is
+   * refused (403, its address unknown), and that with `trustProxy` the client X-Forwarded-For names is
+   * checked instead. Elsewhere it checks the address of the real socket (on Lambda, the event's).
+   */
+  noPeerAddress?: string;
+  /**
    * Builds and starts an app: the parser, then the adapter (mounted as asked), then the
    * {@link OTHER_PATH} route; with the app's way to {@link Started.drain | drain} its receiver.
    */

@@ -10,9 +10,11 @@ import {
 import { basic, capturingLogger } from "@octo-webhooks/test-helpers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allAcceptedBodies, corpusAbsentMessage, quirkFixtures, realWorldCorpus } from "../fixtures/index.ts";
+import { testAllowFrom } from "./allow-from.ts";
 import { testAnswerBeforeReset } from "./answer-before-reset.ts";
 import { type FrameworkUnderTest, OTHER_PATH, PATH, type Setup, type Target } from "./app.ts";
 import { testCredentials } from "./credentials.ts";
+import { testDeliveryLog } from "./delivery-log.ts";
 import { heldBookingHandler } from "./held-handler.ts";
 import { testMisspeltOptions } from "./misspelt-options.ts";
 import { testNotifications } from "./notifications.ts";
@@ -22,6 +24,7 @@ import { sendEndlessBody, sendSlowBody } from "./raw-client.ts";
 import { testRefusalsClose } from "./refusals-close.ts";
 import { testSuppliers } from "./suppliers.ts";
 import { testTelemetry } from "./telemetry.ts";
+import { testVerifyRawBody } from "./verify-raw-body.ts";
 
 export * from "./app.ts";
 export * from "./held-handler.ts";
@@ -127,10 +130,11 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
 }
 
 /**
- * Runs every conformance case against one framework adapter: the status table, each auth mode, each
- * body-parser combination, path semantics (under a mount prefix too), misspelt options, large and
- * endless bodies, refusals and 413s to clients still sending, and every accepted body of the fixtures
- * and the real-world corpus.
+ * Runs every conformance case against one framework adapter: the status table, each auth mode, an HMAC
+ * over the raw body checked by `verify` behind each body parser, `allowFrom` against the address the
+ * adapter passes, each body-parser combination, path semantics (under a mount prefix too), misspelt
+ * options, large and endless bodies, refusals and 413s to clients still sending, and every accepted body
+ * of the fixtures and the real-world corpus.
  *
  * @example
  * ```ts
@@ -140,6 +144,9 @@ function app(framework: FrameworkUnderTest, setup: () => Setup): () => Target {
 export function testFramework(framework: FrameworkUnderTest): void {
   testCredentials(framework);
   testSuppliers(framework);
+  testVerifyRawBody(framework);
+  testAllowFrom(framework);
+  testDeliveryLog(framework);
   testTelemetry(framework);
   testNotifications(framework);
   testBothWays(framework);

@@ -208,6 +208,7 @@ interface OurAnswer {
   ok: boolean;
   duplicate?: true;
   stale?: true;
+  unchanged?: true;
   error?: { code: OctoErrorCode; message: string };
 }
 
@@ -287,6 +288,11 @@ export function checkAnswer(
     if (ours.duplicate || ours.stale) {
       const hook = ours.duplicate ? "duplicate" : "stale";
       if (calls.length !== 1 || calls[0] !== hook) fail(`a ${hook} answer, yet ${JSON.stringify(calls)} ran`);
+      return;
+    }
+    if (ours.unchanged) {
+      // the same utcUpdatedAt and content as the state last applied: no handler and no hook runs
+      if (calls.length > 0) fail(`an unchanged answer, yet ${JSON.stringify(calls)} ran`);
       return;
     }
     const [event, any, ...more] = calls;
@@ -385,7 +391,7 @@ export function fuzz(
         fc.asyncProperty(requests, async (request) => {
           probe.begin(request.authorization);
           const response = await send(running, target, request);
-          const skipped = /^\{"ok":true,"(duplicate|stale)"/.exec(response.text)?.[1];
+          const skipped = /^\{"ok":true,"(duplicate|stale|unchanged)"/.exec(response.text)?.[1];
           const key = skipped ? `${response.status} ${skipped}` : String(response.status);
           statuses.set(key, (statuses.get(key) ?? 0) + 1);
           checkAnswer(target, request, response, probe);

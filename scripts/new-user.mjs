@@ -3,8 +3,12 @@
 // scratch project outside the workspace, the README's quickstart and Types snippets compiled there as
 // written under `--strict` (moduleResolution node16 and bundler), the Express snippet run with a
 // password, the mock supplier delivering to it with a wrong one, and the app's log searched for the
-// warning that says so (without the password). Needs the build (`pnpm build`). Exits non-zero on failure.
-import { execFileSync, spawn } from "node:child_process";
+// warning that says so (without the password); then a receiver with two suppliers, as docs/suppliers.md
+// sets it up: two mock suppliers (one authenticated by Basic credentials, one by a header), an
+// `octo-webhooks.config.ts`, `octo-webhooks sync`, and `octo-webhooks status` after the receiver's password
+// drifted for one of them, which must name that supplier (and no secret). Needs the build (`pnpm build`).
+// Exits non-zero on failure.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +32,7 @@ for (const pkg of publishablePackages(root)) assertBuilt(pkg);
 const scratch = mkdtempSync(join(tmpdir(), "octo-new-user-"));
 const keep = process.argv.includes("--keep");
 let app;
+let mocks;
 try {
   // NEW_USER_PROJECT: a project a previous `--keep` run installed, to iterate without packing again
   // biome-ignore lint/suspicious/noUndeclaredEnvVars: a local shortcut of this script, not a turbo task input
@@ -143,6 +148,7 @@ console.log(JSON.stringify({ refused, accepted }));
     failures.push(`expected one refusal warning in the app's log, found ${warnings.length}`);
   if (log.includes(wrong) || log.includes(password)) failures.push("a password reached the app's log");
   console.log(`--- the app's log ---\n${log.trimEnd()}\n---`);
+  failures.push(...(await suppliersSetup(project)));
   if (failures.length > 0) {
     for (const failure of failures) console.error(`[new-user] FAILED: ${failure}`);
     process.exitCode = 1;
@@ -151,8 +157,94 @@ console.log(JSON.stringify({ refused, accepted }));
   }
 } finally {
   app?.kill();
+  mocks?.kill();
   if (keep) console.log(`[new-user] kept ${scratch}`);
   else rmSync(scratch, { recursive: true, force: true });
+}
+
+/**
+ * Two mock suppliers of @octo-webhooks/testing (started here, in the project), a config file naming
+ * them, `octo-webhooks sync`, then `status` before and after the receiver's password drifts for one:
+ * the failures found, if any.
+ */
+async function suppliersSetup(project) {
+  const failures = [];
+  writeFileSync(
+    join(project, "mocks.mjs"),
+    `import { startMockSuppliers } from "@octo-webhooks/testing";
+const mocks = await startMockSuppliers({ ids: ["basicco", "keyedco"] });
+console.log(JSON.stringify(mocks.suppliers.map((s) => ({ id: s.id, url: s.url, apiKey: s.apiKey }))));
+process.on("SIGTERM", () => mocks.close().then(() => process.exit(0)));
+`,
+  );
+  let out = "";
+  mocks = spawn(process.execPath, ["mocks.mjs"], { cwd: project, stdio: ["ignore", "pipe", "inherit"] });
+  mocks.stdout.on("data", (chunk) => (out += chunk));
+  await waitFor(() => out.includes("\n"), "the mock suppliers to start");
+  const [basic, keyed] = JSON.parse(out.split("\n")[0]);
+  writeFileSync(
+    join(project, "octo-webhooks.config.ts"),
+    `import type { SuppliersConfig } from "@octo-webhooks/client";
+
+const config: SuppliersConfig = {
+  receiverUrl: "https://shop.example/webhooks/octo/:supplier",
+  suppliers: {
+    basicco: {
+      baseUrl: "${basic.url}",
+      apiKeyEnv: "BASICCO_API_KEY",
+      hook: { usernameEnv: "BASICCO_HOOK_USER", passwordEnv: "BASICCO_HOOK_PASS" },
+      events: ["booking_update", "availability_update"],
+    },
+    keyedco: {
+      baseUrl: "${keyed.url}",
+      apiKeyEnv: "KEYEDCO_API_KEY",
+      hook: { headerName: "x-api-key", valueEnv: "KEYEDCO_HOOK_KEY" },
+      events: ["booking_update"],
+    },
+  },
+};
+export default config;
+`,
+  );
+  const env = {
+    ...process.env,
+    NO_COLOR: "1",
+    BASICCO_API_KEY: basic.apiKey,
+    BASICCO_HOOK_USER: "octo",
+    BASICCO_HOOK_PASS: "basicco-pass-first",
+    KEYEDCO_API_KEY: keyed.apiKey,
+    KEYEDCO_HOOK_KEY: "keyedco-hook-key",
+  };
+  const secrets = ["basicco-pass-first", "basicco-pass-second", "keyedco-hook-key"];
+  const cli = (args) => {
+    const bin = join(project, "node_modules", ".bin", "octo-webhooks");
+    const result = spawnSync(bin, args, { cwd: project, env, encoding: "utf8" });
+    const output = `${result.stdout}${result.stderr}`;
+    console.log(`$ octo-webhooks ${args.join(" ")}   (exit ${result.status})\n${output.trimEnd()}`);
+    if (secrets.some((secret) => output.includes(secret)))
+      failures.push(`\`${args.join(" ")}\` printed a secret`);
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const synced = cli(["sync"]);
+  if (synced.code !== 3 || (synced.stdout.match(/ create /g) ?? []).length !== 3)
+    failures.push("`octo-webhooks sync` did not create the three webhooks (exit 3)");
+  const fine = cli(["status"]);
+  if (fine.code !== 0) failures.push("`octo-webhooks status` right after sync did not exit 0");
+  step("the suppliers config synced; status is ok");
+  // the receiver's password for basicco changes; its registrations still carry the old one
+  env.BASICCO_HOOK_PASS = "basicco-pass-second";
+  const drifted = cli(["status"]);
+  const lines = drifted.stdout.split("\n");
+  if (drifted.code !== 1) failures.push("`octo-webhooks status` after the password drifted did not exit 1");
+  if (lines.filter((line) => line.startsWith("basicco") && line.includes("drifted: password")).length !== 2)
+    failures.push("`octo-webhooks status` did not show basicco's two registrations as drifted: password");
+  if (lines.some((line) => line.startsWith("keyedco") && line.includes("drifted")))
+    failures.push("`octo-webhooks status` showed keyedco as drifted");
+  if (!/supplier basicco has registrations whose credentials differ/.test(drifted.stderr))
+    failures.push("`octo-webhooks status` did not name basicco on stderr");
+  step("status names the supplier whose password drifted");
+  mocks.kill("SIGTERM");
+  return failures;
 }
 
 async function install(project) {

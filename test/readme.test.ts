@@ -1,6 +1,7 @@
 // The README's own promises, checked: each quickstart snippet is complete (it imports and defines all it
 // uses), the warnings a new user needs are where they bite, and figures say what they assume. The
-// snippets are compiled for real by `pnpm test:new-user` (scripts/new-user.mjs), from packed tarballs.
+// snippets are compiled for real by `pnpm test:new-user` (scripts/new-user.mjs), from packed tarballs,
+// and with every other block of the docs, against the workspace, by test/snippets.test.ts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readmeSnippets } from "../scripts/readme-snippets.mjs";

@@ -40,3 +40,11 @@ if (!only || only.includes("memory")) {
   const { benchTinyChunks, printTinyChunks } = await import("./memory-chunks.ts");
   printTinyChunks(await benchTinyChunks());
 }
+if (!only || only.includes("log")) {
+  const { benchLog, printLog } = await import("./log.ts");
+  printLog(await benchLog(quick));
+}
+if (!only || only.includes("reconcile")) {
+  const { benchReconcile, printReconcile } = await import("./reconcile.ts");
+  printReconcile(await benchReconcile(quick));
+}

@@ -1,8 +1,13 @@
 // `pnpm bench:scale` (`--quick` for a CI-sized run): the queue hand-off end to end. The mock supplier
 // delivers 10,000 booking_updates (10% of them re-sends of earlier ones, i.e. duplicates) through a
-// round-robin TCP proxy to 3 receiver processes (core + createOctoQueue), and 2 worker processes
-// (createOctoWorker) apply one effect per booking, with 5% of the handler calls failing once. It prints
-// events/s end to end and fails unless every booking's effect happened exactly once.
+// round-robin TCP proxy to 3 receiver processes (core + the queue's receiver), and 2 worker processes
+// apply one effect per booking, with 5% of the handler calls failing once. It prints events/s end to end
+// and fails unless every booking's effect happened exactly once.
+// `--engine=bullmq` (the default: @octo-webhooks/bullmq on Redis), `--engine=postgres`
+// (@octo-webhooks/postgres on PostgreSQL), or both, one after the other: `--engine=bullmq,postgres`;
+// `--ordering=on` (per-resource ordering: BullMQ's `ordering: "resource"`, PostgreSQL's `ordering: true`),
+// or `--ordering=off,on` for both; `--backlog` starts the workers once every delivery is answered (what
+// they drain, where ordering costs). Several runs end with a table comparing them.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { once, setMaxListeners } from "node:events";
@@ -10,12 +15,13 @@ import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { cpus } from "node:os";
 import { createOctoClient } from "@octo-webhooks/client";
+import { localPostgres } from "@octo-webhooks/test-helpers/postgres";
 import { deleteKeysUnder, localRedis } from "@octo-webhooks/test-helpers/redis";
 import { bookingUpdate, type Delivery, startMockSupplier } from "@octo-webhooks/testing";
-import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { PASS, USER } from "./constants.ts";
 import { addTo } from "./owners.ts";
+import { ENGINES, type Engine, openQueueBackend } from "./queue-backend.ts";
 
 const quick = process.argv.includes("--quick");
 // `--receiver=plain`: receivers without the queue (core's handle(), a handler that does nothing) and no
@@ -32,6 +38,20 @@ const IN_FLIGHT = arg("in-flight", 64);
 const CRM_MS = arg("crm-ms", 5);
 const DUPLICATE_EVERY = 10; // every 10th delivery re-sends an earlier body
 const STATUSES = ["ON_HOLD", "CONFIRMED", "CANCELLED", "CONFIRMED", "EXPIRED"] as const;
+/** `--name=a,b`: the values given, each one of `allowed`; `fallback` without the flag. */
+const list = <T extends string>(name: string, allowed: readonly T[], fallback: T[]): T[] => {
+  const found = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (found === undefined) return fallback;
+  const values = found.slice(name.length + 3).split(",");
+  const wrong = values.filter((v) => !allowed.includes(v as T));
+  if (wrong.length > 0) throw new Error(`--${name}: ${wrong.join(", ")}? (${allowed.join(", ")})`);
+  return values as T[];
+};
+const RUN_ENGINES = list("engine", ENGINES, ["bullmq"]);
+// `--backlog`: the workers start once every delivery is answered, so that they drain a backlog (their
+// throughput, where ordering costs, rather than the receivers')
+const backlog = process.argv.includes("--backlog");
+const ORDERINGS = list("ordering", ["off", "on"] as const, ["off"]);
 
 const here = (file: string) => new URL(file, import.meta.url).pathname;
 
@@ -97,12 +117,6 @@ function cpuSeconds(pid: number | undefined): { total: number; kernel: number } 
   }
 }
 
-async function redisCpuSeconds(redis: Redis): Promise<number> {
-  const info = await redis.info("cpu");
-  const read = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1]);
-  return read("used_cpu_sys") + read("used_cpu_user");
-}
-
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0
@@ -110,32 +124,59 @@ const percentile = (values: number[], p: number) => {
     : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number);
 };
 
-async function main() {
-  console.log(
-    `# octo-webhooks scale-out benchmark${quick ? " (quick mode: a smoke run, numbers not meaningful)" : ""}`,
-  );
-  console.log(`node ${process.version}, ${cpus().length} cores`);
-  const redisServer = await localRedis();
-  const prefix = `octo-bench-${randomBytes(4).toString("hex")}`;
+/** What one run measured, for the closing comparison. */
+interface RunSummary {
+  name: string;
+  eventsPerSecond: number;
+  /** Seconds until 95% of the bookings had their effect (the rest includes the retried 5%). */
+  p95Seconds: number;
+  ingestPerSecond: number;
+  receiverMsPerDelivery: number;
+  workerMsPerEvent: number;
+  storeMsPerDelivery: number;
+  answerP50: number;
+  answerP99: number;
+  failures: number;
+}
+
+/** One run: receivers, workers, the mock supplier and the proxy of `engine`, with ordering or not. */
+async function runOnce(
+  engine: Engine,
+  ordered: boolean,
+  stores: { redis: Redis; redisUrl: string; postgresUrl: string | undefined },
+): Promise<RunSummary> {
+  const id = randomBytes(4).toString("hex");
   const name = "scale";
-  const redis = new Redis(redisServer.url);
+  const backend = await openQueueBackend(engine, { ...stores, id, name });
+  // the effects and the injected failures, in Redis whatever the engine
+  const effectsPrefix = `octo-bench-effects-${id}`;
+  const { redis } = stores;
   const children: ChildProcess[] = [];
   let proxy: Awaited<ReturnType<typeof roundRobin>> | undefined;
   let supplier: Awaited<ReturnType<typeof startMockSupplier>> | undefined;
-  let failures = 0;
+  const runName = `${engine === "bullmq" ? "BullMQ" : "PostgreSQL"}${ordered ? ", ordering" : ""}`;
   try {
+    const receiverArgs = [backend.url, backend.namespace, name, plain ? "plain" : "queue", engine];
     const receivers = await Promise.all(
       Array.from({ length: RECEIVERS }, () =>
-        child("scale-receiver.ts", [redisServer.url, prefix, name, plain ? "plain" : "queue"], /PORT=(\d+)/),
+        child("scale-receiver.ts", [...receiverArgs, ordered ? "on" : "off"], /PORT=(\d+)/),
       ),
     );
     children.push(...receivers.map((r) => r.proc));
-    const workers = await Promise.all(
-      Array.from({ length: plain ? 0 : WORKERS }, () =>
-        child("scale-worker.ts", [redisServer.url, prefix, name, String(CRM_MS)], /READY/),
-      ),
-    );
-    children.push(...workers.map((w) => w.proc));
+    const startWorkers = async () => {
+      const started = await Promise.all(
+        Array.from({ length: plain ? 0 : WORKERS }, () =>
+          child(
+            "scale-worker.ts",
+            [backend.url, backend.namespace, name, String(CRM_MS), stores.redisUrl, effectsPrefix, engine],
+            /READY/,
+          ),
+        ),
+      );
+      children.push(...started.map((w) => w.proc));
+      return started;
+    };
+    let workers = backlog ? [] : await startWorkers();
     proxy = await roundRobin(receivers.map((r) => Number(r.match[1])));
 
     setMaxListeners(IN_FLIGHT * 2); // the supplier's abort signal gets a listener per delivery in flight
@@ -169,12 +210,10 @@ async function main() {
 
     const cpuBefore = {
       main: process.cpuUsage(),
-      redis: await redisCpuSeconds(redis),
+      store: await backend.cpuSeconds(),
       receivers: receivers.map((r) => cpuSeconds(r.proc.pid)),
       workers: workers.map((w) => cpuSeconds(w.proc.pid).total),
     };
-    const queueClient = redis.duplicate();
-    const queue = new Queue(name, { connection: queueClient, prefix });
     const started = performance.now();
     let sent = 0;
     const sender = async () => {
@@ -185,12 +224,19 @@ async function main() {
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
     const ingested = performance.now();
+    let draining = started;
+    if (backlog) {
+      workers = await startWorkers();
+      cpuBefore.workers = workers.map((w) => cpuSeconds(w.proc.pid).total);
+      draining = performance.now();
+    }
 
     // processing ends when every booking has its effect and no job waits, runs or waits for a retry
+    let p95At = Number.NaN;
     while (!plain) {
-      const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
-      const pending = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (pending === 0 && (await redis.hlen(`${prefix}:effects`)) >= bodies.length) break;
+      const applied = await redis.hlen(`${effectsPrefix}:effects`);
+      if (Number.isNaN(p95At) && applied >= 0.95 * bodies.length) p95At = performance.now();
+      if (applied >= bodies.length && (await backend.pending()) === 0) break;
       if (performance.now() - started > 300_000) throw new Error("gave up after 5 minutes");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -205,19 +251,19 @@ async function main() {
         const used = process.cpuUsage(cpuBefore.main);
         return (used.user + used.system) / 1e6;
       })(),
-      redis: (await redisCpuSeconds(redis)) - cpuBefore.redis,
+      store: (await backend.cpuSeconds()) - cpuBefore.store,
     };
     await new Promise((resolve) => setTimeout(resolve, 500)); // let a late double show up, if any
 
-    const effects = await redis.hgetall(`${prefix}:effects`);
+    const effects = await redis.hgetall(`${effectsPrefix}:effects`);
     const expected = new Set(bodies.map((b) => b.booking.uuid));
     const lost = [...expected].filter((uuid) => effects[uuid] === undefined);
     const doubled = Object.entries(effects).filter(([, count]) => Number(count) > 1);
     const unknown = Object.keys(effects).filter((uuid) => !expected.has(uuid));
     const deliveries: readonly Delivery[] = supplier.deliveries;
     const undelivered = deliveries.filter((d) => d.state !== "delivered");
-    const deadLetters = await queue.getFailedCount();
-    const injected = Number(await redis.get(`${prefix}:injected-failures`));
+    const deadLetters = await backend.deadLetters();
+    const injected = Number(await redis.get(`${effectsPrefix}:injected-failures`));
     const answers = new Map<string, number>();
     for (const delivery of deliveries) {
       for (const attempt of delivery.attempts) {
@@ -231,14 +277,12 @@ async function main() {
     const latencies = deliveries.flatMap((d) =>
       d.attempts.filter((a) => a.status === 200).map((a) => a.durationMs),
     );
-    await queue.close();
-    await queueClient.quit();
 
     const seconds = (ms: number) => (ms / 1000).toFixed(2);
     console.log(
       plain
         ? `\n## Scale-out, plain receivers: ${RECEIVERS} receivers without the queue, no workers (exactly once not checked)\n`
-        : `\n## Scale-out: ${RECEIVERS} receivers, ${WORKERS} workers, one Redis\n`,
+        : `\n## Scale-out (${runName}): ${RECEIVERS} receivers, ${WORKERS} workers, one ${backend.label}\n`,
     );
     console.log("| measure | value |");
     console.log("|---|---|");
@@ -252,20 +296,34 @@ async function main() {
     console.log(
       `| ingest: all deliveries answered 2xx | ${seconds(ingested - started)} s, ${Math.round(deliveries.length / ((ingested - started) / 1000))} deliveries/s |`,
     );
-    if (!plain)
+    if (!plain && backlog) {
+      console.log(
+        `| drain: every effect applied, from the workers' start | ${seconds(processed - draining)} s, **${Math.round(bodies.length / ((processed - draining) / 1000))} events/s** |`,
+      );
+      console.log(`| 95% of the effects applied, from the workers' start | ${seconds(p95At - draining)} s |`);
+    } else if (!plain) {
       console.log(
         `| end to end: every effect applied | ${seconds(processed - started)} s, **${Math.round(bodies.length / ((processed - started) / 1000))} events/s** |`,
       );
+      console.log(`| 95% of the effects applied | ${seconds(p95At - started)} s |`);
+    }
     console.log(
       `| delivery latency (2xx answers) p50 / p99 | ${percentile(latencies, 0.5)} / ${percentile(latencies, 0.99)} ms |`,
     );
+    const storeName = engine === "bullmq" ? "Redis" : "PostgreSQL";
     console.log(
-      `| CPU seconds: receivers / workers / supplier + proxy / Redis | ${[cpu.receivers, cpu.workers, cpu.supplier, cpu.redis].map((v) => v.toFixed(1)).join(" / ")} |`,
+      `| CPU seconds: receivers / workers / supplier + proxy / ${storeName} | ${[cpu.receivers, cpu.workers, cpu.supplier, cpu.store].map((v) => v.toFixed(1)).join(" / ")} |`,
     );
     const requests = deliveries.reduce((n, d) => n + d.attempts.length, 0);
     console.log(
       `| receiver CPU per delivery | ${((cpu.receivers / deliveries.length) * 1000).toFixed(3)} ms, of which the kernel ${((cpu.receiversKernel / deliveries.length) * 1000).toFixed(3)} ms (${deliveries.length} deliveries, ${requests} requests) |`,
     );
+    if (!plain) {
+      console.log(
+        `| ${storeName} CPU per delivery | ${((cpu.store / deliveries.length) * 1000).toFixed(3)} ms |`,
+      );
+    }
+    let failures: number;
     if (plain) {
       failures = undelivered.length;
       console.log(`| undelivered | ${undelivered.length} |`);
@@ -277,15 +335,63 @@ async function main() {
       failures = lost.length + doubled.length + unknown.length + undelivered.length + deadLetters;
       console.log(failures === 0 ? "\nexactly once: OK" : "\nexactly once: FAILED");
     }
+    return {
+      name: runName,
+      eventsPerSecond: bodies.length / ((processed - draining) / 1000),
+      p95Seconds: (p95At - draining) / 1000,
+      ingestPerSecond: deliveries.length / ((ingested - started) / 1000),
+      receiverMsPerDelivery: (cpu.receivers / deliveries.length) * 1000,
+      workerMsPerEvent: (cpu.workers / bodies.length) * 1000,
+      storeMsPerDelivery: (cpu.store / deliveries.length) * 1000,
+      answerP50: percentile(latencies, 0.5),
+      answerP99: percentile(latencies, 0.99),
+      failures,
+    };
   } finally {
     await supplier?.close();
     await proxy?.close();
     await Promise.all(children.map(stop));
-    await deleteKeysUnder(redis, prefix);
+    await backend.close();
+    await deleteKeysUnder(redis, backend.namespace);
+    await deleteKeysUnder(redis, effectsPrefix);
+  }
+}
+
+async function main() {
+  console.log(
+    `# octo-webhooks scale-out benchmark${quick ? " (quick mode: a smoke run, numbers not meaningful)" : ""}`,
+  );
+  console.log(`node ${process.version}, ${cpus().length} cores`);
+  const redisServer = await localRedis();
+  const postgresServer = RUN_ENGINES.includes("postgres") ? await localPostgres() : undefined;
+  const redis = new Redis(redisServer.url);
+  const summaries: RunSummary[] = [];
+  try {
+    const stores = { redis, redisUrl: redisServer.url, postgresUrl: postgresServer?.url };
+    for (const engine of plain ? (["bullmq"] as Engine[]) : RUN_ENGINES) {
+      for (const ordering of plain ? ["off"] : ORDERINGS) {
+        summaries.push(await runOnce(engine, ordering === "on", stores));
+      }
+    }
+  } finally {
     await redis.quit();
     await redisServer.stop();
+    await postgresServer?.stop();
   }
-  if (failures > 0) process.exit(1);
+  if (summaries.length > 1) {
+    console.log(`\n## Compared (${EVENTS} deliveries each, one run after the other)\n`);
+    const to = backlog ? "drain (workers started after ingest)" : "end to end";
+    console.log(
+      `| run | ${to} | 95% of effects | ingest | receiver CPU / delivery | worker CPU / event | store CPU / delivery | answer p50 / p99 |`,
+    );
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const run of summaries) {
+      console.log(
+        `| ${run.name} | ${Math.round(run.eventsPerSecond)} events/s | ${run.p95Seconds.toFixed(1)} s | ${Math.round(run.ingestPerSecond)} deliveries/s | ${run.receiverMsPerDelivery.toFixed(2)} ms | ${run.workerMsPerEvent.toFixed(2)} ms | ${run.storeMsPerDelivery.toFixed(2)} ms | ${run.answerP50} / ${run.answerP99} ms |`,
+      );
+    }
+  }
+  if (summaries.some((run) => run.failures > 0)) process.exit(1);
 }
 
 await main();

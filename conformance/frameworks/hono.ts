@@ -50,6 +50,7 @@ export const honoFrameworks: FrameworkUnderTest[] = [
     mounts: ["app", "route"],
     mountPrefix: true,
     packageName: "@octo-webhooks/hono",
+    noPeerAddress: "`app.request` has no socket, and its `c.env` no runtime's connection info",
     isContext,
     start: async (setup) => {
       const { app, drain } = buildHonoApp(setup);

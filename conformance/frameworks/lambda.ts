@@ -24,6 +24,8 @@ export interface GatewayRequest {
   /** Node's `rawHeaders`: names in the client's case, repeated headers repeated. */
   rawHeaders: string[];
   body: Uint8Array;
+  /** The address the front door saw the request come from (its socket's peer). */
+  sourceIp: string;
 }
 
 /** The event sources, each with how it builds an event and reads a result. */
@@ -52,6 +54,13 @@ function split(request: GatewayRequest) {
   return { pairs, path, query, params, contentType };
 }
 
+/** The headers with `address` appended to X-Forwarded-For, as a proxy does. */
+function forwardedFor(pairs: [string, string][], address: string): [string, string][] {
+  const isIt = ([name]: [string, string]) => name.toLowerCase() === "x-forwarded-for";
+  const given = pairs.filter(isIt).map(([, value]) => value);
+  return [...pairs.filter((pair) => !isIt(pair)), ["X-Forwarded-For", [...given, address].join(", ")]];
+}
+
 const single = (pairs: [string, string][], lower = false) => {
   const out: Record<string, string> = {};
   for (const [name, value] of pairs) out[lower ? name.toLowerCase() : name] = value;
@@ -74,7 +83,9 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
  * a named stage (repeated headers comma-joined, `cookies`), Function URL, ALB single- or multi-value.
  */
 export function eventOf(source: Source, request: GatewayRequest): OctoLambdaEvent {
-  const { pairs, path, query, params, contentType } = split(request);
+  const { path, query, params, contentType, ...parts } = split(request);
+  // an ALB gives no source address: it appends the one it saw to X-Forwarded-For
+  const pairs = source.startsWith("alb") ? forwardedFor(parts.pairs, request.sourceIp) : parts.pairs;
   const now = new Date();
   const empty = request.body.byteLength === 0;
   const asText = isText(contentType);
@@ -109,7 +120,7 @@ export function eventOf(source: Source, request: GatewayRequest): OctoLambdaEven
           cognitoIdentityId: null,
           cognitoIdentityPoolId: null,
           principalOrgId: null,
-          sourceIp: "127.0.0.1",
+          sourceIp: request.sourceIp,
           user: null,
           userAgent: null,
           userArn: null,
@@ -167,7 +178,7 @@ export function eventOf(source: Source, request: GatewayRequest): OctoLambdaEven
           method: request.method,
           path: rawPath,
           protocol: "HTTP/1.1",
-          sourceIp: "127.0.0.1",
+          sourceIp: request.sourceIp,
           userAgent: headers["user-agent"] ?? "",
         },
         requestId: randomUUID(),
@@ -278,6 +289,8 @@ export async function serveLambda(
     const url = req.url ?? "/";
     const path = url.split("?")[0] as string;
     const route = routes(method, path);
+    // what the source reports as the request's address: the client it saw, here this socket's peer
+    const sourceIp = req.socket.remoteAddress as string;
     // a client that goes away before its body ended never reaches the function
     const body = await readWhole(req).catch(() => null);
     if (body === null) return;
@@ -299,7 +312,7 @@ export async function serveLambda(
     }
     try {
       const result = await handler(
-        eventOf(source, { method, url, rawHeaders: req.rawHeaders, body }),
+        eventOf(source, { method, url, rawHeaders: req.rawHeaders, body, sourceIp }),
         lambdaContext(),
       );
       writeResult(source, result, res);

@@ -40,6 +40,8 @@ const command = (runtime: Runtime, script: string): [string, string[]] => {
 /** The suite's side of the calls: its functions and receivers by id, and an endpoint that runs them. */
 async function callbackServer() {
   const targets: unknown[] = [];
+  /** The runtime's origin, once it listens: where a raw body it lent is read. */
+  const runtime = { origin: "" };
   const register = (_kind: string, target: unknown) => {
     const known = targets.indexOf(target);
     if (known >= 0) return known;
@@ -55,6 +57,11 @@ async function callbackServer() {
       const error = Object.assign(new Error(message, { cause }), { name, code, status, supplier });
       error.stack = stack;
       return error;
+    },
+    rawBody: async (id) => {
+      const answer = await fetch(new URL(`/__conformance/raw-body/${id}`, runtime.origin));
+      if (answer.ok) return new Uint8Array(await answer.arrayBuffer());
+      throw fromWire(((await answer.json()) as { thrown: unknown }).thrown, revivers);
     },
   };
   const run = async (call: { fn?: number; receiver?: number; method?: string; args: unknown[] }) => {
@@ -78,7 +85,7 @@ async function callbackServer() {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, register, server };
+  return { origin, register, server, runtime };
 }
 
 /**
@@ -136,6 +143,7 @@ export async function startInRuntime(
     throw new Error(first.error);
   }
   const origin = first.origin as string;
+  callbacks.runtime.origin = origin;
   const drain = async () => {
     // runtime-server.ts drains its receiver on this path of its own
     const answer = await fetch(new URL("/__conformance/drain", origin), { method: "POST" });

@@ -43,19 +43,51 @@ const settle = async () => {
   while (pending.size > 0) await Promise.allSettled([...pending]);
 };
 
-/** The headers of the request being served: what a `verify` or resolver's request (`header(name)`) is sent as. */
-const current = new AsyncLocalStorage<Headers>();
+/**
+ * The request being served: its headers, what a `verify` or resolver's request (`header(name)`) is sent
+ * as, and the ids of the raw bodies its `AuthRequest`s lent the suite.
+ */
+const current = new AsyncLocalStorage<{ headers: Headers; rawBodies: number[] }>();
+/** The `rawBody()` of each `AuthRequest` sent to the suite, by id, while its request is served. */
+const rawBodies = new Map<number, () => Promise<Uint8Array>>();
+let rawBodyIds = 0;
 const argument = (value: unknown) => {
-  const auth = value as { method?: unknown; header?: unknown } | null;
+  const auth = value as {
+    method?: unknown;
+    header?: unknown;
+    rawBody?: unknown;
+    remoteAddress?: unknown;
+  } | null;
   if (
     typeof auth === "object" &&
     auth !== null &&
     typeof auth.header === "function" &&
     typeof auth.method === "string"
-  )
-    return { $authRequest: { method: auth.method, headers: [...(current.getStore() ?? new Headers())] } };
+  ) {
+    const served = current.getStore();
+    const rawBody = typeof auth.rawBody === "function" ? rawBodyIds++ : undefined;
+    if (rawBody !== undefined) {
+      rawBodies.set(rawBody, auth.rawBody as () => Promise<Uint8Array>);
+      served?.rawBodies.push(rawBody);
+    }
+    const { remoteAddress } = auth;
+    const headers = [...(served?.headers ?? new Headers())];
+    return { $authRequest: { method: auth.method, headers, remoteAddress, rawBody } };
+  }
   return toWire(value, register);
 };
+
+/** Where the suite reads a raw body it was lent (`rawBody()` of an `AuthRequest`): its bytes, or what it threw. */
+const RAW_BODY_PATH = "/__conformance/raw-body/";
+async function lentRawBody(id: number): Promise<Response> {
+  const read = rawBodies.get(id);
+  if (read === undefined) return new Response("no such raw body", { status: 404 });
+  try {
+    return new Response(new Uint8Array(await read()));
+  } catch (error) {
+    return Response.json({ thrown: toWire(error) }, { status: 500 });
+  }
+}
 
 const stubIds = new WeakMap<object, number>();
 const revivers: Revivers = {
@@ -157,8 +189,9 @@ const drained = async (drain: () => Promise<void>) => {
 function build(options: Record<string, unknown>): (request: Request, context: unknown) => Promise<Response> {
   if (setup.kind === "hono") {
     const { app, drain } = buildHonoApp({ ...setup, options });
-    return async (request) =>
-      new URL(request.url).pathname === DRAIN_PATH ? drained(drain) : app.fetch(request);
+    // as Bun and Deno call it: their server or connection info second, which Hono gives as `c.env`
+    return async (request, context) =>
+      new URL(request.url).pathname === DRAIN_PATH ? drained(drain) : app.fetch(request, context);
   }
   // as a Worker/Bun/Deno user writes it: core's fetch() given the `path` (which routes, and reads the
   // `:supplier` segment); only the suite's own paths are answered before it. A receiver the suite made
@@ -186,9 +219,17 @@ try {
 }
 
 const serveRequest = async (request: Request, context: unknown) => {
-  const response = await current.run(request.headers, () => app(request, context));
-  await settle();
-  return response;
+  // the suite reading a raw body while the request it belongs to waits for its `verify`: not settled
+  const { pathname } = new URL(request.url);
+  if (pathname.startsWith(RAW_BODY_PATH)) return lentRawBody(Number(pathname.slice(RAW_BODY_PATH.length)));
+  const served = { headers: request.headers, rawBodies: [] as number[] };
+  try {
+    const response = await current.run(served, () => app(request, context));
+    await settle();
+    return response;
+  } finally {
+    for (const id of served.rawBodies) rawBodies.delete(id);
+  }
 };
 
 const runtime = globalThis as {

@@ -1,7 +1,8 @@
 // How values cross between the suite (Node) and an app served by Bun or Deno (runtime-server.ts): JSON,
 // with markers for what JSON cannot carry. Functions stay where they were made and are called back by id
-// (`$fn`), a receiver given as `webhooks` likewise (`$receiver`); the rest is copied. Imported by both
-// sides, so it uses only what Node, Bun and Deno all have.
+// (`$fn`), a receiver given as `webhooks` likewise (`$receiver`), an `AuthRequest`'s raw body by the id it
+// travels with (`rawBody`); the rest is copied. Imported by both sides, so it uses only what Node, Bun
+// and Deno all have.
 
 /** A value as it travels: JSON, with `$`-keyed markers. */
 export type Wire = unknown;
@@ -98,6 +99,8 @@ export function toWire(
 export interface Revivers {
   fn(id: number): (...args: unknown[]) => unknown;
   receiver?(id: number): unknown;
+  /** Fetches the raw body of an `AuthRequest` of the other side, by the id it travelled with. */
+  rawBody?(id: number): Promise<Uint8Array>;
   error?(error: {
     name: string;
     message: string;
@@ -137,9 +140,24 @@ export function fromWire(wire: Wire, revive: Revivers): unknown {
     return rebuilt;
   }
   if (typeof marker.$authRequest === "object" && marker.$authRequest !== null) {
-    const { method, headers } = marker.$authRequest as { method: string; headers: [string, string][] };
+    const { method, headers, remoteAddress, rawBody } = marker.$authRequest as {
+      method: string;
+      headers: [string, string][];
+      remoteAddress?: string;
+      rawBody?: number;
+    };
     const lookup = new Headers(headers);
-    return { method, header: (name: string) => lookup.get(name) ?? undefined };
+    return {
+      method,
+      headers: lookup,
+      remoteAddress,
+      header: (name: string) => lookup.get(name) ?? undefined,
+      // the body stays on the other side until asked for, as `rawBody()` reads it only then
+      rawBody: () =>
+        rawBody !== undefined && revive.rawBody
+          ? revive.rawBody(rawBody)
+          : Promise.reject(new Error("this side cannot ask for the raw body")),
+    };
   }
   if (typeof marker.$instance === "string") {
     const props = fromWire(marker.props, revive) as Record<string, unknown>;

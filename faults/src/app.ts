@@ -1,11 +1,12 @@
 // One process of a scenario: `app.ts <AppOptions as JSON>` (see harness.ts). A receiver (core's handle()
-// on node:http, in the default, ack-first or queue mode) or a BullMQ worker. Its effect is idempotent:
-// one HSETNX per delivery key, and when that was the first, one HINCRBY per booking uuid, in one Lua call
-// on the effects Redis; every handler run is counted apart (`<prefix>:runs`), so re-runs show. Prints
-// READY once it listens or works. On SIGTERM: stops accepting, lets in-flight requests and queued work
-// finish within `drainMs`, then exits 0 (or 1 past the deadline).
+// on node:http, in the default, ack-first, queue (BullMQ) or postgres mode) or a BullMQ or PostgreSQL
+// worker. Its effect is idempotent: one HSETNX per delivery key, and when that was the first, one HINCRBY
+// per booking uuid, in one Lua call on the effects Redis; every handler run is counted apart
+// (`<prefix>:runs`), so re-runs show. Prints READY once it listens or works. On SIGTERM: stops accepting,
+// lets in-flight requests and queued work finish within `drainMs`, then exits 0 (or 1 past the deadline).
 import { createOctoQueue, createOctoWorker, createRedisStore } from "@octo-webhooks/bullmq";
 import { type BookingUpdateEvent, createOctoWebhooks, type HandlerContext } from "@octo-webhooks/core";
+import { createPostgresQueue, createPostgresWorker } from "@octo-webhooks/postgres";
 import { Redis } from "ioredis";
 import type { AppOptions } from "./harness.ts";
 import { startSampling } from "./sample.ts";
@@ -28,7 +29,23 @@ async function onBookingUpdate({ booking }: BookingUpdateEvent, { deliveryKey }:
 const drainMs = options.drainMs ?? 10_000;
 if (options.sampleMs !== undefined) startSampling(options.sampleMs);
 
-if (options.role === "worker") {
+if (options.role === "worker" && options.mode === "postgres") {
+  const worker = createPostgresWorker({
+    connection: options.postgresUrl ?? "",
+    schema: options.schema ?? "octo_webhooks",
+    concurrency: options.concurrency ?? 16,
+    lockDurationMs: 1_000,
+    logger,
+    onBookingUpdate,
+  });
+  await worker.waitUntilReady();
+  console.log("READY");
+  process.once("SIGTERM", async () => {
+    await worker.close(); // finishes the running jobs
+    effects.disconnect();
+    process.exit(0);
+  });
+} else if (options.role === "worker") {
   const worker = createOctoWorker({
     connection: options.redisUrl,
     prefix,
@@ -49,8 +66,14 @@ if (options.role === "worker") {
   const queue =
     options.mode === "queue"
       ? createOctoQueue({ connection: options.redisUrl, prefix, dedupe: { leaseMs: 2_000 }, logger })
-      : undefined;
-  const webhooks =
+      : options.mode === "postgres"
+        ? createPostgresQueue({
+            connection: options.postgresUrl ?? "",
+            schema: options.schema ?? "octo_webhooks",
+            logger,
+          })
+        : undefined;
+  const receiver =
     queue?.receiver({ auth }) ??
     createOctoWebhooks({
       auth,
@@ -67,6 +90,19 @@ if (options.role === "worker") {
         ? { ackFirst: { concurrency: options.concurrency ?? 8, maxQueued: options.maxQueued ?? 100 } }
         : {}),
     });
+  const { answerDelayMs } = options;
+  // the answer held once handle() resolved (the job committed), for a kill to land in between
+  const webhooks =
+    answerDelayMs === undefined
+      ? receiver
+      : {
+          ...receiver,
+          handle: async (request: Parameters<typeof receiver.handle>[0]) => {
+            const answer = await receiver.handle(request);
+            await sleep(answerDelayMs);
+            return answer;
+          },
+        };
   const server = await serverFor(options.adapter ?? "node", webhooks);
   let inFlight = 0;
   server.on("request", (_req, res) => {

@@ -30,14 +30,25 @@ export interface AppOptions {
   role: "receiver" | "worker";
   /** The receiver's adapter (default node:http with core's handle()). */
   adapter?: Adapter;
-  /** default: handlers before the answer; ack-first: in the bounded in-process queue; queue: BullMQ. */
-  mode: "default" | "ack-first" | "queue";
+  /**
+   * default: handlers before the answer; ack-first: in the bounded in-process queue; queue: BullMQ;
+   * postgres: @octo-webhooks/postgres's queue and worker.
+   */
+  mode: "default" | "ack-first" | "queue" | "postgres";
   /** The port to listen on (the same after a restart, so that the supplier's webhook URL holds). */
   port?: number;
   /** The Redis of the queue and of `dedupe`. */
   redisUrl: string;
   /** The Redis where effects are counted (outside every killed process). */
   effectsUrl: string;
+  /** The PostgreSQL of the postgres mode, and the schema there (its jobs in `<schema>_jobs`). */
+  postgresUrl?: string;
+  schema?: string;
+  /**
+   * How long the receiver holds each answer once `handle()` resolved, in ms (the postgres mode: the job
+   * is committed then), so that a kill lands between the commit and the answer.
+   */
+  answerDelayMs?: number;
   prefix: string;
   /** How long a handler works before its effect, in ms. */
   handlerMs: number;

@@ -31,12 +31,14 @@ function receiver({ options }: Setup) {
 const otherRoute = async (request: Request) =>
   new Response(request.method === "GET" ? "other" : `other:${await request.text()}`);
 
-function appRouter(name: string, edge: boolean): FrameworkUnderTest {
+function appRouter(name: string, _edge: boolean): FrameworkUnderTest {
   return {
     name,
     transport: "app.request",
     parsers: { none: { keepsRawBody: true } },
     mounts: ["route"],
+    noPeerAddress:
+      "a route module gets a NextRequest, which carries no peer address; on Vercel, X-Forwarded-For names the client",
     // the auth resolver gets what the route passes second: the NextRequest
     isContext: (value) => value instanceof NextRequest,
     start: async (setup) => {
@@ -71,11 +73,12 @@ const pagesRouter: FrameworkUnderTest = {
     const webhooks = adapterWebhooks(rest, "@octo-webhooks/core").webhooks;
     const path = setup.options.path ?? PATH;
     // pages/api/octo.ts (or pages/api/octo/[supplier].ts, passing `req.query.supplier` on) with
-    // `export const config = { api: { bodyParser: false } }`
+    // `export const config = { api: { bodyParser: false } }`, passing the socket's peer for `allowFrom`
     const route = async (req: IncomingMessage, res: ServerResponse) => {
       const supplier = supplierInPath(req.url ?? "/", path);
+      const remoteAddress = req.socket.remoteAddress;
       const answer = await webhooks.handle(
-        { method: req.method ?? "GET", headers: req.headers, body: req, supplier },
+        { method: req.method ?? "GET", headers: req.headers, body: req, supplier, remoteAddress },
         req,
       );
       res.writeHead(answer.status, answer.headers).end(answer.body);

@@ -1,8 +1,8 @@
 /**
  * Receive OCTO webhooks on AWS Lambda: {@link octoWebhooksHandler} is one handler over
  * `@octo-webhooks/core` for API Gateway REST APIs (v1 proxy events), HTTP APIs (v2), Function URLs and
- * Application Load Balancers, told apart by the event. Everything `@octo-webhooks/core` exports is
- * re-exported.
+ * Application Load Balancers, told apart by the event; {@link octoScheduledHandler} runs a reconciler
+ * on an EventBridge schedule. Everything `@octo-webhooks/core` exports is re-exported.
  *
  * @packageDocumentation
  */
@@ -31,6 +31,11 @@ import type {
 } from "aws-lambda";
 
 export * from "@octo-webhooks/core";
+export {
+  type OctoScheduledJob,
+  type OctoScheduledOptions,
+  octoScheduledHandler,
+} from "./octo-scheduled-handler.ts";
 
 const ADAPTER = "@octo-webhooks/aws-lambda";
 
@@ -146,6 +151,18 @@ function headersOf(event: OctoLambdaEvent, kind: Kind): Record<string, string> {
   return headers;
 }
 
+/**
+ * The address the request came from, as the event's source saw it: API Gateway v1's
+ * `requestContext.identity.sourceIp`, v2's and a Function URL's `requestContext.http.sourceIp`; an ALB
+ * gives none but appends the address it saw to `X-Forwarded-For`, so its last entry.
+ */
+function sourceIpOf(event: OctoLambdaEvent, kind: Kind, headers: Record<string, string>): string | undefined {
+  if (kind === "v1") return (event as APIGatewayProxyEvent).requestContext.identity?.sourceIp ?? undefined;
+  if (kind === "v2") return (event as APIGatewayProxyEventV2).requestContext.http?.sourceIp ?? undefined;
+  const last = headers["x-forwarded-for"]?.split(",").pop()?.trim();
+  return last === "" ? undefined : last;
+}
+
 /** The request path (without the query string); for v2, also the path without a named stage's prefix. */
 function pathsOf(event: OctoLambdaEvent, kind: Kind): string[] {
   if (kind !== "v2") return [(event as APIGatewayProxyEvent | ALBEvent).path];
@@ -234,7 +251,9 @@ function resultOf(answer: OctoResponse, event: OctoLambdaEvent, kind: Kind): Oct
  * Base64 bodies are decoded once the credentials have passed, and refused (400 `INVALID_ENCODING`) when
  * not valid base64. With `path`, another path gets a 404 (there is no `next()` on Lambda).
  * `ackFirst` is refused: Lambda freezes the function once the answer is returned, so handlers must run
- * before it. A per-request `auth` resolver gets `{ event, context }`.
+ * before it. A per-request `auth` resolver gets `{ event, context }`. `allowFrom` and `verify`'s
+ * `remoteAddress` see the address the source saw: API Gateway's and a Function URL's `sourceIp`; on an
+ * ALB, the last `X-Forwarded-For` entry (the one the ALB appended).
  *
  * @example
  * ```ts
@@ -265,12 +284,14 @@ export function octoWebhooksHandler(options?: OctoLambdaOptions): OctoLambdaHand
       kind === "v2"
         ? (event as APIGatewayProxyEventV2).requestContext.http.method
         : (event as APIGatewayProxyEvent | ALBEvent).httpMethod;
+    const headers = headersOf(event, kind);
     const answer = await webhooks.handle(
       {
         method,
-        headers: headersOf(event, kind),
+        headers,
         body: bodyOf(event),
         supplier: supplierOf(event, kind, path),
+        remoteAddress: sourceIpOf(event, kind, headers),
       },
       { event, context },
     );

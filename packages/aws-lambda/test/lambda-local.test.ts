@@ -22,11 +22,17 @@ const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 const scratch = mkdtempSync(join(tmpdir(), "octo-lambda-local-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs the fixture on `event` with lambda-local; its output and the result it printed. */
-function invoke(name: string, event: unknown): Promise<{ output: string; result: Record<string, unknown> }> {
+/** Runs a fixture (default: handler.mjs) on `event` with lambda-local; its output and the result it printed. */
+function invoke(
+  name: string,
+  event: unknown,
+  fixture = "handler.mjs",
+  timeoutSeconds = 10,
+): Promise<{ output: string; result: Record<string, unknown> }> {
   const file = join(scratch, `${name}.json`);
   writeFileSync(file, JSON.stringify(event));
-  const args = [cli, "-l", "test/fixtures/handler.mjs", "-h", "handler", "-e", file, "--esm", "-t", "10"];
+  const args = [cli, "-l", `test/fixtures/${fixture}`, "-h", "handler", "-e", file, "--esm"];
+  args.push("-t", String(timeoutSeconds));
   args.push(
     "-E",
     JSON.stringify({ OCTO_HOOK_USER: "octo", OCTO_HOOK_PASS: "s3cret" }),
@@ -66,4 +72,13 @@ it("lambda-local runs the built handler on a v2 event: 200 in the v2 shape; with
   expect(refused.result.statusCode).toBe(401);
   expect((refused.result.headers as Record<string, string>)["www-authenticate"]).toMatch(/^Basic realm="/);
   expect(refused.output).not.toContain("handled");
+});
+
+it("lambda-local runs the built scheduled handler on an EventBridge event: the job stops 1 s before the 3 s timeout", async () => {
+  expect(existsSync(join(root, "dist/index.js")), "run the build first (pnpm build)").toBe(true);
+  const event = JSON.parse(readFileSync(join(root, "test/events/eventbridge-scheduled.json"), "utf8"));
+  const { result } = await invoke("scheduled", event, "scheduled.mjs", 3);
+  expect(result).toMatchObject({ source: "aws.events", complete: false });
+  expect(result.stoppedAfterMs).toBeGreaterThanOrEqual(1500);
+  expect(result.stoppedAfterMs).toBeLessThan(2900);
 });

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import {
   type HandlerContext,
   type OctoLambdaEvent,
+  type OctoLambdaResult,
   OctoWebhooksError,
   octoWebhooksHandler,
 } from "../src/index.ts";
@@ -170,6 +171,83 @@ describe("recorded events of each source", () => {
     await expect(handler({ Records: [] } as unknown as OctoLambdaEvent, lambdaContext())).rejects.toThrow(
       /^\[@octo-webhooks\/aws-lambda\] not an API Gateway, Function URL or ALB event/,
     );
+  });
+});
+
+describe("the source address: allowFrom and verify's remoteAddress", () => {
+  const CLIENT = "198.51.100.20";
+  /** Each recorded event with the client at CLIENT as its source saw it, and a forged X-Forwarded-For. */
+  const events: Record<string, () => OctoLambdaEvent> = {
+    "API Gateway v1 (requestContext.identity.sourceIp)": () => {
+      const event = recorded<APIGatewayProxyEvent>("api-gateway-v1");
+      event.requestContext.identity.sourceIp = CLIENT;
+      return event;
+    },
+    "HTTP API v2 (requestContext.http.sourceIp)": () => {
+      const event = recorded<APIGatewayProxyEventV2>("api-gateway-v2");
+      event.requestContext.http.sourceIp = CLIENT;
+      return event;
+    },
+    "Function URL (requestContext.http.sourceIp)": () => {
+      const event = recorded<APIGatewayProxyEventV2>("function-url");
+      event.requestContext.http.sourceIp = CLIENT;
+      return event;
+    },
+    "ALB (the X-Forwarded-For entry it appended)": () => {
+      const event = recorded<ALBEvent>("alb");
+      (event.headers as Record<string, string>)["x-forwarded-for"] = `203.0.113.7, ${CLIENT}`;
+      return event;
+    },
+    "ALB, multi-value headers (the last X-Forwarded-For entry)": () => {
+      const event = recorded<ALBEvent>("alb-multi-value");
+      (event.multiValueHeaders as Record<string, string[]>)["x-forwarded-for"] = ["203.0.113.7", CLIENT];
+      return event;
+    },
+  };
+  const statusOf = (result: OctoLambdaResult) => result.statusCode;
+  const allowing = (allowFrom: string) => {
+    const verified: Array<string | undefined> = [];
+    const handled: string[] = [];
+    const handler = octoWebhooksHandler({
+      path: "/webhooks/octo",
+      logger: {},
+      allowFrom,
+      auth: {
+        basic: { username: "octo", password: "s3cret" },
+        verify: (request) => {
+          verified.push(request.remoteAddress);
+          return true;
+        },
+      },
+      onBookingUpdate: ({ booking }) => void handled.push(booking.uuid),
+      onAvailabilityUpdate: ({ availability }) => void handled.push(availability.id),
+    });
+    return { handler, verified, handled };
+  };
+
+  it.each(Object.keys(events))(
+    "%s: allowed when it is in allowFrom, 403 FORBIDDEN otherwise",
+    async (name) => {
+      const event = events[name] as () => OctoLambdaEvent;
+      const allowed = allowing(`${CLIENT}/32`);
+      expect(statusOf(await allowed.handler(event(), lambdaContext()))).toBe(200);
+      expect([allowed.verified, allowed.handled.length]).toEqual([[CLIENT], 1]);
+      // the address the forged X-Forwarded-For names (and the recorded events' own) is not the client's
+      const refused = allowing("203.0.113.0/24");
+      const result = await refused.handler(event(), lambdaContext());
+      expect(statusOf(result)).toBe(403);
+      expect(JSON.parse(result.body as string).error.code).toBe("FORBIDDEN");
+      expect([refused.verified, refused.handled]).toEqual([[], []]);
+    },
+  );
+
+  it("an ALB event without X-Forwarded-For has no address: allowFrom refuses it", async () => {
+    const event = recorded<ALBEvent>("alb");
+    delete (event.headers as Record<string, string>)["x-forwarded-for"];
+    const { handler, verified } = allowing("0.0.0.0/0");
+    const result = await handler(event, lambdaContext());
+    expect([statusOf(result), JSON.parse(result.body as string).error.code]).toEqual([403, "FORBIDDEN"]);
+    expect(verified).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import { acceptInTransaction } from "./accept-transaction.ts";
 import { type DeliveryJob, withTimeout } from "./enqueue.ts";
 import type { OctoJobData, OctoJobResult } from "./job.ts";
+import { ORDER_TTL_MS, orderKeys } from "./resource-order.ts";
 
 /** A Lua script as ioredis's `defineCommand` takes it. */
 export interface ScriptDefinition {
@@ -34,18 +35,28 @@ export function recordScripts(client: Redis): Map<string, ScriptDefinition> {
 // claim key and the claim's TTL after them. The claim is `done` once enqueued, the value earlier versions
 // also wrote after their `queue.add`; a claim of theirs still in progress (`processing...`) is answered
 // 409 as they did. A claim is written only once the add succeeded: a failed add leaves none.
-const acceptScript = (add: string) => `
+// `ordered`: two more keys, the job's resource order and its counter (resource-order.ts), and the
+// order's TTL: the job takes its place in its resource's order in the same step.
+const acceptScript = (add: string, ordered: boolean) => `
 local function bullmqAdd()
 ${add}
 end
-local claimKey = KEYS[#KEYS]
+local claimKey = KEYS[#KEYS${ordered ? " - 2" : ""}]
 local state = redis.call('GET', claimKey)
 if state then
   if state == 'done' then return {'done'} end
   return {'processing'}
 end
 local added = bullmqAdd()
-if type(added) == 'string' then redis.call('SET', claimKey, 'done', 'PX', ARGV[#ARGV]) end
+if type(added) == 'string' then
+  redis.call('SET', claimKey, 'done', 'PX', ARGV[#ARGV${ordered ? " - 1" : ""}])${
+    ordered
+      ? `
+  redis.call('ZADD', KEYS[#KEYS - 1], 'NX', redis.call('INCR', KEYS[#KEYS]), added)
+  redis.call('PEXPIRE', KEYS[#KEYS - 1], ARGV[#ARGV])`
+      : ""
+  }
+end
 return {'claimed', added}`;
 
 type Command = (args: unknown[]) => Promise<unknown>;
@@ -89,21 +100,25 @@ export interface AcceptOptions {
 export function acceptingStore(options: AcceptOptions): DeliveryStore {
   const { queue, client, scripts, claimPrefix, jobOptions, ttlMs, timeoutMs, ready } = options;
   const ttl = String(Math.max(1, Math.ceil(ttlMs)));
-  // by BullMQ's add command: ours (`octoWebhooksAccept:<its name>`), or null when its script is unknown
+  // by BullMQ's add command (and ordered or not): ours (`octoWebhooksAccept:<its name>`, or
+  // `octoWebhooksAcceptOrdered:<its name>`), or null when its script is unknown
   const commands = new Map<string, { run: Command; numberOfKeys: number } | null>();
-  const commandFor = (add: string) => {
-    let command = commands.get(add);
+  const commandFor = (add: string, ordered: boolean) => {
+    const name = `${ordered ? "octoWebhooksAcceptOrdered" : "octoWebhooksAccept"}:${add}`;
+    let command = commands.get(name);
     if (command === undefined) {
       const script = scripts.get(add);
       command = null;
       // an add script that counts its KEYS or ARGV would miscount with the claim's appended: the MULTI
       if (script !== undefined && !/#\s*(KEYS|ARGV)\b/.test(script.lua)) {
-        const name = `octoWebhooksAccept:${add}`;
-        client.defineCommand(name, { numberOfKeys: script.numberOfKeys + 1, lua: acceptScript(script.lua) });
+        client.defineCommand(name, {
+          numberOfKeys: script.numberOfKeys + (ordered ? 3 : 1),
+          lua: acceptScript(script.lua, ordered),
+        });
         const run = (client as unknown as Record<string, Command>)[name];
         if (run !== undefined) command = { run: run.bind(client), numberOfKeys: script.numberOfKeys };
       }
-      commands.set(add, command);
+      commands.set(name, command);
     }
     return command;
   };
@@ -122,14 +137,21 @@ export function acceptingStore(options: AcceptOptions): DeliveryStore {
       },
     };
     await backend.addJobToTransaction(capture as never, json, job.jobId);
-    const command = add && commandFor(add[0]);
+    const resource = job.data.resource;
+    const order = resource === undefined ? undefined : orderKeys(claimPrefix, resource);
+    const command = add && commandFor(add[0], order !== undefined);
     if (!add || !command) {
       // a BullMQ whose add script this package cannot see: the claim and its add in one MULTI instead
-      return acceptInTransaction(queue, claimKey, ttl, job, jobOptions);
+      return acceptInTransaction(queue, claimKey, ttl, job, jobOptions, order);
     }
     const args = [...add[1]];
-    args.splice(command.numberOfKeys, 0, claimKey);
-    args.push(ttl);
+    if (order === undefined) {
+      args.splice(command.numberOfKeys, 0, claimKey);
+      args.push(ttl);
+    } else {
+      args.splice(command.numberOfKeys, 0, claimKey, ...order);
+      args.push(ttl, String(ORDER_TTL_MS));
+    }
     const [state, added] = (await command.run(args)) as [ClaimResult, unknown];
     if (state === "claimed" && typeof added !== "string") {
       throw new Error(`BullMQ's add script answered ${String(added)}`);

@@ -2,9 +2,12 @@ import {
   type AnyOctoEvent,
   createOctoWebhooks,
   type DeliveryHookOptions,
+  type DeliveryLog,
   type HandlerContext,
   type LifecycleHandlerOptions,
+  LOG_INSTRUMENT,
   type Logger,
+  logDeliveries,
   type OctoHandlerOptions,
   type OctoWebhooks,
   type OctoWebhooksOptions,
@@ -13,7 +16,7 @@ import { SETTING_OPTIONS } from "@octo-webhooks/core/adapter";
 import { type JobsOptions, Queue } from "bullmq";
 import { acceptingStore, canAcceptInOneTrip, recordScripts } from "./accept-store.ts";
 import { type RedisStore, redisStoreOn } from "./create-redis-store.ts";
-import { enqueueFailed, toDeliveryJob, withTimeout } from "./enqueue.ts";
+import { type DeliveryJob, enqueueFailed, type JobShape, toDeliveryJob, withTimeout } from "./enqueue.ts";
 import { configError, positiveInteger } from "./errors.ts";
 import { createHeaderForwarding } from "./forward-headers.ts";
 import {
@@ -33,6 +36,7 @@ import {
   type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
+import { addInOrder } from "./resource-order.ts";
 import { loadTraceApi } from "./trace-context.ts";
 
 /** Options of {@link createOctoQueue}: where Redis is, the queue name, and how long to wait for it. */
@@ -72,6 +76,16 @@ export interface OctoQueueOptions {
    * receiver of your own cannot know them: leave your auth headers out of this list.)
    */
   forwardHeaders?: readonly string[];
+  /**
+   * `"resource"`: the updates of one booking (one order, one product: the resource the body names) run
+   * one at a time and in the order they were enqueued, on every worker of the queue, while different
+   * resources run in parallel. A job that is not yet its resource's turn waits in BullMQ's delayed set
+   * (no attempt used) until the one before it completed or failed for good. Costs one more Redis round
+   * trip per job in the worker, and more when one resource's updates pile up (measured in the README).
+   * Default `"none"`: jobs run in any order, as BullMQ hands them out. Give every receiver of the
+   * queue the same setting; workers follow what each job carries.
+   */
+  ordering?: "resource" | "none";
   /** Where connection errors are reported (default: `console`); also the receivers' default logger. */
   logger?: Logger;
 }
@@ -93,6 +107,9 @@ export interface OctoQueue {
   /**
    * A core receiver that validates each delivery and enqueues it, answering 200 only once Redis has
    * the job (503 when Redis fails). Give it to any adapter as `webhooks`, or call its `handle`/`fetch`.
+   * With `log`, each acceptance is logged (outcome `"accepted"` once enqueued); its `receive()` is
+   * what `replayDeliveries()` takes: a replay is a duplicate of its enqueued delivery (nothing is
+   * enqueued) unless `force`, which enqueues a job of its own that the worker runs with `force`.
    */
   receiver<TContext = unknown>(options?: OctoQueueReceiverOptions<TContext>): OctoWebhooks<TContext>;
   /**
@@ -112,6 +129,25 @@ export interface OctoQueue {
   readonly queue: Queue<OctoJobData, OctoJobResult>;
   /** Closes the queue and its Redis connection. Stop the HTTP server first. */
   close(): Promise<void>;
+}
+
+/**
+ * The receiver's `log` (a store, or `{ store, maxBodyBytes }`), its entries of deliveries enqueued said
+ * `"accepted"` rather than `"handled"`: the handlers run in the worker, whose own entries say how.
+ */
+function acceptanceLog<T>(option: T): T {
+  const store = (option as { store?: unknown } | undefined)?.store;
+  const log = (typeof (option as DeliveryLog | undefined)?.append === "function" ? option : store) as
+    | DeliveryLog
+    | undefined;
+  // core says what is wrong with a log that is not one, or one not given through logDeliveries()
+  if (log === undefined || typeof log.append !== "function" || !(LOG_INSTRUMENT in log)) return option;
+  const accepted = logDeliveries({
+    append: (entry) => log.append(entry.outcome === "handled" ? { ...entry, outcome: "accepted" } : entry),
+    list: (filter, page) => log.list(filter, page),
+    get: (id) => log.get(id),
+  });
+  return (log === option ? accepted : { ...(option as object), store: accepted }) as T;
 }
 
 /**
@@ -167,6 +203,9 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
           leaseMs: 2 * timeoutMs + 1000,
           ...(typeof options.dedupe === "object" ? options.dedupe : {}),
         };
+  const ordering = options.ordering ?? "none";
+  if (ordering !== "resource" && ordering !== "none") configError('`ordering` must be "resource" or "none"');
+  const ordered = ordering === "resource";
   const forwarding = createHeaderForwarding(options.forwardHeaders);
   const logger = options.logger ?? defaultLogger;
   const prefix = options.prefix ?? "bull";
@@ -186,6 +225,10 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
     defaultJobOptions: jobOptions,
   });
   watchErrors(queue, logger, `queue "${name}"`);
+  if (ordered && !canAcceptInOneTrip(queue)) {
+    void queue.close().finally(() => closeRedis(client));
+    configError("`ordering` needs a BullMQ whose backend offers `addJobToTransaction` (6.7 does)");
+  }
   const ready = firstConnection(client, timeoutMs);
   const claimPrefix = `${prefix}:${name}:octo`;
   const { pick } = forwarding;
@@ -200,7 +243,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
           scripts,
           claimPrefix,
           jobOptions,
-          jobOf: ({ payload, context }) => toDeliveryJob(payload, context, pick),
+          jobOf: ({ payload, context }) => toDeliveryJob(payload, context, pick, { ordered }),
           ttlMs: dedupe.ttlMs,
           timeoutMs,
           ready,
@@ -208,14 +251,20 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   // with core's telemetry, the claim, the add (inside the handler's span) and the completion: see receiver()
   let claimStore: RedisStore | undefined;
 
-  const enqueue = async (payload: AnyOctoEvent, context: HandlerContext): Promise<void> => {
-    const job = toDeliveryJob(payload, context, pick);
+  const add = async (job: DeliveryJob): Promise<void> => {
+    if (job.data.resource === undefined) await queue.add(job.name, job.data, { jobId: job.jobId });
+    else await addInOrder(queue, client, job, jobOptions, claimPrefix);
+  };
+  const enqueueAs = (shape: JobShape) => async (payload: AnyOctoEvent, context: HandlerContext) => {
     try {
-      await withTimeout(queue.add(job.name, job.data, { jobId: job.jobId }), timeoutMs);
+      await withTimeout(add(toDeliveryJob(payload, context, pick, shape)), timeoutMs);
     } catch (error) {
       throw enqueueFailed(context.event, error);
     }
   };
+  const enqueue: (payload: AnyOctoEvent, context: HandlerContext) => Promise<void> = enqueueAs({ ordered });
+  // a replay asked to apply again: never a duplicate of its delivery (a job of its own), run with `force`
+  const enqueueForced = enqueueAs({ ordered, forced: true });
   // with the accept path, a delivery that reaches its handlers was claimed, so enqueued by its claim;
   // only notifications (thin bodies, never claimed: the receiver does not hydrate) are enqueued here
   const enqueueNotification = (payload: AnyOctoEvent, context: HandlerContext) =>
@@ -240,25 +289,41 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
       }
       const auth = forwarding.guardAuth<TContext>(receiverOptions.auth);
       const suppliers = forwarding.guardSuppliers(receiverOptions.suppliers);
+      const log = acceptanceLog(receiverOptions.log);
       const common = {
         logger,
         ...receiverOptions,
         ...(auth === undefined ? {} : { auth }),
         ...(suppliers === undefined ? {} : { suppliers }),
+        ...(log === undefined ? {} : { log }),
       };
-      if (dedupe === undefined) return createOctoWebhooks<TContext>({ ...common, onAny: enqueue });
-      // core's telemetry wraps each handler in a span, and the job carries that span's context: the
-      // add stays in the handler there, between a claim and its completion (three round trips)
-      if (receiverOptions.telemetry !== undefined || accepting === undefined) {
-        claimStore ??= redisStoreOn(client, claimPrefix, ready);
-        return createOctoWebhooks<TContext>({ ...common, dedupe, store: claimStore, onAny: enqueue });
-      }
-      return createOctoWebhooks<TContext>({
-        ...common,
-        dedupe,
-        store: accepting,
-        onAny: enqueueNotification,
-      });
+      const receiver = (): OctoWebhooks<TContext> => {
+        if (dedupe === undefined) return createOctoWebhooks<TContext>({ ...common, onAny: enqueue });
+        // core's telemetry wraps each handler in a span, and the job carries that span's context: the
+        // add stays in the handler there, between a claim and its completion (three round trips)
+        if (receiverOptions.telemetry !== undefined || accepting === undefined) {
+          claimStore ??= redisStoreOn(client, claimPrefix, ready);
+          return createOctoWebhooks<TContext>({ ...common, dedupe, store: claimStore, onAny: enqueue });
+        }
+        return createOctoWebhooks<TContext>({
+          ...common,
+          dedupe,
+          store: accepting,
+          onAny: enqueueNotification,
+        });
+      };
+      const webhooks = receiver();
+      // `receive(body, { force: true })` (a replay that applies again) is neither claimed nor deduped
+      // by core, and its job must not collapse into the delivery's: a receiver of its own enqueues it
+      let forced: OctoWebhooks<TContext> | undefined;
+      return {
+        ...webhooks,
+        receive(body, receiveOptions) {
+          if (receiveOptions?.force !== true) return webhooks.receive(body, receiveOptions);
+          forced ??= createOctoWebhooks<TContext>({ ...common, onAny: enqueueForced });
+          return forced.receive(body, receiveOptions);
+        },
+      };
     },
     enqueue,
     async deadLetters({ offset = 0, limit = 100 } = {}) {

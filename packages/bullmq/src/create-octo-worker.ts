@@ -11,9 +11,10 @@ import {
   OctoRequestError,
   type OctoTelemetry,
   type OctoWebhooks,
+  type OctoWebhooksOptions,
   type StaleGuardOptions,
 } from "@octo-webhooks/core";
-import { type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { createRedisStore, type RedisStore } from "./create-redis-store.ts";
 import { configError, positiveInteger } from "./errors.ts";
 import {
@@ -31,6 +32,7 @@ import {
   type RedisConnectionOption,
   watchErrors,
 } from "./open-redis.ts";
+import { PARK_MS, resourceTurns } from "./resource-order.ts";
 import { inProcessSpan } from "./trace-context.ts";
 
 /** Options of {@link createOctoWorker}: core's handlers and lifecycle handlers, plus Redis, concurrency and retries. */
@@ -73,6 +75,11 @@ export interface OctoWorkerOptions
   logger?: Logger;
   /** Core's `telemetry` (`openTelemetry()` from `@octo-webhooks/core/otel`): the worker's receive and handler spans. */
   telemetry?: OctoTelemetry;
+  /**
+   * Core's delivery log (`createRedisLog()`, shareable with the queue's receivers): one entry per run
+   * of a job's handlers, without a status, its outcome `"handled"`, `"failed"`, `"stale"`, `"unchanged"`...
+   */
+  log?: OctoWebhooksOptions["log"];
 }
 
 /**
@@ -108,6 +115,12 @@ const RECEIVER_ONLY: Record<string, string> = {
   ackFirst: "a job is acknowledged once its handlers resolved",
   dedupe: "duplicates are suppressed when enqueued (createOctoQueue's `dedupe`)",
   onDuplicate: "duplicates are suppressed when enqueued (queue.receiver({ onDuplicate }))",
+};
+
+/** The resource a job keeps the order of (a queue with `ordering: "resource"` put it there). */
+const orderedResource = (job: Job<OctoJobData, OctoJobResult>): string | undefined => {
+  const resource = (job.data as Partial<OctoJobData> | undefined)?.resource;
+  return typeof resource === "string" && resource !== "" ? resource : undefined;
 };
 
 /** Why a job must not be retried, or `undefined` when a retry may succeed. */
@@ -180,8 +193,19 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     throw error;
   }
 
-  // the job in an `octo.webhook.process` span that continues the receiver's trace (trace-context.ts)
-  const processJob = (job: Job<OctoJobData, OctoJobResult>) => inProcessSpan(job, () => receiveJob(job));
+  // the job in an `octo.webhook.process` span that continues the receiver's trace (trace-context.ts),
+  // once it is its resource's turn when the queue orders them (resource-order.ts)
+  const processJob = async (job: Job<OctoJobData, OctoJobResult>, token?: string) => {
+    const resource = orderedResource(job);
+    if (resource !== undefined && token !== undefined && !(await turns.turn(job.id as string, resource))) {
+      // parked until the job before it promotes it (or PARK_MS, in case that promotion was lost);
+      // the check after parking catches a turn that came in between
+      await job.moveToDelayed(Date.now() + PARK_MS, token);
+      if (await turns.turn(job.id as string, resource)) await promote(job.id as string).catch(() => {});
+      throw new DelayedError();
+    }
+    return inProcessSpan(job, () => receiveJob(job));
+  };
   const receiveJob = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
     const data = job.data as Partial<OctoJobData> | undefined;
     if (typeof data?.body !== "string" || typeof data.key !== "string") {
@@ -194,6 +218,8 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
         deliveryKey: data.key,
         ...(data.headers === undefined ? {} : { headers: data.headers }),
         ...(typeof data.supplier === "string" ? { supplier: data.supplier } : {}),
+        ...(data.source === "reconciliation" || data.source === "replay" ? { source: data.source } : {}),
+        ...(data.force === true ? { force: true } : {}),
       });
       return result.skipped === undefined
         ? { event: result.event, handlers: result.handlers }
@@ -215,9 +241,29 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
     autorun: options.autorun ?? true,
   });
   watchErrors(worker, logger, `worker of "${name}"`);
+  const promote = (jobId: string) => worker.getBackend().promote(jobId);
+  const turns = resourceTurns(client, `${prefix}:${name}:octo`, worker.toKey(""), promote);
+  // a job that completed or failed for good hands its resource's turn on (close() waits for that)
+  const handingOn = new Set<Promise<void>>();
+  const handOn = (job: Job<OctoJobData, OctoJobResult>) => {
+    const resource = orderedResource(job);
+    if (resource === undefined || job.id === undefined) return;
+    const handing = turns
+      .finish(job.id, resource)
+      .catch((error: unknown) =>
+        logger.warn?.(
+          `[@octo-webhooks/bullmq] could not hand the turn of ${resource} on after job ${job.id}; the next job takes it within ${PARK_MS} ms`,
+          { event: job.name, deliveryKey: job.data?.key, error },
+        ),
+      )
+      .finally(() => handingOn.delete(handing));
+    handingOn.add(handing);
+  };
+  worker.on("completed", handOn);
   worker.on("failed", (job, error) => {
     // `finishedOn` is set only when the job is not retried again
     if (job === undefined || job.finishedOn === undefined) return;
+    handOn(job);
     logger.error?.(
       `[@octo-webhooks/bullmq] job ${job.id} (${job.name}) failed for good after ${job.attemptsMade} attempt(s); ` +
         "it stays among the dead letters until re-driven (queue.redrive())",
@@ -245,6 +291,7 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
       closing ??= (async () => {
         try {
           await worker.close();
+          await Promise.all(handingOn);
         } finally {
           await closeRedis(client);
           await ownStore?.close();

@@ -1,4 +1,4 @@
-import type { ClaimResult, DeliveryStore, Logger } from "@octo-webhooks/core";
+import type { ClaimResult, DeliveryStore, Logger, ResourceState, StatePage } from "@octo-webhooks/core";
 import type { Redis } from "ioredis";
 import { configError, positiveInteger } from "./errors.ts";
 import {
@@ -41,14 +41,94 @@ local state = redis.call('GET', KEYS[1])
 if state and state ~= 'done' and not ownedByAnother(state, ARGV[1]) then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// A stale guard's key holds its newest instant as a number (`recordNewest`, and every version before
+// `recordState`), or a state as JSON, `{"instant":...,"hash":...,"status":...,"id":...}`; `parse` reads
+// either as its instant and `=<hash>` (`''` without a hash), or nil for anything else.
+const PARSE_STATE = `
+local function parse(value)
+  if not value then return nil end
+  local instant = tonumber(value)
+  if instant then return instant, '' end
+  if string.sub(value, 1, 1) ~= '{' then return nil end
+  local ok, state = pcall(cjson.decode, value)
+  if not ok or type(state) ~= 'table' or type(state.instant) ~= 'number' then return nil end
+  if type(state.hash) == 'string' then return state.instant, '=' .. state.hash end
+  return state.instant, ''
+end`;
+
 // the TTL starts when an instant is stored: an older or equal one does not renew it
-const RECORD_NEWEST = `
+const RECORD_NEWEST = `${PARSE_STATE}
 local previous = redis.call('GET', KEYS[1])
-local known = previous and tonumber(previous)
+local known = parse(previous)
 if not (known and known >= tonumber(ARGV[1])) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 end
 return previous`;
+
+// ARGV: the instant, `=<hash>` or '', the state as stored, the TTL. The same instant with other content
+// replaces the state but keeps its TTL (PTTL rather than KEEPTTL: Redis 5 has none)
+const RECORD_STATE = `${PARSE_STATE}
+local previous = redis.call('GET', KEYS[1])
+local known, hash = parse(previous)
+local instant = tonumber(ARGV[1])
+if not known or instant > known then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+elseif instant == known and hash ~= ARGV[2] then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[3]) end
+end
+return previous`;
+
+// ARGV: our instant and `=<hash>` or '', the state to put back ('' to forget the key), the TTL
+const RESTORE_STATE = `${PARSE_STATE}
+local known, hash = parse(redis.call('GET', KEYS[1]))
+if not known or known ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then return redis.call('DEL', KEYS[1]) end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+return 1`;
+
+// Lua's cjson refuses a lone surrogate's escape (`\ud800`), which JSON.stringify writes: such a
+// character is stored as U+FFFD, as Redis already keeps it in a key
+const wellFormed = (text: string) => text.replace(/\p{Cs}/gu, "\uFFFD");
+
+/** A state as its key holds it: a bare instant (as `recordNewest` writes it) when it has nothing else. */
+function stateValue({ instant, hash, status, id }: ResourceState): string {
+  if (hash === undefined && status === undefined && id === undefined) return String(instant);
+  const state: Record<string, string | number> = { instant };
+  if (hash !== undefined) state.hash = wellFormed(hash);
+  if (status !== undefined) state.status = wellFormed(status);
+  if (id !== undefined) state.id = wellFormed(id);
+  return JSON.stringify(state);
+}
+
+/** How the scripts compare hashes: `=<hash>`, or `''` for a state without one. */
+const hashArgument = (hash: string | undefined) => (hash === undefined ? "" : `=${wellFormed(hash)}`);
+
+/** What a key holds as a state: either form (see PARSE_STATE); `undefined` for anything else. */
+function parseState(value: unknown): ResourceState | undefined {
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  if (!value.startsWith("{")) {
+    const instant = Number(value);
+    return Number.isNaN(instant) ? undefined : { instant };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const { instant, hash, status, id } = parsed as Record<string, unknown>;
+  if (typeof instant !== "number") return undefined;
+  const state: ResourceState = { instant };
+  if (typeof hash === "string") state.hash = hash;
+  if (typeof status === "string") state.status = status;
+  if (typeof id === "string") state.id = id;
+  return state;
+}
+
+/** `text` as a literal in a SCAN MATCH pattern. */
+const globLiteral = (text: string) => text.replace(/[\\*?[\]]/g, "\\$&");
 
 type Script = (key: string, ...args: string[]) => Promise<unknown>;
 
@@ -73,6 +153,18 @@ export interface RedisStore extends DeliveryStore {
   complete(key: string, ttlMs: number, token?: string): Promise<void>;
   release(key: string, token?: string): Promise<void>;
   recordNewest(key: string, instant: number, ttlMs: number): Promise<number | undefined>;
+  recordState(key: string, state: ResourceState, ttlMs: number): Promise<ResourceState | undefined>;
+  restoreState(
+    key: string,
+    ours: ResourceState,
+    previous: ResourceState | undefined,
+    ttlMs: number,
+  ): Promise<void>;
+  /**
+   * A page of the states under `prefix`, from Redis's `SCAN` (its cursor, its order): a page holds
+   * about `limit` states, may be empty before the last, and a key may show up twice.
+   */
+  listStates(prefix: string, cursor: string | undefined, limit: number): Promise<StatePage>;
   /** Closes its Redis connection (when it opened one). */
   close(): Promise<void>;
 }
@@ -90,6 +182,9 @@ export function redisStoreOn(client: Redis, prefix: string, ready: () => Promise
   const completeScript = define("Complete", COMPLETE);
   const releaseScript = define("Release", RELEASE);
   const recordNewestScript = define("RecordNewest", RECORD_NEWEST);
+  const recordStateScript = define("RecordState", RECORD_STATE);
+  const restoreStateScript = define("RestoreState", RESTORE_STATE);
+  const newest = `${prefix}:newest:`;
   const ms = (value: number) => String(Math.max(1, Math.ceil(value)));
   return {
     async claim(key, leaseMs, token = "") {
@@ -106,8 +201,42 @@ export function redisStoreOn(client: Redis, prefix: string, ready: () => Promise
     },
     async recordNewest(key, instant, ttlMs) {
       await ready();
-      const previous = await recordNewestScript(`${prefix}:newest:${key}`, String(instant), ms(ttlMs));
-      return previous === null || previous === undefined ? undefined : Number(previous);
+      return parseState(await recordNewestScript(`${newest}${key}`, String(instant), ms(ttlMs)))?.instant;
+    },
+    async recordState(key, state, ttlMs) {
+      await ready();
+      const { instant, hash } = state;
+      const args = [String(instant), hashArgument(hash), stateValue(state), ms(ttlMs)];
+      return parseState(await recordStateScript(`${newest}${key}`, ...args));
+    },
+    async restoreState(key, ours, previous, ttlMs) {
+      await ready();
+      const back = previous === undefined ? "" : stateValue(previous);
+      const args = [String(ours.instant), hashArgument(ours.hash), back, ms(ttlMs)];
+      await restoreStateScript(`${newest}${key}`, ...args);
+    },
+    async listStates(statePrefix, cursor, limit) {
+      await ready();
+      const under = `${newest}${statePrefix}`;
+      const count = Math.max(1, Math.floor(limit) || 1);
+      const [next, found] = await client.scan(
+        cursor ?? "0",
+        "MATCH",
+        `${globLiteral(under)}*`,
+        "COUNT",
+        count,
+      );
+      // SCAN may return a key twice; a claim never matches (`:claim:`), and would not parse as a state
+      const keys = [...new Set(found)].filter((key) => key.startsWith(under));
+      const values =
+        keys.length === 0 ? [] : ((await client.pipeline(keys.map((key) => ["get", key])).exec()) ?? []);
+      const states: StatePage["states"] = [];
+      keys.forEach((key, i) => {
+        const [error, value] = values[i] ?? [];
+        const state = error ? undefined : parseState(value);
+        if (state !== undefined) states.push([key.slice(newest.length), state]);
+      });
+      return { states, cursor: next === "0" ? undefined : next };
     },
     async close() {},
   };
@@ -115,9 +244,9 @@ export function redisStoreOn(client: Redis, prefix: string, ready: () => Promise
 
 /**
  * A {@link DeliveryStore} in Redis, shared by every instance behind a load balancer: give it to core's
- * `store` with `dedupe` and/or `staleGuard`. Each method is one atomic command or Lua script on one key
- * (so it works on Redis Cluster too); TTLs are Redis's own (`PX`). It opens one connection: `close()` it
- * on shutdown.
+ * `store` with `dedupe` and/or `staleGuard`. Each method that writes is one atomic command or Lua script
+ * on one key (so it works on Redis Cluster too), and `listStates` pages with `SCAN`; TTLs are Redis's own
+ * (`PX`). It opens one connection: `close()` it on shutdown.
  *
  * @example
  * ```ts

@@ -3,6 +3,7 @@
 import type { AnyOctoEvent, HandlerContext } from "@octo-webhooks/core";
 import { bullmqError } from "./errors.ts";
 import { jobIdOf, type OctoJobData } from "./job.ts";
+import { resourceOf } from "./resource-of.ts";
 import { activeTraceContext } from "./trace-context.ts";
 
 /** What a delivery is enqueued as. */
@@ -14,22 +15,43 @@ export interface DeliveryJob {
   jobId: string;
 }
 
+/** How a delivery is enqueued besides its content. */
+export interface JobShape {
+  /** Its resource goes in the job, for the worker to keep its order (`ordering: "resource"`). */
+  ordered?: boolean;
+  /** A replay asked to apply again: a job of its own (the delivery's may be kept), run whatever the worker's `staleGuard` says. */
+  forced?: boolean;
+}
+
 /** A delivery's job; `pick` chooses the headers to forward. */
 export function toDeliveryJob(
   payload: AnyOctoEvent,
   context: HandlerContext,
   pick: (headers: Headers) => Record<string, string> | undefined,
+  shape: JobShape = {},
 ): DeliveryJob {
   const key = context.deliveryKey;
   const data: OctoJobData = { body: context.rawBody ?? JSON.stringify(payload), key };
   if (context.supplier !== undefined) data.supplier = context.supplier;
+  // a supplier's delivery or a notification is told apart by the worker itself, as here
+  if (context.source === "reconciliation" || context.source === "replay") data.source = context.source;
   const headers = pick(context.headers);
   if (headers !== undefined) data.headers = headers;
   const trace = activeTraceContext();
   if (trace !== undefined) data.trace = trace;
+  if (shape.ordered) {
+    const resource = resourceOf(payload, context);
+    if (resource !== undefined) data.resource = resource;
+  }
+  if (shape.forced) data.force = true;
   // an OCTO notification's thin body is the same for every change of its resource: as a job id it
-  // would drop the next change while the last job is kept, so each one gets a job of its own
-  const jobKey = context.event === "notification" ? `${key}-${globalThis.crypto.randomUUID()}` : key;
+  // would drop the next change while the last job is kept, so each one gets a job of its own; so does
+  // a forced replay, whose delivery's job may still be kept (BullMQ ids take no `:`)
+  const jobKey = shape.forced
+    ? `${key}-replay-${globalThis.crypto.randomUUID()}`
+    : context.event === "notification"
+      ? `${key}-${globalThis.crypto.randomUUID()}`
+      : key;
   return { name: context.event, data, jobId: jobIdOf(jobKey, context.supplier) };
 }
 

@@ -8,16 +8,31 @@ export interface OctoJobData {
   headers?: Record<string, string>;
   /** The supplier that sent it (`context.supplier`, with core's `suppliers` option), passed on to handlers. */
   supplier?: string;
+  /**
+   * Where the body came from when it is not the supplier's delivery (`receive()`'s `source`:
+   * `"reconciliation"` or `"replay"`), passed on to handlers as `context.source`.
+   */
+  source?: "reconciliation" | "replay";
   /** The receiver's trace context (W3C `traceparent`, `tracestate`), when `@opentelemetry/api` is installed and a span was active. */
   trace?: Record<string, string>;
+  /**
+   * The resource whose updates run one at a time and in order (`booking:<uuid>`, `order:<id>`,
+   * `product:<id>`, after `<supplier>/`), when the queue orders them (`ordering: "resource"`).
+   */
+  resource?: string;
+  /** A replay asked to apply again (`receive(body, { force: true })`): the worker passes `force` on. */
+  force?: boolean;
 }
 
 /** What a completed job returns (core's `receive()` result). */
 export interface OctoJobResult {
   event: string;
   handlers: number;
-  /** Why no handler ran: a duplicate, a stale update, or a notification whose resource the supplier does not have. */
-  skipped?: "duplicate" | "stale" | "notFound";
+  /**
+   * Why no handler ran: a duplicate, a stale update, the resource last applied again (`"unchanged"`), or
+   * a notification whose resource the supplier does not have.
+   */
+  skipped?: "duplicate" | "stale" | "unchanged" | "notFound";
 }
 
 /** A delivery whose job failed after its last attempt (or was refused): kept until re-driven or removed. */

@@ -2,8 +2,14 @@
 
 export type {
   AttemptView as Attempt,
+  ChangeView as Change,
   DeliveryView,
   KindView as Kind,
+  LogDetailView as LogDetail,
+  LogEntryView as LogEntry,
+  LogPageView as LogPage,
+  LogStateView as LogState,
+  ReplayView as Replay,
   StateView as State,
   SubscriptionView as Subscription,
 } from "../src/inspector/wire.ts";

@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import { api, type DeliveryView, timeOf } from "./api.ts";
+import { ChangesTable } from "./changes.tsx";
 
 // The Deliveries view: the live list with its filters, and the selected delivery's detail (request,
-// answer, retry timeline, replay).
+// its changes, answer, retry timeline, replay).
 
 const STATUS_FILTERS = [
   { id: "all", label: "All" },
@@ -52,6 +53,8 @@ function Timeline({ d }: { d: DeliveryView }) {
         </li>
       ))}
       {d.state === "failed" && <li class="bad">Gave up: no retry left</li>}
+      {d.state === "abandoned" && <li class="bad">The supplier gave up on it (or deleted the webhook)</li>}
+      {d.state === "dropped" && <li class="bad">Dropped by the supplier: never sent</li>}
     </ol>
   );
 }
@@ -70,7 +73,7 @@ function Detail({ d }: { d: DeliveryView }) {
     <section class="detail" aria-labelledby="detail-title">
       <div class="detail-head">
         <h2 id="detail-title">
-          Delivery {d.id} <span class="muted">{d.event}</span>
+          Delivery {d.id} <span class="muted">{d.event}</span> <span class="muted">from {d.supplier}</span>
         </h2>
         <button type="button" onClick={replay}>
           Replay
@@ -98,11 +101,18 @@ function Detail({ d }: { d: DeliveryView }) {
           ))}
         </tbody>
       </table>
-      {d.diff !== undefined && (
+      {d.changes !== undefined ? (
         <>
-          <h4>diff</h4>
-          <pre>{JSON.stringify(d.diff, null, 2)}</pre>
+          <h4>Changes (its diff)</h4>
+          <ChangesTable rows={d.changes} />
         </>
+      ) : (
+        d.diff !== undefined && (
+          <>
+            <h4>diff</h4>
+            <pre>{JSON.stringify(d.diff, null, 2)}</pre>
+          </>
+        )
       )}
       <h4>Body</h4>
       <pre>{JSON.stringify(d.body, null, 2)}</pre>
@@ -122,7 +132,7 @@ function Detail({ d }: { d: DeliveryView }) {
 }
 
 /** The Deliveries view. */
-export function Deliveries({ deliveries }: { deliveries: DeliveryView[] }) {
+export function Deliveries({ deliveries, many }: { deliveries: DeliveryView[]; many: boolean }) {
   const [event, setEvent] = useState("all");
   const [status, setStatus] = useState("all");
   const [selected, setSelected] = useState<string | undefined>();
@@ -167,6 +177,7 @@ export function Deliveries({ deliveries }: { deliveries: DeliveryView[] }) {
             <thead>
               <tr>
                 <th scope="col">Id</th>
+                {many && <th scope="col">Supplier</th>}
                 <th scope="col">Event</th>
                 <th scope="col">Booking / availability</th>
                 <th scope="col">Status</th>
@@ -188,6 +199,7 @@ export function Deliveries({ deliveries }: { deliveries: DeliveryView[] }) {
                       {d.id}
                     </button>
                   </td>
+                  {many && <td>{d.supplier}</td>}
                   <td>{d.event}</td>
                   <td>
                     <code class="subject" title={d.subject}>

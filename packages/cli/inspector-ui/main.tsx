@@ -2,12 +2,13 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, type DeliveryView, type State } from "./api.ts";
 import { Deliveries } from "./deliveries.tsx";
+import { LogApp } from "./log-app.tsx";
 import { Send } from "./send.tsx";
 import { Subscriptions } from "./subscriptions.tsx";
 import "./style.css";
 
 // The inspector's page: three views (Deliveries, Send, Subscriptions) chosen by the URL's hash, the
-// deliveries kept up to date by the server's event stream.
+// deliveries kept up to date by the server's event stream; or, for `inspect`, the delivery log's view.
 
 const VIEWS = [
   { id: "deliveries", label: "Deliveries" },
@@ -40,8 +41,7 @@ function useDeliveries(): [DeliveryView[], boolean] {
     stream.addEventListener("delivery", (event) => merge([JSON.parse((event as MessageEvent).data)]));
     return () => stream.close();
   }, []);
-  const order = (id: string) => Number(id.replace(/\D/g, ""));
-  return [[...byId.values()].sort((a, b) => order(b.id) - order(a.id)), live];
+  return [[...byId.values()].sort((a, b) => b.seq - a.seq), live];
 }
 
 function App() {
@@ -80,19 +80,33 @@ function App() {
         <p class="endpoint">
           <span class={`dot ${live ? "on" : "off"}`} aria-hidden="true" />
           <span class="visually-hidden">{live ? "Live" : "Disconnected"}: </span>
-          OCTO endpoint <code>{state?.supplierUrl ?? "…"}</code>
-          {state ? (
+          {state && state.suppliers.length > 1 ? (
+            state.suppliers.map((s) => (
+              <span key={s.id} class="supplier-endpoint">
+                {s.id} <code>{s.url}</code> key <code>{s.apiKey}</code>{" "}
+              </span>
+            ))
+          ) : (
             <>
-              {" "}
-              key <code>{state.apiKey}</code>
+              OCTO endpoint <code>{state?.supplierUrl ?? "…"}</code>
+              {state ? (
+                <>
+                  {" "}
+                  key <code>{state.apiKey}</code>
+                </>
+              ) : null}
             </>
-          ) : null}
+          )}
         </p>
       </header>
       <main id="main" tabIndex={-1}>
-        {view === "deliveries" && <Deliveries deliveries={deliveries} />}
+        {view === "deliveries" && (
+          <Deliveries deliveries={deliveries} many={(state?.suppliers.length ?? 1) > 1} />
+        )}
         {view === "send" && state && <Send kinds={state.kinds} />}
-        {view === "subscriptions" && state && <Subscriptions kinds={state.kinds} />}
+        {view === "subscriptions" && state && (
+          <Subscriptions kinds={state.kinds} suppliers={state.suppliers.map((s) => s.id)} />
+        )}
       </main>
     </>
   );
@@ -101,5 +115,6 @@ function App() {
 const root = document.getElementById("app");
 if (root) {
   root.textContent = "";
-  render(<App />, root);
+  // `inspect` serves the same page over a delivery log
+  render(root.dataset.mode === "log" ? <LogApp /> : <App />, root);
 }

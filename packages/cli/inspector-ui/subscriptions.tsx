@@ -5,11 +5,13 @@ import { api, type Kind, type Subscription } from "./api.ts";
 // management API; credentials and header values masked by the server.
 
 /** The Subscriptions view. */
-export function Subscriptions({ kinds }: { kinds: Kind[] }) {
+export function Subscriptions({ kinds, suppliers }: { kinds: Kind[]; suppliers: string[] }) {
   const events = [...new Set(kinds.map((k) => k.event))];
+  const many = suppliers.length > 1;
   const [list, setList] = useState<Subscription[] | undefined>();
   const [message, setMessage] = useState("");
   const [form, setForm] = useState({
+    supplier: suppliers[0] ?? "",
     event: events[0] ?? "",
     url: "",
     username: "",
@@ -30,7 +32,7 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
     e.preventDefault();
     api<Subscription>("/api/subscriptions", { method: "POST", body: form }).then(
       (created) => {
-        setMessage(`Created ${created.event} → ${created.url}`);
+        setMessage(`Created ${created.event} → ${created.url}${many ? ` at ${created.supplier}` : ""}`);
         setForm({ ...form, url: "", username: "", password: "", headerName: "", headerValue: "" });
         void refresh();
       },
@@ -62,6 +64,7 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
           <caption class="visually-hidden">Registered webhooks</caption>
           <thead>
             <tr>
+              {many && <th scope="col">Supplier</th>}
               <th scope="col">Event</th>
               <th scope="col">URL</th>
               <th scope="col">Headers</th>
@@ -74,6 +77,7 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
           <tbody>
             {list.map((s, index) => (
               <tr key={s.id ?? `no-id-${index}`}>
+                {many && <td>{s.supplier}</td>}
                 <td>{s.event}</td>
                 <td>
                   <code>{s.url}</code>
@@ -115,6 +119,18 @@ export function Subscriptions({ kinds }: { kinds: Kind[] }) {
       <form onSubmit={create} class="create">
         <h2>Add a webhook</h2>
         <div class="grid">
+          {many && (
+            <label>
+              Supplier
+              <select value={form.supplier} onChange={field("supplier")}>
+                {suppliers.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label>
             Event
             <select value={form.event} onChange={field("event")}>

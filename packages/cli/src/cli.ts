@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { processIo } from "./output.ts";
+import { processIo, quietWhenOutputGoes } from "./output.ts";
 import { run } from "./program.ts";
 
+quietWhenOutputGoes();
 process.exitCode = await run(process.argv, processIo());

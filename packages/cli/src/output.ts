@@ -22,10 +22,46 @@ export interface Io {
   e: Colors;
 }
 
+let outputGone = false;
+const onOutputGone = new Set<() => void>();
+
+/**
+ * Keeps the CLI quiet when its output's reader goes away (`octo-webhooks webhooks list | head -2`): an
+ * error of stdout or stderr (EPIPE) is not a crash with a stack trace; from then on nothing more is
+ * written, the command ends with its own exit code, and a command that runs until stopped stops
+ * ({@link untilOutputGone}). Called once by the binary.
+ */
+export function quietWhenOutputGoes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", () => {
+      if (outputGone) return;
+      outputGone = true;
+      for (const listener of onOutputGone) listener();
+    });
+  }
+}
+
+/** Resolves when stdout or stderr can no longer be written (its reader went away). */
+export function untilOutputGone(): Promise<void> {
+  return new Promise((resolve) => {
+    if (outputGone) return resolve();
+    const done = () => {
+      onOutputGone.delete(done);
+      resolve();
+    };
+    onOutputGone.add(done);
+  });
+}
+
+/** Writes to `stream` unless the output went away. */
+export function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!outputGone) stream.write(text);
+}
+
 export function processIo(): Io {
   return {
-    out: (line) => void process.stdout.write(`${line}\n`),
-    err: (line) => void process.stderr.write(`${line}\n`),
+    out: (line) => write(process.stdout, `${line}\n`),
+    err: (line) => write(process.stderr, `${line}\n`),
     c: colorsFor(process.stdout),
     e: colorsFor(process.stderr),
   };

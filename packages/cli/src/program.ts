@@ -1,13 +1,16 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError } from "commander";
+import { deliveriesCommand } from "./commands/deliveries.ts";
 import { devCommand } from "./commands/dev.ts";
+import { inspectCommand } from "./commands/inspect.ts";
 import { listenCommand } from "./commands/listen.ts";
 import { mockSupplierCommand } from "./commands/mock-supplier.ts";
 import { notificationsCommand } from "./commands/notifications.ts";
+import { reconcileCommand } from "./commands/reconcile.ts";
 import { statusCommand, syncCommand } from "./commands/suppliers.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 import { webhooksCommand } from "./commands/webhooks.ts";
-import { CliError, type Io } from "./output.ts";
+import { CliError, type Io, write } from "./output.ts";
 import { safeText } from "./safe-text.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -18,8 +21,8 @@ function configure(command: Command, io: Io): void {
     .exitOverride()
     .showHelpAfterError(io.e.dim("(add --help for usage)"))
     .configureOutput({
-      writeOut: (text) => process.stdout.write(text),
-      writeErr: (text) => process.stderr.write(text),
+      writeOut: (text) => write(process.stdout, text),
+      writeErr: (text) => write(process.stderr, text),
       outputError: (text, write) => write(io.e.red(text)),
     });
   for (const sub of command.commands) configure(sub, io);
@@ -39,6 +42,9 @@ export function createProgram(io: Io): Command {
     .addCommand(devCommand(io))
     .addCommand(syncCommand(io))
     .addCommand(statusCommand(io))
+    .addCommand(reconcileCommand(io))
+    .addCommand(deliveriesCommand(io))
+    .addCommand(inspectCommand(io))
     .addHelpText(
       "after",
       "\nThe whole loop, no account needed:\n  octo-webhooks mock-supplier            # terminal 1: a supplier on :4010\n  octo-webhooks listen --port 3000       # terminal 2: a receiver that prints events\n  OCTO_BASE_URL=http://127.0.0.1:4010/octo OCTO_API_KEY=mock-api-key \\\n    octo-webhooks webhooks create --event booking_update --url http://127.0.0.1:3000/webhooks/octo\n  curl -X POST -H 'Authorization: Bearer mock-api-key' http://127.0.0.1:4010/octo/_mock/simulate/booking-lifecycle",

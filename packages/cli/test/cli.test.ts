@@ -14,6 +14,11 @@ const COMMANDS = [
   ["webhooks", "delete"],
   ["webhooks", "sync"],
   ["mock-supplier"],
+  ["deliveries"],
+  ["deliveries", "list"],
+  ["deliveries", "show"],
+  ["deliveries", "replay"],
+  ["inspect"],
 ];
 
 describe("octo-webhooks", () => {
@@ -46,6 +51,9 @@ describe("octo-webhooks", () => {
       ["trigger", "transfer_update", "--to", "http://x"],
       ["trigger", "booking_update"],
       ["listen", "--port", "abc"],
+      ["deliveries", "list", "--redis", "redis://127.0.0.1:1", "--outcome", "gone"],
+      ["deliveries", "list", "--redis", "redis://127.0.0.1:1", "--since", "yesterday"],
+      ["deliveries", "list", "--redis", "redis://127.0.0.1:1", "--limit", "0"],
     ]) {
       const { code, stdout, stderr } = await cli(args);
       expect(code, args.join(" ")).toBe(2);

@@ -4,13 +4,12 @@
 // views to docs/images/inspector-*.png.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BROWSER, hasBrowser, launchBrowser, openPage as openBrowserPage } from "./browser.ts";
 import { startFlakyReceiver } from "./dev-helpers.ts";
 import { start } from "./helpers.ts";
 
-const BROWSER = "/usr/bin/chromium";
-const hasBrowser = existsSync(BROWSER);
 const absentMessage = `${BROWSER} is missing: the inspector's browser test is skipped (install it with \`apt-get install chromium\`; OCTO_REQUIRE_BROWSER=1 makes this a failure)`;
 const PASSWORD = "browser-s3cret";
 const IMAGES = join(import.meta.dirname, "..", "..", "..", "docs", "images");
@@ -28,40 +27,14 @@ describe("the inspector's browser test", () => {
 describe.skipIf(!hasBrowser)("octo-webhooks dev in a browser", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: BROWSER,
-      args: [
-        "--no-sandbox",
-        "--headless",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  /** A page that records console errors and refuses (and records) any request off the inspector. */
-  async function openPage(origin: string, colorScheme: "light" | "dark" = "light") {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    await page.route("**/*", (route) => {
-      if (route.request().url().startsWith(origin)) return route.continue();
-      problems.push(`off-site request: ${route.request().url()}`);
-      return route.abort();
-    });
-    return { page, problems, close: () => context.close() };
-  }
+  const openPage = (origin: string, colorScheme: "light" | "dark" = "light") =>
+    openBrowserPage(browser, origin, colorScheme);
 
   const nav = (page: Page, name: string) =>
     page.getByRole("navigation", { name: "Views" }).getByRole("link", { name, exact: true });
@@ -140,6 +113,11 @@ describe.skipIf(!hasBrowser)("octo-webhooks dev in a browser", () => {
     // replay the cancellation
     await row(page, "d1").getByRole("button", { name: "d1" }).click();
     await page.getByRole("heading", { name: /Delivery d1/ }).waitFor();
+    // its diff as a table of changed fields, not raw JSON
+    const status = page
+      .getByRole("table", { name: "Changed fields" })
+      .locator("tr", { has: page.getByRole("rowheader", { name: "/status", exact: true }) });
+    expect(await status.locator("td").allTextContents()).toEqual(['"CONFIRMED"', '"CANCELLED"']);
     await page.getByRole("button", { name: "Replay" }).click();
     await page.getByRole("status").filter({ hasText: "Replayed as d3" }).waitFor({ timeout: 2000 });
     await row(page, "d3").locator(".badge.good", { hasText: "200" }).waitFor({ timeout: 2000 });

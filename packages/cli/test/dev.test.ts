@@ -128,7 +128,7 @@ describe("octo-webhooks dev: the inspector's API and stream", () => {
 
     // the supplier's OCTO endpoint on the same port
     const webhooks = await fetch(new URL("webhooks", `${inspector.supplierUrl}/`), {
-      headers: { authorization: "Bearer mock-api-key", "octo-capabilities": "octo/webhooks" },
+      headers: { authorization: `Bearer ${inspector.supplier.apiKey}`, "octo-capabilities": "octo/webhooks" },
     });
     expect(webhooks.status).toBe(200);
     expect(await webhooks.json()).toEqual([]);
@@ -165,5 +165,133 @@ describe("octo-webhooks dev (the binary)", () => {
     const notUrl = start(["dev", "--port", "0", "--to", "ftp://x"]);
     expect(await notUrl.exited).toBe(1);
     expect(notUrl.stderr).toMatch(/--to must be an absolute http\(s\) URL/);
+  });
+});
+
+describe("octo-webhooks dev --count: several mock suppliers in one inspector", () => {
+  it("each supplier has its own id, key and endpoint; the page shows which one sent each delivery", async () => {
+    const receiver = await startFlakyReceiver("octo", PASSWORD);
+    const inspector = await startInspector({ count: 2, retrySchedule: [] });
+    onCleanup(() => inspector.close());
+    const [one, two] = inspector.suppliers;
+    expect([one?.id, two?.id]).toEqual(["mock-1", "mock-2"]);
+    expect(one?.supplier.apiKey).not.toBe(two?.supplier.apiKey);
+    expect(two?.url).toBe(`${new URL(inspector.url).origin}/mock-2/octo`);
+    const api = async (path: string, body?: unknown) => {
+      const response = await fetch(new URL(path, inspector.url), {
+        method: body === undefined ? "GET" : "POST",
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, value: await response.json() };
+    };
+    const state = await api("/api/state");
+    expect(state.value.suppliers).toEqual([
+      { id: "mock-1", url: one?.url, apiKey: one?.supplier.apiKey },
+      { id: "mock-2", url: two?.url, apiKey: two?.supplier.apiKey },
+    ]);
+    for (const supplier of ["mock-1", "mock-2"]) {
+      const created = await api("/api/subscriptions", {
+        supplier,
+        event: "booking_update",
+        url: `${receiver.url}/${supplier}`,
+        username: "octo",
+        password: PASSWORD,
+      });
+      expect(created.status, JSON.stringify(created.value)).toBe(202);
+      expect(created.value.supplier).toBe(supplier);
+    }
+    expect(
+      (await api("/api/subscriptions", { supplier: "mock-9", event: "x", url: receiver.url })).status,
+    ).toBe(400);
+    const subscriptions = await api("/api/subscriptions");
+    expect(
+      subscriptions.value.map((s: { supplier: string; url: string }) => [
+        s.supplier,
+        new URL(s.url).pathname,
+      ]),
+    ).toEqual([
+      ["mock-1", "/webhooks/octo/mock-1"],
+      ["mock-2", "/webhooks/octo/mock-2"],
+    ]);
+    // each supplier's endpoint through the inspector's port, with its own key only
+    const list = (url: string, key: string) =>
+      fetch(`${url}/webhooks`, {
+        headers: { authorization: `Bearer ${key}`, "octo-capabilities": "octo/webhooks" },
+      });
+    expect((await list(two?.url as string, two?.supplier.apiKey as string)).status).toBe(200);
+    expect((await list(two?.url as string, one?.supplier.apiKey as string)).status).toBe(401);
+
+    const stream = readStream(new URL("/api/stream", inspector.url).href);
+    const sent = await api("/api/send", { kind: "cancel" });
+    expect(sent).toEqual({ status: 202, value: { deliveries: ["mock-1.d1", "mock-2.d1"] } });
+    const fromTwo = await stream.waitFor((e) => e.id === "mock-2.d1" && e.state === "delivered");
+    expect(fromTwo).toMatchObject({ supplier: "mock-2", status: 200 });
+    await stream.waitFor((e) => e.id === "mock-1.d1" && e.state === "delivered");
+    const deliveries = await api("/api/deliveries");
+    expect(deliveries.value.map((d: { id: string; supplier: string }) => `${d.supplier} ${d.id}`)).toEqual([
+      "mock-1 mock-1.d1",
+      "mock-2 mock-2.d1",
+    ]);
+    const replayed = await api("/api/deliveries/mock-2.d1/replay", {});
+    expect(replayed).toEqual({ status: 202, value: { delivery: "mock-2.d2" } });
+    await stream.waitFor((e) => e.id === "mock-2.d2" && e.supplier === "mock-2" && e.state === "delivered");
+    expect(receiver.received.map((r) => r.status)).toEqual([200, 200, 200]);
+    // only the one named sends
+    expect((await api("/api/send", { kind: "confirm", supplier: "mock-1" })).value).toEqual({
+      deliveries: ["mock-1.d2"],
+    });
+  });
+
+  it("the binary registers --to at every supplier (:supplier becomes its id) and prints each one's key", async () => {
+    const receiver = await startFlakyReceiver("octo", PASSWORD);
+    const to = `${receiver.url}/:supplier`;
+    const dev = start([
+      "dev",
+      "--port",
+      "0",
+      "--count",
+      "2",
+      "--to",
+      to,
+      "--user",
+      "octo",
+      "--pass",
+      PASSWORD,
+    ]);
+    const [, url] = await dev.waitFor(/Inspector on (http:\/\/\S+)/);
+    await dev.waitFor(/webhooks: booking_update, availability_update → /);
+    const printed = [...dev.stdout.matchAll(/(mock-\d) +(http:\/\/\S+) +api key (\S+)/g)].map((m) =>
+      m.slice(1),
+    );
+    expect(printed.map(([id]) => id)).toEqual(["mock-1", "mock-2"]);
+    expect(new Set(printed.map(([, , key]) => key)).size).toBe(2);
+    const subscriptions = await (await fetch(new URL("/api/subscriptions", url))).json();
+    expect(
+      subscriptions.map(
+        (s: { supplier: string; event: string; url: string }) =>
+          `${s.supplier} ${s.event} ${new URL(s.url).pathname}`,
+      ),
+    ).toEqual([
+      "mock-1 booking_update /webhooks/octo/mock-1",
+      "mock-1 availability_update /webhooks/octo/mock-1",
+      "mock-2 booking_update /webhooks/octo/mock-2",
+      "mock-2 availability_update /webhooks/octo/mock-2",
+    ]);
+    const sent = await fetch(new URL("/api/send", url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind: "availability" }),
+    });
+    expect(sent.status).toBe(202);
+    await dev.waitFor(
+      /mock-2 \S+ ✓ d1 #1 availability_update → http:\/\/127\.0\.0\.1:\d+\/webhooks\/octo\/mock-2 200/,
+    );
+    await dev.waitFor(/mock-1 \S+ ✓ d1 #1 availability_update/);
+    expect(dev.stdout + dev.stderr).not.toContain(PASSWORD);
+    expect(await dev.stop()).toBe(0);
+    const both = start(["dev", "--port", "0", "--count", "2", "--api-key", "k"]);
+    expect(await both.exited).toBe(1);
+    expect(both.stderr).toMatch(/--api-key and --count do not go together/);
   });
 });

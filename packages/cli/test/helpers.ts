@@ -22,6 +22,8 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
     "OCTO_ENV",
     "OCTO_HOOK_PASS",
     "OCTO_CAPABILITIES",
+    "OCTO_LOG_REDIS_URL",
+    "OCTO_LOG_POSTGRES_URL",
   ]) {
     delete base[name];
   }
@@ -38,13 +40,17 @@ export interface Result {
   stderr: string;
 }
 
-/** Runs `octo-webhooks ...args` to completion. */
-export function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  expect(existsSync(CLI), `${CLI} is missing: run \`pnpm build\` first`).toBe(true);
+/** Runs `octo-webhooks ...args` to completion (`binary`: another copy of the built CLI). */
+export function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  binary = CLI,
+): Promise<Result> {
+  expect(existsSync(binary), `${binary} is missing: run \`pnpm build\` first`).toBe(true);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI, ...args],
+      [binary, ...args],
       { env: childEnv(env), timeout: 15_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

@@ -2,7 +2,7 @@
 // processes; the simulated lifecycle travels over real HTTP from one to the other.
 import { createOctoClient } from "@octo-webhooks/client";
 import { describe, expect, it } from "vitest";
-import { cli, start } from "./helpers.ts";
+import { cli, closedPort, start } from "./helpers.ts";
 
 const PASSWORD = "p@ss w/rd:é";
 
@@ -94,5 +94,87 @@ describe("octo-webhooks mock-supplier", () => {
     ]);
     expect(result.updated.map((u) => u.via)).toEqual(["recreate"]);
     expect(await supplier.stop()).toBe(0);
+  });
+
+  it("gives deliveries up (--give-up-after) and deletes a failing webhook (--delete-webhook-after)", async () => {
+    const supplier = start([
+      "mock-supplier",
+      "--port",
+      "0",
+      "--retry-schedule",
+      "5,5,5",
+      "--give-up-after",
+      "2",
+      "--delete-webhook-after",
+      "2",
+    ]);
+    const [, baseUrl] = await supplier.waitFor(/export OCTO_BASE_URL=(http:\/\/\S+) /);
+    await supplier.waitFor(
+      /gives up after 2 attempts, deletes a webhook after 2 failed deliveries in a row\./,
+    );
+    const client = createOctoClient({ baseUrl: baseUrl as string, apiKey: "mock-api-key", retries: 0 });
+    const port = await closedPort();
+    const webhook = await client.webhooks.create({
+      event: "booking_update",
+      url: `http://octo:hook-secret@127.0.0.1:${port}/hook`,
+    });
+    const headers = { authorization: "Bearer mock-api-key", "content-type": "application/json" };
+    const simulated = await fetch(`${baseUrl}/_mock/simulate/booking-lifecycle`, {
+      method: "POST",
+      headers,
+      body: "{}",
+    });
+    expect(simulated.status).toBe(202);
+    await supplier.waitFor(
+      new RegExp(
+        `deleted webhook ${webhook.id} → http://127\\.0\\.0\\.1:${port}/hook after 2 failed deliveries in a row`,
+      ),
+    );
+    const abandoned = async () => {
+      const answer = await fetch(`${baseUrl}/_mock/deliveries?state=abandoned`, { headers });
+      return (await answer.json()) as Array<{ id: string; cause: string; attempts: unknown[] }>;
+    };
+    await expect.poll(async () => (await abandoned()).length).toBe(4);
+    expect((await abandoned()).map((d) => [d.id, d.cause, d.attempts.length])).toEqual([
+      ["d1", "giveUpAfter", 2],
+      ["d2", "giveUpAfter", 2],
+      ["d3", "deleteWebhookAfter", 0],
+      ["d4", "deleteWebhookAfter", 0],
+    ]);
+    expect(supplier.stdout).toMatch(/✗ d1 #2 booking_update/);
+    expect(supplier.stdout).not.toMatch(/ #3 /);
+    expect(await client.webhooks.list()).toEqual([]);
+    const faults = await fetch(`${baseUrl}/_mock/faults`, { headers });
+    expect(await faults.json()).toEqual({ giveUpAfter: 2, deleteWebhookAfter: 2, dropRate: 0 });
+    expect(supplier.stdout).not.toContain("hook-secret");
+    expect(await supplier.stop()).toBe(0);
+  });
+
+  it("drops deliveries (--drop-rate) and refuses bad failure-mode values", async () => {
+    const supplier = start(["mock-supplier", "--port", "0", "--drop-rate", "1"]);
+    const [, baseUrl] = await supplier.waitFor(/export OCTO_BASE_URL=(http:\/\/\S+) /);
+    await supplier.waitFor(/drops 100% of deliveries\./);
+    const client = createOctoClient({ baseUrl: baseUrl as string, apiKey: "mock-api-key", retries: 0 });
+    const port = await closedPort();
+    await client.webhooks.create({ event: "booking_update", url: `http://127.0.0.1:${port}/hook` });
+    await fetch(`${baseUrl}/_mock/simulate/booking-update`, {
+      method: "POST",
+      headers: { authorization: "Bearer mock-api-key", "content-type": "application/json" },
+      body: "{}",
+    });
+    await supplier.waitFor(/– d1 booking_update → http:\/\/127\.0\.0\.1:\d+\/hook dropped \(--drop-rate\)/);
+    expect(supplier.stdout).not.toMatch(/[✓✗] d1/);
+    expect(await supplier.stop()).toBe(0);
+
+    for (const [flag, value] of [
+      ["--drop-rate", "1.5"],
+      ["--drop-rate", "lots"],
+      ["--give-up-after", "0"],
+      ["--delete-webhook-after", "-1"],
+    ] as const) {
+      const result = await cli(["mock-supplier", "--port", "0", flag, value]);
+      expect([flag, value, result.code]).toEqual([flag, value, 2]);
+      expect(result.stderr).toContain(flag);
+    }
   });
 });

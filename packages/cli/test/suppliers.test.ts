@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOctoClient } from "@octo-webhooks/client";
@@ -42,8 +42,8 @@ async function setup() {
     env[envName(s.id, "HOOK_PASS")] = `${s.id}-first-secret`;
   }
   const secrets = () => [...Object.values(env).filter((v) => v.includes("secret") || v.includes("key"))];
-  const run = async (args: string[]) => {
-    const result = await cli([...args, "--config", config], env);
+  const run = async (args: string[], extraEnv: Record<string, string> = {}) => {
+    const result = await cli([...args, "--config", config], { ...env, ...extraEnv });
     expectNoStack(result.stderr);
     for (const secret of secrets()) expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
     return result;
@@ -52,7 +52,7 @@ async function setup() {
     const s = mocks.get(id);
     return createOctoClient({ baseUrl: s.url, apiKey: s.apiKey, retries: 0 });
   };
-  return { mocks, run, env, client };
+  return { mocks, run, env, client, config, dir };
 }
 
 const rowsOf = (stdout: string) =>
@@ -174,6 +174,94 @@ describe("octo-webhooks sync and status, three suppliers", () => {
     const noFile = await cli(["sync", "--config", "/nonexistent/octo-webhooks.config.ts"]);
     expect(noFile.code).toBe(1);
     expect(noFile.stderr).toMatch(/no config file at/);
+  });
+});
+
+describe("octo-webhooks sync and status: drift, honest summaries, checked events", () => {
+  it("status names the supplier whose registrations carry a password the receiver no longer has", async () => {
+    const { run, env } = await setup();
+    expect((await run(["sync"])).code).toBe(3);
+    const fine = await run(["status"]);
+    expect(fine.code).toBe(0);
+    expect(fine.stdout.split("\n").filter((l) => l.trim().endsWith(" ok"))).toHaveLength(6);
+
+    // the receiver's password for peek changed; its registrations still carry the old one
+    env[envName("peek", "HOOK_PASS")] = "peek-second-secret";
+    const drifted = await run(["status"]);
+    expect(drifted.code).toBe(1);
+    const lines = drifted.stdout.split("\n");
+    expect(lines.filter((l) => l.startsWith("peek")).map((l) => l.trim().split(/ {2,}/).at(-1))).toEqual([
+      "drifted: password",
+      "drifted: password",
+    ]);
+    expect(lines.filter((l) => /^(ventrata|bokun)/.test(l)).every((l) => l.trim().endsWith(" ok"))).toBe(
+      true,
+    );
+    expect(drifted.stderr).toMatch(
+      /supplier peek has registrations whose credentials differ from the config's: run `octo-webhooks sync`/,
+    );
+    expect(drifted.stderr).not.toMatch(/ventrata|bokun/);
+    const json = JSON.parse((await run(["status", "--json"])).stdout);
+    expect(json.find((o: { supplier: string }) => o.supplier === "peek").rows[0].drifted).toEqual([
+      "password",
+    ]);
+    // sync repairs it
+    expect((await run(["sync"])).code).toBe(3);
+    expect((await run(["status"])).code).toBe(0);
+  });
+
+  it("sync never says everything is in line when a supplier failed", async () => {
+    const { run, mocks } = await setup();
+    expect((await run(["sync"])).code).toBe(3);
+    await mocks.get("peek").close();
+    const down = await run(["sync"]);
+    expect(down.code).toBe(1);
+    expect(down.stdout).not.toContain("everything is in line");
+    expect(down.stdout.trim().split("\n").at(-1)).toBe("not in line: 1 supplier failed (peek)");
+    const dry = await run(["sync", "--dry-run", "--supplier", "peek", "--supplier", "bokun"]);
+    expect(dry.stdout.trim().split("\n").at(-1)).toBe("not in line: 1 supplier failed (peek)");
+  });
+
+  it('refuses a misspelt event in the config with a "did you mean", changing nothing', async () => {
+    const { run, mocks, config } = await setup();
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace('"availability_update"', '"availabilty_update"'),
+    );
+    const typo = await run(["sync"]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(
+      /`suppliers.ventrata.events` has no such event "availabilty_update"; did you mean "availability_update"\?/,
+    );
+    expect(mocks.suppliers.flatMap((s) => s.webhooks)).toEqual([]);
+  });
+
+  it("loads a TypeScript config without jiti's shared cache: nothing written under tmpdir, a poisoned entry there not run", async () => {
+    const { run, mocks, config } = await setup();
+    // another user of the machine owns <tmpdir>/jiti and put a compiled config there, as jiti names it
+    const tmp = mkdtempSync(join(tmpdir(), "octo-webhooks-tmpdir-"));
+    const shared = join(tmp, "jiti");
+    const { createJiti } = await import("jiti");
+    await createJiti(import.meta.url, { fsCache: shared, moduleCache: false }).import(config, {
+      default: true,
+    });
+    const [entry] = readdirSync(shared);
+    expect(entry).toBeDefined();
+    const marker = join(tmp, "poisoned-config-ran");
+    const compiled = readFileSync(join(shared, entry as string), "utf8");
+    writeFileSync(
+      join(shared, entry as string),
+      `require("node:fs").writeFileSync(${JSON.stringify(marker)}, String(process.env.VENTRATA_API_KEY));\n${compiled}`,
+    );
+    const before = readdirSync(tmp).sort();
+
+    const synced = await run(["sync", "--dry-run"], { TMPDIR: tmp });
+    expect(synced.code).toBe(3);
+    expect(existsSync(marker)).toBe(false);
+    // and it wrote nothing there either (no jiti cache, no temporary module)
+    expect(readdirSync(tmp).sort()).toEqual(before);
+    expect(readdirSync(shared)).toEqual([entry]);
+    expect(mocks.suppliers.flatMap((s) => s.webhooks)).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ import { hydratorOf } from "./reads/hydrators.ts";
 import {
   type OctoAvailabilityApi,
   type OctoBookingsApi,
+  type OctoOrdersApi,
   type OctoProductsApi,
   readCalls,
 } from "./reads/read-calls.ts";
@@ -52,16 +53,22 @@ export interface OctoClient {
   readonly webhooks: OctoWebhooksApi;
   /** Create, list, get, update, delete and sync the supplier's OCTO notification subscriptions. */
   readonly notifications: OctoNotificationsApi;
-  /** `GET /bookings/{uuid}`. */
+  /** `GET /bookings/{uuid}`, `GET /bookings?localDateStart=&localDateEnd=`. */
   readonly bookings: OctoBookingsApi;
+  /** `GET /orders/{id}` (sent with `octo/cart`). */
+  readonly orders: OctoOrdersApi;
   /** `POST /availability`. */
   readonly availability: OctoAvailabilityApi;
-  /** `GET /products/{id}`. */
+  /** `GET /products/{id}`, `GET /products`. */
   readonly products: OctoProductsApi;
   /**
    * The function a receiver's `hydrate` option takes: fetches the booking, availability or product a
    * thin notification names with the calls above; resolves `null` when the supplier says it does not
-   * exist (404, or `INVALID_BOOKING_UUID`/`INVALID_PRODUCT_ID`/`INVALID_OPTION_ID`), rejects otherwise.
+   * exist (404, or `INVALID_BOOKING_UUID`/`INVALID_PRODUCT_ID`/`INVALID_OPTION_ID`) and when the
+   * notification names something no read can fetch (an identifier `.`, `..` or over 256 characters,
+   * a date that is no date: warned through `logger`), rejects otherwise (core answers 503: retried).
+   * A booking or product body over 4 MiB, or an availability body over 16 MiB, rejects with
+   * `RESPONSE_TOO_LARGE`.
    */
   hydrator(): OctoHydrator;
 }
@@ -133,8 +140,9 @@ export function createOctoClient(options: OctoClientOptions): OctoClient {
   const readHeaders: Record<string, string> = { ...headers };
   if (own.length > 0) readHeaders["octo-capabilities"] = [...new Set(own)].join(", ");
   else delete readHeaders["octo-capabilities"];
-  const reads = readCalls({ ...settings, headers: readHeaders });
-  return { webhooks, notifications, ...reads, hydrator: () => hydratorOf(reads) };
+  const cartHeaders = { ...headers, "octo-capabilities": [...new Set(["octo/cart", ...own])].join(", ") };
+  const reads = readCalls({ ...settings, headers: readHeaders }, { ...settings, headers: cartHeaders });
+  return { webhooks, notifications, ...reads, hydrator: () => hydratorOf(reads, settings.logger) };
 }
 
 /** The checked `baseUrl` of `createOctoClient`, ending with `/`, without query or fragment. */

@@ -6,7 +6,8 @@ export type OctoClientErrorCode =
   | "NETWORK_ERROR"
   | "TIMEOUT"
   | "ABORTED"
-  | "INVALID_RESPONSE";
+  | "INVALID_RESPONSE"
+  | "RESPONSE_TOO_LARGE";
 
 /**
  * Base class of every error this package throws. `code` is stable; `message` starts with the package

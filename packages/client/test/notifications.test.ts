@@ -207,7 +207,7 @@ describe("read calls and the hydrator", () => {
     const product = await octo.products.get(booking.productId as string);
     expect(product.id).toBe(booking.productId);
     expect(s.deliveries).toEqual([]); // no webhook, no subscription: nothing delivered
-    expect(s.reads.stats().requests).toEqual({ bookings: 1, availability: 0, products: 1 });
+    expect(s.reads.stats().requests).toEqual({ bookings: 1, availability: 0, orders: 0, products: 1 });
   });
 
   it("the hydrator fetches each type, resolves null for an unknown resource, rejects a failing read", async () => {

@@ -2,6 +2,7 @@ import { startMockSuppliers } from "@octo-webhooks/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   receiverSuppliers,
+  type SupplierEventName,
   type SuppliersConfig,
   supplierClients,
   supplierStatus,
@@ -18,7 +19,7 @@ const entry = (n: number, extra: object = {}) => ({
   baseUrl: mocks.get(`mock-${n}`).url,
   apiKeyEnv: `KEY_${n}`,
   hook: { usernameEnv: `USER_${n}`, passwordEnv: `PASS_${n}`, nextPasswordEnv: `NEXT_${n}` },
-  events: ["booking_update"],
+  events: ["booking_update"] as SupplierEventName[],
   ...extra,
 });
 const env = {
@@ -65,7 +66,10 @@ describe("syncSuppliers", () => {
   });
 
   it("syncs a supplier's notification subscription beside its webhooks; twice changes nothing; [] deletes it", async () => {
-    const config = (notifications: string[], events = ["booking_update"]): SuppliersConfig => ({
+    const config = (
+      notifications: string[],
+      events: SupplierEventName[] = ["booking_update"],
+    ): SuppliersConfig => ({
       receiverUrl: "https://shop.example/notify/:supplier",
       suppliers: { "mock-2": entry(2, { events, notifications }) },
     });

@@ -8,9 +8,11 @@
  * @packageDocumentation
  */
 
+export { resourceOf } from "./events/resource-of.ts";
 export { lingerBeforeClose, type NodeRequestLike } from "./http/linger-before-close.ts";
 export { matchesPath, supplierInPath } from "./http/match-path.ts";
 export type { RequestBody } from "./http/read-body.ts";
 export { adapterWebhooks } from "./receiver/adapter-webhooks.ts";
+export { rememberedIn } from "./receiver/remembered.ts";
 export { SETTING_OPTIONS } from "./receiver/setting-options.ts";
 export type { AdapterOptions } from "./receiver/types.ts";

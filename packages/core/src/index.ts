@@ -8,7 +8,13 @@
  * @packageDocumentation
  */
 export { createMemoryStore, type MemoryStoreOptions } from "./admission/create-memory-store.ts";
-export type { ClaimedDelivery, ClaimResult, DeliveryStore } from "./admission/delivery-store.ts";
+export type {
+  ClaimedDelivery,
+  ClaimResult,
+  DeliveryStore,
+  ResourceState,
+  StatePage,
+} from "./admission/delivery-store.ts";
 export type {
   AuthConfig,
   AuthOption,
@@ -94,7 +100,20 @@ export type {
 } from "./events/types.ts";
 export type { HeaderLookup } from "./http/headers.ts";
 export type { RequestBody } from "./http/read-body.ts";
+export { createMemoryLog, type MemoryLogOptions } from "./log/create-memory-log.ts";
+export {
+  type DeliveryLog,
+  type DeliveryLogEntry,
+  type DeliveryLogFilter,
+  type DeliveryLogPage,
+  type DeliveryOutcome,
+  type LoggedHandler,
+  matchesFilter,
+} from "./log/delivery-log.ts";
+export { LOG_INSTRUMENT, type LogInstrument, type LogInstrumentSettings } from "./log/log-instrument.ts";
+export { logDeliveries } from "./log/log-telemetry.ts";
 export type { Logger, OctoLogFields } from "./log/logger.ts";
+export { type ReplayOptions, type ReplaySummary, replayDeliveries } from "./log/replay-deliveries.ts";
 export type { HydrateOption, OctoHydrator } from "./notifications/create-hydrator.ts";
 export type {
   AvailabilityNotification,
@@ -120,6 +139,7 @@ export type {
   OctoWebhooksOptions,
   ReceiveOptions,
   ReceiveResult,
+  RememberedResource,
   StaleGuardOptions,
 } from "./receiver/types.ts";
 export {

@@ -17,7 +17,7 @@ import {
 import { configuredSecrets } from "./telemetry/otel-attributes.ts";
 import { startDelivery } from "./telemetry/otel-delivery.ts";
 import { createMetrics, type OctoMetrics } from "./telemetry/otel-metrics.ts";
-import type { OctoTelemetry } from "./telemetry/telemetry.ts";
+import type { OctoTelemetry, TelemetryReceiver } from "./telemetry/telemetry.ts";
 
 declare const __OCTO_CORE_VERSION__: string | undefined;
 
@@ -79,11 +79,11 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
         }
         let recorded = INSTRUMENTS.get(meter);
         if (recorded === undefined) {
-          const depths = new Set<{ readonly pending: number }>();
-          recorded = { metrics: createMetrics(meter, depths), depths };
+          const receivers = new Set<TelemetryReceiver>();
+          recorded = { metrics: createMetrics(meter, receivers), receivers };
           INSTRUMENTS.set(meter, recorded);
         }
-        recorded.depths.add(receiver.queue);
+        recorded.receivers.add(receiver);
         current = recorded.metrics;
         return current;
       };
@@ -103,7 +103,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): OctoTelemetry
 /** The class of the API's no-op meter, what `getMeter()` answers while no meter provider is registered. */
 const NOOP_METER = createNoopMeter().constructor as new () => Meter;
 
-/** The instruments of each meter, and the queue depths its gauge sums (one per receiver). */
-const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; depths: Set<{ readonly pending: number }> }>();
+/** The instruments of each meter, and the receivers its gauges read (queue depths, silent suppliers). */
+const INSTRUMENTS = new WeakMap<Meter, { metrics: OctoMetrics; receivers: Set<TelemetryReceiver> }>();
 
 export type { OctoTelemetry } from "./telemetry/telemetry.ts";

@@ -17,7 +17,7 @@ describe("notification types", () => {
     const webhooks = createOctoWebhooks({ auth: "none" });
     webhooks.onNotification((notification, context) => {
       expectTypeOf(notification).toEqualTypeOf<OctoNotification>();
-      expectTypeOf(context.source).toEqualTypeOf<"webhook" | "notification">();
+      expectTypeOf(context.source).toEqualTypeOf<"webhook" | "notification" | "reconciliation" | "replay">();
       if (notification.type === "AVAILABILITY_UPDATE") {
         expectTypeOf(notification.data.localDateStart).toEqualTypeOf<string>();
         expectTypeOf(notification.data.optionId).toEqualTypeOf<string | undefined>();

@@ -308,3 +308,25 @@ describe("openTelemetry(): handler spans say what each handler runs for", () => 
     expect(names.sort()).toEqual(["octo.handler booking.cancelled", "octo.handler booking_update"]);
   });
 });
+
+describe("openTelemetry(): silent suppliers", () => {
+  it("octo.webhook.supplier.silence: seconds since each supplier's last 2xx delivery, by octo.supplier", async () => {
+    const webhooks = createOctoWebhooks({
+      logger: {},
+      telemetry: openTelemetry(),
+      suppliers: { peek: { auth: { basic: { username: "peek", password: PASSWORD } } } },
+      onBookingUpdate: () => {},
+    });
+    const answer = await webhooks.handle({
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basic("peek", PASSWORD) },
+      body: JSON.stringify(bookingBody()),
+      supplier: "peek",
+    });
+    expect(answer.status).toBe(200);
+    const points = await otel.points("octo.webhook.supplier.silence");
+    const peek = points.find(([attributes]) => attributes["octo.supplier"] === "peek");
+    expect(peek?.[1]).toBeGreaterThanOrEqual(0);
+    expect(peek?.[1]).toBeLessThan(60);
+  });
+});

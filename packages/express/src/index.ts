@@ -27,7 +27,8 @@ export type OctoExpressMiddleware = RequestHandler & { readonly webhooks: OctoWe
  * An Express middleware that receives OCTO webhooks. Mounted app-wide with `path`, it answers that path
  * (every method: wrong ones get 405) and passes the others to `next()`; mounted on a route, it answers
  * whatever reaches it. `express.json()`, `express.text()` or `express.raw()` may run before it or not.
- * A per-request `auth` resolver gets Express's `req`.
+ * A per-request `auth` resolver gets Express's `req`. `allowFrom` (and `verify`'s `remoteAddress`) sees the
+ * socket's peer, `req.socket.remoteAddress`, not `req.ip`: behind a proxy, set core's `trustProxy`.
  *
  * @example
  * ```ts
@@ -60,7 +61,10 @@ export function octoWebhooks(options?: OctoExpressOptions): OctoExpressMiddlewar
     const param: unknown = req.params?.supplier;
     const supplier =
       path === undefined ? (typeof param === "string" ? param : undefined) : supplierInPath(req.url, path);
-    webhooks.handle({ method: req.method, headers: req.headers, body, supplier }, req).then((answer) => {
+    // the socket's peer, not `req.ip`: X-Forwarded-For counts by core's `trustProxy`, not the app's setting
+    const remoteAddress = req.socket.remoteAddress;
+    const request = { method: req.method, headers: req.headers, body, supplier, remoteAddress };
+    webhooks.handle(request, req).then((answer) => {
       lingerBeforeClose(req, answer);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     }, next);

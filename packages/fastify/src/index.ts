@@ -25,7 +25,8 @@ const PACKAGE = "@octo-webhooks/fastify";
  * trailing slash is tolerated; wrong methods get 405). It is encapsulated on purpose: it brings its own
  * body handling in its own scope, so the app's content-type parsers cannot change what it reads and it
  * changes nothing for the app's other routes. A per-request `auth` resolver gets the
- * `FastifyRequest`.
+ * `FastifyRequest`. `allowFrom` (and `verify`'s `remoteAddress`) sees the socket's peer,
+ * `request.raw.socket.remoteAddress`, not `request.ip`: behind a proxy, set core's `trustProxy`.
  *
  * @example
  * ```ts
@@ -68,8 +69,10 @@ export const octoWebhooks: FastifyPluginAsync<OctoFastifyOptions> = async (fasti
     // the supplier a path names: Fastify's own `:supplier` route parameter
     const params = request.params as Record<string, unknown> | undefined;
     const supplier = typeof params?.supplier === "string" ? params.supplier : undefined;
+    // the socket's peer, not `request.ip`: X-Forwarded-For counts by core's `trustProxy`, not the app's setting
+    const remoteAddress = request.raw.socket.remoteAddress;
     const answer = await webhooks.handle(
-      { method: request.method, headers: request.headers, body, supplier },
+      { method: request.method, headers: request.headers, body, supplier, remoteAddress },
       request,
     );
     lingerBeforeClose(request.raw, answer);

@@ -1,6 +1,7 @@
 /**
  * Receive OCTO webhooks in Hono on Cloudflare Workers, Node, Deno and Bun: {@link octoWebhooks} is a
- * middleware over `@octo-webhooks/core` whose `auth` resolver gets `c` (credentials from `c.env`). Everything
+ * middleware over `@octo-webhooks/core` whose `auth` resolver gets `c` (credentials from `c.env`);
+ * {@link reconcileOnSchedule} runs a reconciler from a Workers Cron Trigger. Everything
  * `@octo-webhooks/core` exports is re-exported.
  *
  * @packageDocumentation
@@ -19,6 +20,11 @@ import type { Context, Env, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export * from "@octo-webhooks/core";
+export {
+  reconcileOnSchedule,
+  type ScheduledControllerLike,
+  type ScheduledJob,
+} from "./reconcile-on-schedule.ts";
 
 /**
  * Options of {@link octoWebhooks}: core's options, `path`, and optionally an existing receiver as `webhooks`.
@@ -33,7 +39,38 @@ type NodeIncoming = NodeRequestLike & {
   [Symbol.asyncIterator]?: unknown;
   /** Node's `IncomingHttpHeaders`: lower-case names, arrays for repeated `set-cookie`. */
   headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+  socket?: NodeRequestLike["socket"] & { remoteAddress?: string | undefined };
 };
+
+/** `c.env` where the runtime passes its own there: Bun's server (or `{ server }`), Deno's `ServeHandlerInfo`. */
+type RuntimeEnv = {
+  server?: unknown;
+  requestIP?: unknown;
+  remoteAddr?: { hostname?: unknown } | null;
+};
+type BunServer = { requestIP(request: Request): { address?: unknown } | null | undefined };
+
+/** Cloudflare Workers says who it is here (the `global_navigator` flag, on since 2022); Node 20 has no `navigator`. */
+const ON_WORKERS =
+  (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent === "Cloudflare-Workers";
+
+/**
+ * The peer's address, as the runtime gives it: the Node request's socket on `@hono/node-server`; Bun's
+ * `server.requestIP()`; Deno's `info.remoteAddr`; on Workers the `cf-connecting-ip` header (set by
+ * Cloudflare, whatever the client sent). `undefined` elsewhere (`app.request`).
+ */
+function peerOf(c: Context, incoming: NodeIncoming | undefined): string | undefined {
+  if (incoming !== undefined) return incoming.socket?.remoteAddress;
+  if (ON_WORKERS) return c.req.raw.headers.get("cf-connecting-ip") ?? undefined;
+  const env = c.env as RuntimeEnv | undefined;
+  if (typeof env !== "object" || env === null) return undefined;
+  const hostname = env.remoteAddr?.hostname;
+  if (typeof hostname === "string") return hostname;
+  const server = (typeof env.requestIP === "function" ? env : env.server) as Partial<BunServer> | undefined;
+  if (typeof server?.requestIP !== "function") return undefined;
+  const address = server.requestIP(c.req.raw)?.address;
+  return typeof address === "string" ? address : undefined;
+}
 
 /**
  * The pattern the request's path matches, as the app routes it: `path` relative to the app's
@@ -90,7 +127,7 @@ class HonoOctoRequest implements OctoRequest {
   readonly headers: HeaderLookup;
   constructor(
     private readonly c: Context,
-    incoming: NodeIncoming | undefined,
+    private readonly incoming: NodeIncoming | undefined,
     readonly body: RequestBody,
     readonly supplier: string | undefined,
   ) {
@@ -98,6 +135,10 @@ class HonoOctoRequest implements OctoRequest {
     // on @hono/node-server, Node's own header record: `c.req.raw.headers` would build a Web `Headers`
     // from it on first read, which cost more than everything core does (docs/benchmarks.md)
     this.headers = incoming?.headers ?? c.req.raw.headers;
+  }
+  /** Looked up when core reads it (`allowFrom`, `auth`), not for every request. */
+  get remoteAddress(): string | undefined {
+    return peerOf(this.c, this.incoming);
   }
   /** Read by core in ack-first mode only: `c.executionCtx` throws where there is none (Node). */
   get waitUntil(): ((promise: Promise<unknown>) => void) | undefined {
@@ -115,7 +156,10 @@ class HonoOctoRequest implements OctoRequest {
  * Workers, Deno and Bun. Mounted with `app.post(path, ...)` it answers what reaches it; with
  * `app.use(octoWebhooks({ path }))` it answers that path (wrong methods get 405) and passes the others to
  * `next()`. A per-request `auth` resolver gets Hono's `c`, so credentials can come from
- * `c.env` per request; on Workers, `c.executionCtx.waitUntil` is passed along.
+ * `c.env` per request; on Workers, `c.executionCtx.waitUntil` is passed along. `allowFrom` (and
+ * `verify`'s `remoteAddress`) sees the peer the runtime gives: the socket's on `@hono/node-server`,
+ * `server.requestIP()` on Bun, `info.remoteAddr` on Deno, `cf-connecting-ip` on Workers; none through
+ * `app.request` (then `allowFrom` refuses).
  *
  * @example
  * ```ts

@@ -92,6 +92,18 @@ describe("the Hono adapter inside workerd (miniflare), credentials from env bind
     ]);
   });
 
+  it("allowFrom reads Cloudflare's cf-connecting-ip: loopback allowed (200), 203.0.113.0/24 refused (403) before verify", async () => {
+    const allowed = await mf.dispatchFetch("http://worker.test/loopback/octo", delivery("b-loopback", {}));
+    expect(allowed.status).toBe(200);
+    const refused = await mf.dispatchFetch("http://worker.test/elsewhere/octo", delivery("b-elsewhere", {}));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
+    expect(await (await mf.dispatchFetch("http://worker.test/addressed")).json()).toEqual({
+      verified: ["127.0.0.1"],
+      handled: ["b-loopback"],
+    });
+  });
+
   // (An unfinished streamed upload is covered by the conformance suite: miniflare's local HTTP loop resets
   // any upload the worker answers early, whatever the worker does, so it cannot be observed here.)
   it("413 for a body over maxBodyBytes; no handler runs", async () => {

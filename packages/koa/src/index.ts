@@ -36,7 +36,8 @@ function supplierOf(ctx: Context, path: string | undefined): string | undefined 
  * ones get 405) and passes the others to `next()`; without, it answers every request that reaches it.
  * `@koa/bodyparser` or `koa-body` may run before it or not: the raw text is used when the parser kept
  * it, the parsed body otherwise, and the stream when nothing read it. A per-request `auth` resolver
- * gets Koa's `ctx`.
+ * gets Koa's `ctx`. `allowFrom` (and `verify`'s `remoteAddress`) sees the socket's peer,
+ * `ctx.req.socket.remoteAddress`, not `ctx.ip`: behind a proxy, set core's `trustProxy`.
  *
  * @example
  * ```ts
@@ -73,6 +74,8 @@ export function octoWebhooks(options?: OctoKoaOptions): OctoKoaMiddleware {
         headers: ctx.headers,
         body: body as RequestBody,
         supplier: supplierOf(ctx, path),
+        // the socket's peer, not `ctx.ip`: X-Forwarded-For counts by core's `trustProxy`, not `app.proxy`
+        remoteAddress: ctx.req.socket.remoteAddress,
       },
       ctx,
     );

@@ -33,8 +33,17 @@ export interface Delivery {
   body: Record<string, unknown>;
   /** Every attempt so far, in order. */
   attempts: DeliveryAttempt[];
-  /** `delivered` after a 2xx; `failed` when the attempts ran out; `cancelled` when the supplier closed first. */
-  state: "pending" | "delivered" | "failed" | "cancelled";
+  /**
+   * `delivered` after a 2xx; `failed` when the attempts ran out; `cancelled` when the supplier closed
+   * first; `abandoned` when the sender gave up before the receiver took it (see `cause`); `dropped` when
+   * it was never sent (the mock supplier's `dropRate`: no attempt at all).
+   */
+  state: "pending" | "delivered" | "failed" | "cancelled" | "abandoned" | "dropped";
+  /**
+   * Why it was abandoned or dropped, by the option that did it: `giveUpAfter` (out of attempts),
+   * `deleteWebhookAfter` (its webhook was deleted for failing: no further attempt), `dropRate`.
+   */
+  cause?: "giveUpAfter" | "deleteWebhookAfter" | "dropRate";
 }
 
 /** Where a delivery goes: a registered webhook's URL, headers and retry setting. */
@@ -63,6 +72,13 @@ export interface DeliveryPolicy {
   signal: AbortSignal;
   /** Called after every attempt. */
   onAttempt?: ((attempt: DeliveryAttempt, delivery: Delivery) => void) | undefined;
+  /**
+   * Gives a delivery up (state `abandoned`, cause `giveUpAfter`) once it failed this many attempts, the
+   * first one included, whatever the length of `retrySchedule` (its last wait repeats when it is
+   * shorter; 0 ms when it is empty). Unset: out of `retrySchedule`, a delivery is `failed`. A webhook
+   * with `retryOnError: false` still gets one attempt and ends `failed`.
+   */
+  giveUpAfter?: number | undefined;
 }
 
 /**
@@ -133,20 +149,42 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
  * console.log(done.state, done.attempts.map((a) => a.status)); // "delivered" [500, 200]
  * ```
  */
-export async function runDelivery(
+export function runDelivery(
   delivery: Delivery,
   target: DeliveryTarget,
   policy: DeliveryPolicy,
+): Promise<Delivery> {
+  return deliverUntil(delivery, target, policy, () => undefined);
+}
+
+/**
+ * {@link runDelivery}, asking `stop` before every attempt whether the sender gave up on it meanwhile
+ * (the mock supplier deleted its webhook): then it ends `abandoned` with the cause `stop` answers.
+ */
+export async function deliverUntil(
+  delivery: Delivery,
+  target: DeliveryTarget,
+  policy: DeliveryPolicy,
+  stop: () => Delivery["cause"],
 ): Promise<Delivery> {
   const { url, credentials } = splitCredentials(target.url);
   const headers = { ...delivery.headers };
   if (credentials !== undefined) headers.authorization = basicAuthorization(credentials);
   const payload = JSON.stringify(delivery.body);
-  const schedule = target.retryOnError === false ? [] : policy.retrySchedule;
+  const noRetry = target.retryOnError === false;
+  const schedule = noRetry ? [] : policy.retrySchedule;
+  const giveUpAfter = noRetry ? undefined : policy.giveUpAfter;
+  const attempts = giveUpAfter ?? schedule.length + 1;
 
   for (let attempt = 1; ; attempt++) {
     if (policy.signal.aborted) {
       delivery.state = "cancelled";
+      return delivery;
+    }
+    const cause = stop();
+    if (cause !== undefined) {
+      delivery.state = "abandoned";
+      delivery.cause = cause;
       return delivery;
     }
     const started = Date.now();
@@ -177,12 +215,15 @@ export async function runDelivery(
       delivery.state = "delivered";
       return delivery;
     }
-    const wait = schedule[attempt - 1];
-    if (wait === undefined) {
-      delivery.state = "failed";
+    if (attempt >= attempts) {
+      if (giveUpAfter === undefined) delivery.state = "failed";
+      else {
+        delivery.state = "abandoned";
+        delivery.cause = "giveUpAfter";
+      }
       return delivery;
     }
-    if (!(await sleep(wait, policy.signal))) {
+    if (!(await sleep(schedule[attempt - 1] ?? schedule.at(-1) ?? 0, policy.signal))) {
       delivery.state = "cancelled";
       return delivery;
     }

@@ -36,7 +36,9 @@ export {
 export { type ProductUpdateOptions, productUpdate } from "./factories/product.ts";
 export type { Seed } from "./factories/random.ts";
 export type { FactoryOptions } from "./factories/shared.ts";
+export type { DeletedWebhook, MockFaultSettings } from "./mock-supplier/faults.ts";
 export type {
+  BookingBatchOptions,
   FailureOptions,
   ManagementRequest,
   MockSupplier,

@@ -6,6 +6,9 @@ import { octo } from "../../lib/webhooks";
 export const config = { api: { bodyParser: false } };
 
 export default async function handler(req: IncomingMessage, res: ServerResponse) {
-  const answer = await octo().handle({ method: req.method ?? "GET", headers: req.headers, body: req }, req);
+  const answer = await octo().handle(
+    { method: req.method ?? "GET", headers: req.headers, body: req, remoteAddress: req.socket.remoteAddress },
+    req,
+  );
   res.writeHead(answer.status, answer.headers).end(answer.body);
 }

@@ -2,7 +2,7 @@ import { createOctoClient, redactUrl, webhookUrl } from "@octo-webhooks/client";
 import { Command } from "commander";
 import { SEND_KINDS } from "../inspector/kinds.ts";
 import { startInspector } from "../inspector/server.ts";
-import { hostOption, portOption, retryScheduleOption } from "../options.ts";
+import { hostOption, integer, portOption, retryScheduleOption } from "../options.ts";
 import { CliError, type Io } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 import { cannotListen, untilStopped } from "./listen.ts";
@@ -15,6 +15,7 @@ interface DevCliOptions {
   user?: string;
   pass?: string;
   apiKey?: string;
+  count: number;
   retrySchedule: number[];
 }
 
@@ -52,33 +53,58 @@ export function devCommand(io: Io): Command {
     .option("--to <url>", `register ${EVENTS.join(" and ")} webhooks to this URL at start`)
     .option("--user <username>", "HTTP Basic credentials sent to --to: username")
     .option("--pass <password>", "... and password (or OCTO_HOOK_PASS)")
-    .option("--api-key <key>", "the Bearer key the supplier accepts (default mock-api-key)")
+    .option("--api-key <key>", "the Bearer key the supplier accepts (default: a new random key each run)")
+    .option(
+      "--count <n>",
+      "run n mock suppliers (mock-1...mock-n), each with its own key; a :supplier in --to becomes each one's id",
+      integer,
+      1,
+    )
     .addOption(retryScheduleOption())
     .action(async (options: DevCliOptions) => {
       const { c } = io;
       const target = targetOf(options);
+      if (options.count < 1 || options.count > 20) throw new CliError("--count must be from 1 to 20");
+      if (options.count > 1 && options.apiKey !== undefined) {
+        throw new CliError("--api-key and --count do not go together: each supplier has its own key");
+      }
+      const many = options.count > 1;
       const inspector = await startInspector({
         port: options.port,
         host: options.host,
+        count: options.count,
         ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
         retrySchedule: options.retrySchedule,
-        onAttempt: (attempt, delivery) => io.out(attemptLine(attempt, delivery, c, { took: true })),
+        onAttempt: (attempt, delivery, supplier) =>
+          io.out(
+            attemptLine(attempt, delivery, c, { took: true, prefix: many ? `${c.magenta(supplier)} ` : "" }),
+          ),
       }).catch(cannotListen(`${options.host}:${options.port}`));
       try {
         if (target !== undefined) {
-          const { supplier } = inspector;
-          const client = createOctoClient({ baseUrl: supplier.url, apiKey: supplier.apiKey, retries: 0 });
-          for (const event of EVENTS) await client.webhooks.create({ event, url: target });
+          for (const { id, supplier } of inspector.suppliers) {
+            const client = createOctoClient({ baseUrl: supplier.url, apiKey: supplier.apiKey, retries: 0 });
+            const url = target.replace(":supplier", encodeURIComponent(id));
+            for (const event of EVENTS) await client.webhooks.create({ event, url });
+          }
         }
       } catch (error) {
         await inspector.close();
         throw error;
       }
+      // the keys are this run's own: printed here once (and shown on the page), never the user's --api-key
+      const keyOf = (key: string) => (options.apiKey === undefined ? key : "<your --api-key>");
       io.out(`Inspector on ${c.bold(inspector.url)}`);
-      io.out(`  OCTO endpoint: ${inspector.supplierUrl}`);
-      io.out(
-        `  export OCTO_BASE_URL=${inspector.supplierUrl} OCTO_API_KEY=${options.apiKey === undefined ? "mock-api-key" : "<your --api-key>"}`,
-      );
+      if (many) {
+        for (const { id, url, supplier } of inspector.suppliers) {
+          io.out(`  ${c.bold(id)}  ${url}  api key ${supplier.apiKey}`);
+        }
+      } else {
+        io.out(`  OCTO endpoint: ${inspector.supplierUrl}`);
+        io.out(
+          `  export OCTO_BASE_URL=${inspector.supplierUrl} OCTO_API_KEY=${keyOf(inspector.supplier.apiKey)}`,
+        );
+      }
       if (target !== undefined) {
         io.out(`  webhooks: ${EVENTS.join(", ")} → ${safeText(redactUrl(target))}`);
       }

@@ -10,7 +10,7 @@ import { startReceiver } from "@octo-webhooks/testing";
 import { Command } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { hostOption, portOption } from "../options.ts";
-import { CliError, clock, type Io } from "../output.ts";
+import { CliError, clock, type Io, untilOutputGone } from "../output.ts";
 import { safeText } from "../safe-text.ts";
 
 interface ListenOptions {
@@ -29,7 +29,7 @@ export function cannotListen(where: string): (error: NodeJS.ErrnoException) => n
   };
 }
 
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM), or its output's reader went away. */
 export function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
@@ -39,6 +39,7 @@ export function untilStopped(): Promise<void> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    void untilOutputGone().then(stop);
   });
 }
 

@@ -6,7 +6,7 @@ import {
   startMockSupplier,
   startMockSuppliers,
 } from "@octo-webhooks/testing";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { describeEvent } from "../describe-event.ts";
 import { hostOption, integer, portOption, retryScheduleOption } from "../options.ts";
 import { CliError, type Colors, clock, type Io } from "../output.ts";
@@ -20,9 +20,39 @@ interface MockSupplierCliOptions {
   retrySchedule: number[];
   patch: boolean;
   count: number;
+  giveUpAfter?: number;
+  deleteWebhookAfter?: number;
+  dropRate?: number;
 }
 
 const DEFAULT_KEY = "mock-api-key";
+
+/** `--give-up-after`, `--delete-webhook-after`: a whole number from 1. */
+function atLeastOne(value: string): number {
+  const n = integer(value);
+  if (n < 1) throw new InvalidArgumentError("expected a whole number from 1");
+  return n;
+}
+
+/** `--drop-rate 0.1`: a share from 0 to 1. */
+function share(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n >= 0 && n <= 1))
+    throw new InvalidArgumentError("expected a number from 0 to 1");
+  return n;
+}
+
+/** How the failure modes read in the start line, when some are on. */
+function describeFaults(options: MockSupplierCliOptions): string {
+  const parts: string[] = [];
+  if (options.giveUpAfter !== undefined) parts.push(`gives up after ${options.giveUpAfter} attempts`);
+  if (options.deleteWebhookAfter !== undefined) {
+    parts.push(`deletes a webhook after ${options.deleteWebhookAfter} failed deliveries in a row`);
+  }
+  if (options.dropRate !== undefined && options.dropRate > 0)
+    parts.push(`drops ${Math.round(options.dropRate * 1000) / 10}% of deliveries`);
+  return parts.length === 0 ? "" : `; ${parts.join(", ")}`;
+}
 
 export function mockSupplierCommand(io: Io): Command {
   return new Command("mock-supplier")
@@ -40,9 +70,24 @@ export function mockSupplierCommand(io: Io): Command {
       integer,
       1,
     )
+    .option(
+      "--give-up-after <n>",
+      "abandon a delivery after n failed attempts (the retry schedule cut, or its last wait repeated)",
+      atLeastOne,
+    )
+    .option(
+      "--delete-webhook-after <n>",
+      "delete a webhook (or notification subscription) after n failed deliveries in a row, as Bokun does",
+      atLeastOne,
+    )
+    .option(
+      "--drop-rate <share>",
+      "never send this share of deliveries, 0 to 1 (recorded as dropped; the same ones each run)",
+      share,
+    )
     .addHelpText(
       "after",
-      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/order-lifecycle     an order confirmed with two bookings, then one cancelled\n  POST <url>/_mock/simulate/order-update        body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/product-change      a product whose default option is renamed\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  POST <url>/_mock/simulate/notification        body: { "type": "BOOKING_UPDATE", "data": { "uuid": "..." } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt\n  GET  <url>/_mock/reads                        read API counts; POST it { "failureRate": 0.1, "latencyMs": 20, "reset": true }\nEvery simulated change is also sent as a thin notification to the subscriptions of its type\n(POST <url>/notifications/subscriptions); GET <url>/bookings/{uuid}, POST <url>/availability and\nGET <url>/products/{id} answer the current state.',
+      '\nSimulate events over HTTP (Bearer auth), while it runs:\n  POST <url>/_mock/simulate/booking-lifecycle   ON_HOLD -> CONFIRMED -> amended -> CANCELLED\n  POST <url>/_mock/simulate/booking-update      body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/booking-batch       body: { "count": 200, "amended": 50, "cancelled": 50 }\n  POST <url>/_mock/simulate/availability-change body: { "vacancies": 0 }\n  POST <url>/_mock/simulate/order-lifecycle     an order confirmed with two bookings, then one cancelled\n  POST <url>/_mock/simulate/order-update        body: { "status": "CANCELLED" }\n  POST <url>/_mock/simulate/product-change      a product whose default option is renamed\n  POST <url>/_mock/simulate/event               body: { "event": "...", "body": { ... } }\n  POST <url>/_mock/simulate/notification        body: { "type": "BOOKING_UPDATE", "data": { "uuid": "..." } }\n  GET  <url>/_mock/deliveries                   every delivery and attempt (?state=abandoned, dropped...)\n  GET  <url>/_mock/faults                       the failure modes; POST it { "giveUpAfter": 3, "deleteWebhookAfter": 10, "dropRate": 0.1 }\n  GET  <url>/_mock/deleted-webhooks             the webhooks deleted by --delete-webhook-after\n  GET  <url>/_mock/reads                        read API counts; POST it { "failureRate": 0.1, "latencyMs": 20, "reset": true }\nEvery simulated change is also sent as a thin notification to the subscriptions of its type\n(POST <url>/notifications/subscriptions); GET <url>/bookings?localDateStart=&localDateEnd=,\nGET <url>/bookings/{uuid}, GET <url>/orders/{id}, GET <url>/products[/{id}] and POST <url>/availability\nanswer the current state.',
     )
     .action(async (options: MockSupplierCliOptions) => {
       const { c } = io;
@@ -63,7 +108,7 @@ export function mockSupplierCommand(io: Io): Command {
       );
       io.out(
         c.dim(
-          `  retries: ${options.retrySchedule.join(", ") || "none"} ms; PATCH: ${options.patch ? "yes" : "no"}. Ctrl-C stops.`,
+          `  retries: ${options.retrySchedule.join(", ") || "none"} ms; PATCH: ${options.patch ? "yes" : "no"}${describeFaults(options)}. Ctrl-C stops.`,
         ),
       );
       await untilStopped();
@@ -77,6 +122,19 @@ function shared(options: MockSupplierCliOptions, io: Io, prefix: string): MockSu
   return {
     retrySchedule: options.retrySchedule,
     supportsPatch: options.patch,
+    ...(options.giveUpAfter === undefined ? {} : { giveUpAfter: options.giveUpAfter }),
+    ...(options.deleteWebhookAfter === undefined ? {} : { deleteWebhookAfter: options.deleteWebhookAfter }),
+    ...(options.dropRate === undefined ? {} : { dropRate: options.dropRate }),
+    onDelivery: (delivery) => {
+      if (delivery.state !== "dropped") return;
+      io.out(
+        `${prefix}${c.dim(clock())} ${c.yellow("–")} ${delivery.id} ${c.cyan(safeText(delivery.event))} → ${safeText(redactUrl(delivery.url))} ${c.yellow("dropped (--drop-rate)")}`,
+      );
+    },
+    onWebhookDeleted: (deleted) =>
+      io.out(
+        `${prefix}${c.dim(clock())} ${c.red(`deleted ${deleted.kind} ${safeText(deleted.id)}`)} → ${safeText(redactUrl(deleted.url))} after ${deleted.failedDeliveries.length} failed deliveries in a row (--delete-webhook-after)`,
+      ),
     onRequest: (request) => {
       const status = request.status < 400 ? c.green(String(request.status)) : c.red(String(request.status));
       io.out(

@@ -1,9 +1,16 @@
 // `octo-webhooks sync` and `octo-webhooks status`: every supplier of the config at once. The config is
 // `octo-webhooks.config.ts` (or .mts, .js, .mjs, .json), loaded with jiti, which compiles TypeScript
-// configs on the fly on Node 20 without a build step.
+// configs on the fly on Node 20 without a build step; in memory only: jiti's file cache
+// (`<tmpdir>/jiti`) is shared by every user of the machine, and a compiled config read back from there
+// would run whatever another user put in it, with this user's API keys in its env.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { type SuppliersConfig, supplierStatus, syncSuppliers } from "@octo-webhooks/client";
+import {
+  type SupplierStatusRow,
+  type SuppliersConfig,
+  supplierStatus,
+  syncSuppliers,
+} from "@octo-webhooks/client";
 import { Command } from "commander";
 import { CliError, type Io, table } from "../output.ts";
 import { safeJson, safeText } from "../safe-text.ts";
@@ -25,12 +32,12 @@ function configPath(given: string | undefined): string {
 }
 
 /** Loads the config (its default export); a file that does not load is one clear line. */
-async function loadSuppliersConfig(given: string | undefined): Promise<SuppliersConfig> {
+export async function loadSuppliersConfig(given: string | undefined): Promise<SuppliersConfig> {
   const path = configPath(given);
   try {
     // loaded when a config is, so that other commands start without it
     const { createJiti } = await import("jiti");
-    const jiti = createJiti(import.meta.url, { moduleCache: false });
+    const jiti = createJiti(import.meta.url, { fsCache: false, moduleCache: false });
     return (await jiti.import(path, { default: true })) as SuppliersConfig;
   } catch (error) {
     throw new CliError(
@@ -39,7 +46,7 @@ async function loadSuppliersConfig(given: string | undefined): Promise<Suppliers
   }
 }
 
-interface SuppliersCliOptions {
+export interface SuppliersCliOptions {
   config?: string;
   supplier?: string[];
   json?: boolean;
@@ -50,7 +57,8 @@ export const SYNC_EXIT = { inLine: 0, failed: 1, changed: 3 } as const;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function common(command: Command): Command {
+/** `--config`, `--supplier` and `--json`: the options of every command that reads the config. */
+export function configOptions(command: Command): Command {
   return command
     .option(
       "--config <file>",
@@ -60,14 +68,25 @@ function common(command: Command): Command {
     .option("--json", "print JSON");
 }
 
-function printFailures(failures: Array<{ supplier: string; error: string }>, io: Io): void {
+/** One line on stderr per supplier that failed, naming it and why. */
+export function printFailures(failures: Array<{ supplier: string; error: string }>, io: Io): void {
   for (const { supplier, error } of failures) {
     io.err(io.e.red(`octo-webhooks: supplier ${safeText(supplier)} failed: ${safeText(error)}`));
   }
 }
 
+/** The last line of `sync`: never "in line" when a supplier could not be synced. */
+function summaryOf(result: { changed: boolean; failed: string[] }, dryRun: boolean): string {
+  const verb = dryRun ? "would change" : "changed";
+  if (result.failed.length > 0) {
+    const which = result.failed.map(safeText).join(", ");
+    return `not in line: ${result.failed.length} supplier${result.failed.length === 1 ? "" : "s"} failed (${which})${result.changed ? `; ${verb} the others: yes` : ""}`;
+  }
+  return result.changed ? `${verb}: yes` : "everything is in line";
+}
+
 export function syncCommand(io: Io): Command {
-  return common(
+  return configOptions(
     new Command("sync")
       .description(
         "register the receiver's webhooks at every supplier of the config: create, update, delete, keep (twice changes nothing)",
@@ -100,8 +119,7 @@ export function syncCommand(io: Io): Command {
         ]);
         io.out(io.c.bold(head as string));
         for (const line of body) io.out(line);
-        const verb = options.dryRun ? "would change" : "changed";
-        io.out(io.c.dim(result.changed ? `${verb}: yes` : "everything is in line"));
+        io.out(io.c.dim(summaryOf(result, options.dryRun === true)));
       }
       printFailures(failures, io);
       const code =
@@ -110,15 +128,21 @@ export function syncCommand(io: Io): Command {
     });
 }
 
+/** The STATE of a status row: `ok`, `UNKNOWN URL`, or what drifted (`drifted: password`), never a value. */
+function stateOf(row: SupplierStatusRow): string {
+  if (!row.known) return "UNKNOWN URL";
+  return row.drifted.length === 0 ? "ok" : `drifted: ${row.drifted.map(safeText).join(", ")}`;
+}
+
 export function statusCommand(io: Io): Command {
-  return common(
+  return configOptions(
     new Command("status").description(
-      "list what each supplier of the config has registered; flag registrations pointing at URLs the config does not know",
+      "list what each supplier of the config has registered; flag registrations pointing at URLs the config does not know, and those whose credentials drifted from the config's",
     ),
   )
     .addHelpText(
       "after",
-      "\nExit code: 0, or 1 when a supplier could not be asked or has unknown registrations.",
+      "\nExit code: 0, or 1 when a supplier could not be asked, has unknown registrations, or has\nregistrations whose credentials differ from the config's (drifted: password; `sync` repairs them).",
     )
     .action(async (options: SuppliersCliOptions) => {
       const config = await loadSuppliersConfig(options.config);
@@ -129,18 +153,25 @@ export function statusCommand(io: Io): Command {
       else {
         const [head, ...body] = table([
           ["SUPPLIER", "EVENT", "WEBHOOK", "URL", "STATE"],
-          ...rows.map((r) => [
-            ...[r.supplier, r.event, r.webhookId, r.url].map(safeText),
-            r.known ? "ok" : "UNKNOWN URL",
-          ]),
+          ...rows.map((r) => [...[r.supplier, r.event, r.webhookId, r.url].map(safeText), stateOf(r)]),
           ...outcomes.flatMap((o) =>
             o.ok && o.rows.length === 0 ? [[o.supplier, "-", "-", "-", "nothing registered"]] : [],
           ),
         ]);
         io.out(io.c.bold(head as string));
-        for (const line of body) io.out(line.includes("UNKNOWN URL") ? io.c.yellow(line) : line);
+        for (const line of body) {
+          io.out(/UNKNOWN URL|drifted: /.test(line) ? io.c.yellow(line) : line);
+        }
       }
       printFailures(failures, io);
-      if (failures.length > 0 || rows.some((r) => !r.known)) throw new CliError("", 1);
+      const drifted = [...new Set(rows.filter((r) => r.drifted.length > 0).map((r) => r.supplier))];
+      for (const supplier of drifted) {
+        io.err(
+          io.e.yellow(
+            `octo-webhooks: supplier ${safeText(supplier)} has registrations whose credentials differ from the config's: run \`octo-webhooks sync\``,
+          ),
+        );
+      }
+      if (failures.length > 0 || rows.some((r) => !r.known) || drifted.length > 0) throw new CliError("", 1);
     });
 }

@@ -21,10 +21,13 @@ export function findAssetsDir(): string | undefined {
 export const PAGE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/** The HTML page: the app's root, its script and its stylesheet. */
-export function pageHtml(built: boolean): string {
+/** What the page inspects: `dev`'s mock suppliers, or `inspect`'s delivery log. */
+export type PageMode = "mock" | "log";
+
+/** The HTML page: the app's root (saying its mode), its script and its stylesheet. */
+export function pageHtml(built: boolean, mode: PageMode = "mock"): string {
   const body = built
-    ? '<div id="app"><p>Loading the inspector…</p></div><script src="/assets/inspector.js" defer></script>'
+    ? `<div id="app" data-mode="${mode}"><p>Loading the inspector…</p></div><script src="/assets/inspector.js" defer></script>`
     : "<main><h1>octo-webhooks inspector</h1><p>The page is not built: run <code>pnpm --filter @octo-webhooks/cli build</code>.</p></main>";
   return `<!doctype html>
 <html lang="en">

@@ -1,5 +1,6 @@
 import { redactUrl } from "@octo-webhooks/client";
 import type { Delivery } from "@octo-webhooks/testing";
+import { changesOfDiff } from "../log/delivery-changes.ts";
 import type { DeliveryView, SubscriptionView } from "./wire.ts";
 
 // What the inspector shows of a delivery and of a subscription: credentials masked (the Authorization
@@ -49,8 +50,15 @@ function maskBody(body: Record<string, unknown>): Record<string, unknown> {
   return { ...body, webhook: { ...webhook, url: maskUrl(webhook.url) } };
 }
 
-/** `delivery` for the page; `retrySchedule` places the retries still to come on its timeline. */
-export function deliveryView(delivery: Delivery, retrySchedule: readonly number[]): DeliveryView {
+/**
+ * `delivery` for the page; `retrySchedule` places the retries still to come on its timeline; `as` says
+ * which supplier sent it, the id the page knows it by, and its place among every supplier's deliveries.
+ */
+export function deliveryView(
+  delivery: Delivery,
+  retrySchedule: readonly number[],
+  as: { supplier: string; id: string; seq: number } = { supplier: "mock-1", id: delivery.id, seq: 0 },
+): DeliveryView {
   const last = delivery.attempts.at(-1);
   const nextRetries: string[] = [];
   if (delivery.state === "pending" && last !== undefined) {
@@ -61,7 +69,9 @@ export function deliveryView(delivery: Delivery, retrySchedule: readonly number[
     }
   }
   return {
-    id: delivery.id,
+    id: as.id,
+    supplier: as.supplier,
+    seq: as.seq,
     webhookId: delivery.webhookId,
     event: delivery.event,
     subject: subjectOf(delivery.body),
@@ -73,20 +83,25 @@ export function deliveryView(delivery: Delivery, retrySchedule: readonly number[
     headers: maskHeaders(delivery.headers),
     body: maskBody(delivery.body),
     diff: delivery.body.diff,
+    changes: changesOfDiff(delivery.body.diff),
     nextRetries,
   };
 }
 
-/** A registered webhook as the page shows it: URL credentials and header values masked. */
-export function subscriptionView(webhook: {
-  id?: string | undefined;
-  event?: string | undefined;
-  url?: string | null | undefined;
-  retryOnError?: boolean | null | undefined;
-  headers?: Record<string, string> | null | undefined;
-}): SubscriptionView {
+/** A registered webhook of supplier `supplier` as the page shows it: URL credentials and header values masked. */
+export function subscriptionView(
+  webhook: {
+    id?: string | undefined;
+    event?: string | undefined;
+    url?: string | null | undefined;
+    retryOnError?: boolean | null | undefined;
+    headers?: Record<string, string> | null | undefined;
+  },
+  supplier: string,
+): SubscriptionView {
   return {
     id: webhook.id,
+    supplier,
     event: webhook.event,
     url: maskUrl(webhook.url ?? ""),
     retryOnError: webhook.retryOnError,

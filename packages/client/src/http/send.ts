@@ -8,6 +8,12 @@ import { redactUrl } from "./urls.ts";
 /** The longest error body read; the rest is not downloaded. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
+/**
+ * The longest success body read by default (the management API's lists, availability ranges); a longer
+ * one is a `RESPONSE_TOO_LARGE` error, its rest not downloaded. Read calls of one resource pass less.
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /** How failed requests are retried: network errors, timeouts and 5xx answers; never 4xx. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 2). `0` disables retrying. */
@@ -87,6 +93,7 @@ export async function send(
   path: string,
   body: unknown,
   signal: AbortSignal | undefined,
+  maxBodyBytes: number = MAX_BODY_BYTES,
 ): Promise<HttpResult> {
   const url = new URL(path, settings.baseUrl).href;
   const shown = redactUrl(url);
@@ -102,7 +109,7 @@ export async function send(
     const where = { method, url: shown, attempts: attempt };
     const outcome = await attemptOnce(
       settings,
-      { url, init: { method, headers, body: payload }, where, scrub },
+      { url, init: { method, headers, body: payload }, where, scrub, maxBodyBytes },
       signal,
     );
     if (!(outcome instanceof OctoClientError)) {
@@ -135,6 +142,7 @@ async function attemptOnce(
     init: { method: string; headers: Record<string, string>; body: string | undefined };
     where: { method: string; url: string; attempts: number };
     scrub: Scrub;
+    maxBodyBytes: number;
   },
   signal: AbortSignal | undefined,
 ): Promise<HttpResult | OctoClientError> {
@@ -169,14 +177,22 @@ async function attemptOnce(
       if (response.status < 500) throw error;
       return error;
     }
-    const text = await response.text();
+    const text = await readLimited(response, request.maxBodyBytes);
+    if (text === undefined) {
+      throw new OctoClientError(
+        "RESPONSE_TOO_LARGE",
+        `${method} ${shown} answered ${response.status} with a body over ${request.maxBodyBytes} bytes; the rest was not read`,
+        where,
+      );
+    }
     if (text.trim() === "") return { status: response.status, body: undefined };
     try {
       return { status: response.status, body: JSON.parse(text) };
     } catch {
+      const type = response.headers.get("content-type")?.split(";")[0] ?? "no content type";
       throw new OctoClientError(
         "INVALID_RESPONSE",
-        `${method} ${shown} answered ${response.status} with a body that is not JSON: ${excerpt(text, scrub)}`,
+        `${method} ${shown} answered ${response.status} (${bounded(type, scrub, 100)}) with a body that is not JSON: ${excerpt(text, scrub)}`,
         where,
       );
     }
@@ -201,6 +217,40 @@ async function attemptOnce(
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * The whole body as text when it is at most `max` bytes, or `undefined` as soon as it is longer (by its
+ * `Content-Length`, or by what arrived): the rest is not read and the connection is closed, so that a
+ * huge or endless answer is never held in memory.
+ */
+async function readLimited(response: Response, max: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  const reader = response.body?.getReader();
+  if (declared > max) {
+    void reader?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (reader === undefined) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      void reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /**

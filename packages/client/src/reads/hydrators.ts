@@ -1,8 +1,10 @@
 // The functions core's `hydrate` option takes, built on a client's read calls: `client.hydrator()`, and
 // `hydrators()` for a receiver with many suppliers. A resource the supplier says does not exist resolves
-// `null`; any other failure rejects (core then answers so that the supplier retries).
+// `null`; so does a notification naming an identifier no read can fetch (`..`, too long), with a warning;
+// any other failure rejects (core then answers so that the supplier retries).
 import type { OctoHydrator } from "@octo-webhooks/core";
-import { configError, OctoApiError } from "../errors.ts";
+import { configError, OctoApiError, OctoClientError, PACKAGE_PREFIX } from "../errors.ts";
+import type { ClientLogger } from "../http/send.ts";
 import type { OctoAvailabilityApi, OctoBookingsApi, OctoProductsApi } from "./read-calls.ts";
 
 /** The OCTO error codes that mean "no such resource" (suppliers answer them with 400 or 404). */
@@ -24,15 +26,27 @@ export function isNotFound(error: unknown): boolean {
   );
 }
 
-/** What a hydrator needs of a client. */
+/** What a hydrator needs of a client (an `OctoClient` is one: its own `hydrator()` is used). */
 export interface HydratingClient {
   readonly bookings: OctoBookingsApi;
   readonly availability: OctoAvailabilityApi;
   readonly products: OctoProductsApi;
+  /** The client's hydrator, when it has one (it warns through the client's logger). */
+  hydrator?(): OctoHydrator;
 }
 
-/** The hydrator of one client (see `OctoClient.hydrator`). */
-export function hydratorOf(client: HydratingClient): OctoHydrator {
+/**
+ * Whether a read call refused the notification's own data before sending anything (an identifier `..`
+ * or longer than 256 characters, a date that is no date): no retry can ever read it.
+ */
+const unreadable = (error: unknown) =>
+  error instanceof OctoClientError && error.code === "CONFIG_INVALID" && error.method === undefined;
+
+/**
+ * The hydrator of one client (see `OctoClient.hydrator`). A notification naming something no read can
+ * fetch resolves `null` (final: the supplier stops retrying) with a warning to `logger`.
+ */
+export function hydratorOf(client: HydratingClient, logger: ClientLogger = {}): OctoHydrator {
   return async (notification, { signal }) => {
     try {
       switch (notification.type) {
@@ -54,6 +68,13 @@ export function hydratorOf(client: HydratingClient): OctoHydrator {
       }
     } catch (error) {
       if (isNotFound(error)) return null;
+      if (unreadable(error)) {
+        const why = (error as Error).message.slice(PACKAGE_PREFIX.length + 1);
+        logger.warn?.(
+          `${PACKAGE_PREFIX} a ${notification.type} notification names what no read can fetch (${why}); answered as not found, so that the supplier does not retry it`,
+        );
+        return null;
+      }
       throw error;
     }
   };
@@ -79,7 +100,12 @@ export function hydratorOf(client: HydratingClient): OctoHydrator {
 export function hydrators(clients: Readonly<Record<string, HydratingClient>>): OctoHydrator {
   if (typeof clients !== "object" || clients === null)
     configError("`hydrators` takes clients by supplier id");
-  const byId = new Map(Object.entries(clients).map(([id, client]) => [id, hydratorOf(client)]));
+  const byId = new Map(
+    Object.entries(clients).map(([id, client]) => [
+      id,
+      typeof client.hydrator === "function" ? client.hydrator() : hydratorOf(client),
+    ]),
+  );
   if (byId.size === 0) configError("`hydrators` takes at least one client, by supplier id");
   const ids = [...byId.keys()].join(", ");
   return (notification, context) => {

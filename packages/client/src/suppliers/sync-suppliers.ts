@@ -6,11 +6,20 @@ import { redactUrl } from "../http/urls.ts";
 import { subscriptionKind, webhookKind } from "../registrations/kinds.ts";
 import type { RestResource } from "../registrations/rest-resource.ts";
 import { applySync, planSync } from "../registrations/sync.ts";
-import type { Kind } from "../types.ts";
+import type { Kind, SubscriptionInput, WebhookInput } from "../types.ts";
 import { webhookUrl } from "../webhook-url.ts";
 import { eachSupplier } from "./each-supplier.ts";
 import { clientOfEntry } from "./supplier-clients.ts";
-import { type EnvSource, fromEnv, placeOf, receiverUrlOf, type SuppliersConfig } from "./suppliers-config.ts";
+import {
+  type EnvSource,
+  eventsOf,
+  type HookCredentials,
+  hookCredentials,
+  placeOf,
+  receiverUrlOf,
+  type SupplierEntry,
+  type SuppliersConfig,
+} from "./suppliers-config.ts";
 
 /** Options of {@link syncSuppliers} and {@link supplierStatus}. */
 export interface SyncSuppliersOptions {
@@ -19,8 +28,8 @@ export interface SyncSuppliersOptions {
   /** Only these supplier ids (default: all). */
   only?: readonly string[];
   /**
-   * Register the next password of each supplier whose `hook.nextPasswordEnv` is set, dropping the
-   * registrations of the current one (the receiver must accept both meanwhile: `receiverSuppliers`).
+   * Register the next password of each supplier whose `hook.nextPasswordEnv` is set (the next header
+   * value of one whose `hook.nextValueEnv` is), dropping the registrations of the current one (the receiver must accept both meanwhile: `receiverSuppliers`).
    */
   rotate?: boolean;
   /** Where the config's env var names are read (default `process.env`). */
@@ -108,6 +117,56 @@ async function syncRegistrations<
 }
 
 /**
+ * What a supplier's registrations carry: the receiver URL with the Basic credentials in it, or the URL
+ * as it is and the header. A rotation (`rotate`) moves the suppliers whose next password (or value) is
+ * set; the others keep the current one.
+ */
+export function registeredCredentials(
+  receiver: string,
+  hook: HookCredentials,
+  rotate: boolean | undefined,
+): { url: string; headers?: Record<string, string> } {
+  if (hook.kind === "basic") {
+    const password = (rotate ? hook.passwords[1] : undefined) ?? (hook.passwords[0] as string);
+    return { url: webhookUrl(receiver, { username: hook.username, password }) };
+  }
+  const value = (rotate ? hook.values[1] : undefined) ?? (hook.values[0] as string);
+  return { url: receiver, headers: { [hook.name]: value } };
+}
+
+/**
+ * What the config registers at supplier `id`: its receiver URL, its webhooks, and its notification
+ * subscription (`undefined`: the supplier's subscriptions are not touched; `[]`: this receiver's is
+ * deleted), carrying the current credentials, or the next ones with `rotate`.
+ */
+export function desiredRegistrations(
+  config: SuppliersConfig,
+  id: string,
+  hook: HookCredentials,
+  rotate: boolean | undefined,
+): { receiver: string; webhooks: WebhookInput[]; notifications: SubscriptionInput[] | undefined } {
+  const entry = config.suppliers[id] as SupplierEntry;
+  const receiver = receiverUrlOf(config, id);
+  const { url, headers } = registeredCredentials(receiver, hook, rotate);
+  const retry = {
+    ...(entry.retryOnError === undefined ? {} : { retryOnError: entry.retryOnError }),
+    ...(headers === undefined ? {} : { headers }),
+  };
+  const types = entry.notifications;
+  return {
+    receiver,
+    webhooks: eventsOf(entry).map((event) => ({ url, event, ...retry })),
+    // one subscription of all the types
+    notifications:
+      types === undefined
+        ? undefined
+        : types.length === 0
+          ? []
+          : [{ url, notificationTypes: types, ...retry }],
+  };
+}
+
+/**
  * Makes every supplier's webhooks point at the receiver, as the config says: creates what is missing,
  * updates what changed, deletes this receiver's registrations that are no longer wanted (those of old
  * credentials after a rotation too), and leaves registrations pointing elsewhere alone (`supplierStatus`
@@ -127,25 +186,17 @@ export async function syncSuppliers(
   options: SyncSuppliersOptions = {},
 ): Promise<SyncSuppliersResult> {
   const done = await eachSupplier(config, options, async (id, entry, env) => {
-    const receiver = receiverUrlOf(config, id);
-    const hook = entry.hook;
-    const username = fromEnv(env, hook.usernameEnv, id);
-    // a rotation moves the suppliers whose next password is set; the others keep the current one
-    const next = options.rotate && hook.nextPasswordEnv !== undefined ? env[hook.nextPasswordEnv] : undefined;
-    const password = next || fromEnv(env, hook.passwordEnv, id);
-    const url = webhookUrl(receiver, { username, password });
-    const retry = entry.retryOnError === undefined ? {} : { retryOnError: entry.retryOnError };
+    const desired = desiredRegistrations(config, id, hookCredentials(entry, env, id), options.rotate);
+    const { receiver } = desired;
     const octo = clientOfEntry(id, entry, env, options.client);
     const target = { receiver, dryRun: options.dryRun, signal: options.signal };
-    const types = entry.notifications;
-    // one subscription of all the types; `[]` deletes this receiver's
     const notified =
-      types === undefined
+      desired.notifications === undefined
         ? { rows: [], changed: false }
         : await syncRegistrations(
             octo.notifications,
             subscriptionKind,
-            types.length === 0 ? [] : [{ url, notificationTypes: types, ...retry }],
+            desired.notifications,
             target,
             (action, subscription, to): SupplierSyncRow => ({
               supplier: id,
@@ -161,7 +212,7 @@ export async function syncSuppliers(
     const hooked = await syncRegistrations(
       octo.webhooks,
       webhookKind,
-      entry.events.map((event) => ({ url, event, ...retry })),
+      desired.webhooks,
       target,
       (action, webhook, to): SupplierSyncRow => ({
         supplier: id,

@@ -10,7 +10,7 @@ import { parseInstant } from "../events/parse-instant.ts";
 import { fromSupplier, logFields } from "../log/log-fields.ts";
 import type { Logger } from "../log/logger.ts";
 import { LISTS } from "../receiver/handler-registry.ts";
-import type { DeliveryStore } from "./delivery-store.ts";
+import type { DeliveryStore, ResourceState } from "./delivery-store.ts";
 
 /** Duplicate suppression, when on: where claims are kept, how long a processed key is, how long a claim is. */
 export interface DedupeSettings {
@@ -27,8 +27,11 @@ export interface StaleGuardSettings {
   maxFutureSkewMs: number;
 }
 
-/** What admission decided: run the handlers, or skip them for a duplicate or a stale update. */
-export type Admission = "run" | "duplicate" | "stale";
+/**
+ * What admission decided: run the handlers, or skip them for a duplicate, a stale update, or a resource
+ * identical to the one last applied (`"unchanged"`: same `utcUpdatedAt`, same content).
+ */
+export type Admission = "run" | "duplicate" | "stale" | "unchanged";
 
 /** How a claim ends: `"complete"` (the delivery must not run again) or `"release"` (the retry must run). */
 export type ClaimEnd = "complete" | "release";
@@ -40,12 +43,17 @@ export interface DeliveryAdmission {
    * `OctoRequestError`: 409 for a duplicate still in progress, 503 when the store fails.
    */
   admit(delivery: ParsedDelivery): Promise<Admission>;
-  /** Ends the claim of an admitted delivery (nothing without `dedupe`); a store failure is logged. */
+  /**
+   * Ends an admitted delivery: its claim (`dedupe`) and, after a failure (`"release"`), the state the
+   * stale guard recorded for it, so that the retry runs. A store failure is logged.
+   */
   endClaim(delivery: ParsedDelivery, end: ClaimEnd): Promise<void>;
+  /** The status the stale guard last applied for the resource of an admitted delivery, when known. */
+  previousStatus(delivery: ParsedDelivery): string | undefined;
 }
 
 /** A store key of a delivery: its own key, behind its supplier's id when it has one (ids hold no `/`). */
-const inStore = (key: string, supplier: string | undefined) =>
+export const inStore = (key: string, supplier: string | undefined) =>
   supplier === undefined ? key : `supplier/${supplier}/${key}`;
 
 const MAX_INSTANT = 8.64e15; // the largest a Date can hold
@@ -86,8 +94,18 @@ export function createAdmission(
 
   // the token of each admitted delivery's claim, until its end
   const tokens = new WeakMap<ParsedDelivery, string>();
+  // what the stale guard recorded for each admitted delivery, and what it replaced, until its end
+  const recorded = new WeakMap<
+    ParsedDelivery,
+    { key: string; ours: ResourceState; previous: ResourceState | undefined }
+  >();
 
   const endClaim = async (delivery: ParsedDelivery, end: ClaimEnd) => {
+    const state = recorded.get(delivery);
+    if (state !== undefined) {
+      recorded.delete(delivery);
+      if (end === "release") await restore(delivery, state);
+    }
     if (dedupe === undefined) return;
     const token = tokens.get(delivery);
     tokens.delete(delivery);
@@ -180,7 +198,7 @@ export function createAdmission(
           logFields(delivery),
         );
       }
-      return "run";
+      return checkContent(delivery, settings, resource, target, String(target[idKey]));
     }
     // an instant past the allowed skew is not trusted for ordering: recorded, it would make every
     // later real update (a CANCELLED included) stale
@@ -194,22 +212,48 @@ export function createAdmission(
       return "run";
     }
     let newest: number | undefined;
+    let previous: ResourceState | undefined;
+    const key = inStore(storeKey(resource, String(target[idKey])), context.supplier);
+    const { store } = settings;
+    const ours: ResourceState | undefined =
+      store.recordState === undefined
+        ? undefined
+        : {
+            instant,
+            hash: deliveryKey(target),
+            status: typeof target.status === "string" ? target.status : undefined,
+            // kept for listing back; an id too long to read back by is not kept
+            id: String(target[idKey]).length <= 1000 ? String(target[idKey]) : undefined,
+          };
     try {
       // a store may answer with a string (Redis); anything that is not an instant means "none known",
       // and so does an instant in the future that an older version stored
+      if (ours !== undefined) previous = normalise(await store.recordState?.(key, ours, settings.ttlMs));
       const answer = Number(
-        await settings.store.recordNewest(
-          inStore(storeKey(resource, String(target[idKey])), context.supplier),
-          instant,
-          settings.ttlMs,
-        ),
+        ours === undefined ? await store.recordNewest(key, instant, settings.ttlMs) : previous?.instant,
       );
       newest = answer > 0 && answer <= Math.min(latest, MAX_INSTANT) ? answer : undefined;
     } catch (error) {
       await endClaim(delivery, "release");
-      throw storeFailed("recordNewest", error, delivery);
+      throw storeFailed(ours === undefined ? "recordNewest" : "recordState", error, delivery);
     }
-    if (newest === undefined || instant >= newest) return "run";
+    if (newest === undefined || instant > newest) {
+      if (ours !== undefined) recorded.set(delivery, { key, ours, previous });
+      return "run";
+    }
+    if (instant === newest) {
+      // the same instant: the same content was applied already, other content is news (second-resolution clocks)
+      if (ours === undefined || previous?.hash === undefined || previous.hash !== ours.hash) {
+        if (ours !== undefined) recorded.set(delivery, { key, ours, previous });
+        return "run";
+      }
+      await endClaim(delivery, "complete");
+      logger.info?.(
+        `${PACKAGE_PREFIX} unchanged ${event}${fromSupplier(context.supplier)} (the same utcUpdatedAt and content as the one applied): answered 200, not dispatched`,
+        logFields(delivery, { status: 200 }),
+      );
+      return "unchanged";
+    }
     await endClaim(delivery, "complete");
     logger.info?.(
       `${PACKAGE_PREFIX} stale ${event}${fromSupplier(context.supplier)} (utcUpdatedAt ${toIso(instant)} < ${toIso(newest)}): answered 200, not dispatched`,
@@ -223,6 +267,48 @@ export function createAdmission(
     return "stale";
   };
 
+  /**
+   * A resource without a readable `utcUpdatedAt` (most products): never stale, but one identical to the
+   * one last applied without an instant (instant 0, content only) is `"unchanged"`.
+   */
+  async function checkContent(
+    delivery: ParsedDelivery,
+    settings: NonNullable<typeof staleGuard>,
+    resource: string,
+    target: Record<string, unknown>,
+    id: string,
+  ): Promise<Admission> {
+    const { store } = settings;
+    if (store.recordState === undefined) return "run";
+    const key = inStore(storeKey(resource, id), delivery.context.supplier);
+    const status = typeof target.status === "string" ? target.status : undefined;
+    const ours: ResourceState = {
+      instant: 0,
+      hash: deliveryKey(target),
+      status,
+      id: id.length <= 1000 ? id : undefined,
+    };
+    let previous: ResourceState | undefined;
+    try {
+      previous = normalise(await store.recordState(key, ours, settings.ttlMs), true);
+    } catch (error) {
+      await endClaim(delivery, "release");
+      throw storeFailed("recordState", error, delivery);
+    }
+    if (previous === undefined || previous.instant === 0) {
+      if (previous?.hash !== undefined && previous.hash === ours.hash) {
+        await endClaim(delivery, "complete");
+        logger.info?.(
+          `${PACKAGE_PREFIX} unchanged ${shown(delivery.event)}${fromSupplier(delivery.context.supplier)} (the same content as the one applied): answered 200, not dispatched`,
+          logFields(delivery, { status: 200 }),
+        );
+        return "unchanged";
+      }
+      recorded.set(delivery, { key, ours, previous });
+    }
+    return "run";
+  }
+
   return {
     async admit(delivery) {
       if (dedupe !== undefined && (await claim(delivery, dedupe)) === "duplicate") return "duplicate";
@@ -233,5 +319,38 @@ export function createAdmission(
       return "run";
     },
     endClaim,
+    previousStatus: (delivery) => recorded.get(delivery)?.previous?.status,
+  };
+
+  /** Puts back what the stale guard replaced for a delivery whose handlers failed. */
+  async function restore(
+    delivery: ParsedDelivery,
+    { key, ours, previous }: { key: string; ours: ResourceState; previous?: ResourceState | undefined },
+  ) {
+    try {
+      await staleGuard?.store.restoreState?.(key, ours, previous, staleGuard.ttlMs);
+    } catch (error) {
+      logger.error?.(
+        `${PACKAGE_PREFIX} the delivery store failed to restore a resource's state after a failure; its retry may be answered unchanged`,
+        logFields(delivery, { error }),
+      );
+    }
+  }
+}
+
+/**
+ * A store's answer as a state (a Redis store answers text): `undefined` unless it has an instant (or,
+ * with `contentOnly`, the instant 0 of a resource kept without one).
+ */
+function normalise(state: unknown, contentOnly = false): ResourceState | undefined {
+  if (typeof state !== "object" || state === null) return undefined;
+  const { instant, hash, status, id } = state as Record<string, unknown>;
+  const at = Number(instant);
+  if (!(at > 0 || (contentOnly && at === 0))) return undefined;
+  return {
+    instant: at,
+    hash: typeof hash === "string" ? hash : undefined,
+    status: typeof status === "string" ? status : undefined,
+    id: typeof id === "string" ? id : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { OctoWebhooksError } from "../errors/errors.ts";
-import type { ClaimResult, DeliveryStore } from "./delivery-store.ts";
+import type { ClaimResult, DeliveryStore, ResourceState } from "./delivery-store.ts";
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -50,6 +50,23 @@ class LruTtlMap<T> {
   delete(key: string): void {
     this.#entries.delete(key);
   }
+  /** Replaces a live entry's value, keeping its expiry and its place. */
+  update(key: string, value: T): void {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.expiresAt > this.now()) entry.value = value;
+  }
+  /** A live entry's value, without making it the most recently used. */
+  peek(key: string): T | undefined {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && entry.expiresAt > this.now() ? entry.value : undefined;
+  }
+  /** The keys that start with `prefix`, in key order, after `after` when given. */
+  keysFrom(prefix: string, after: string | undefined): string[] {
+    const keys = [...this.#entries.keys()].filter(
+      (key) => key.startsWith(prefix) && (after === undefined || key > after),
+    );
+    return keys.sort();
+  }
   get size(): number {
     return this.#entries.size;
   }
@@ -80,7 +97,7 @@ export function createMemoryStore(
   const now = options.now ?? Date.now;
   // a claim in progress is its token ("" from a caller without tokens); a completed one is `DONE`
   const claims = new LruTtlMap<string | typeof DONE>(maxEntries, now);
-  const newest = new LruTtlMap<number>(maxEntries, now);
+  const newest = new LruTtlMap<ResourceState>(maxEntries, now);
   return {
     claim(key, leaseMs, token = ""): ClaimResult {
       const state = claims.get(key);
@@ -99,8 +116,32 @@ export function createMemoryStore(
     recordNewest(key, instant, ttlMs) {
       const previous = newest.get(key);
       // only a newer instant is stored, and only then does its TTL start again
-      if (previous === undefined || instant > previous) newest.set(key, instant, ttlMs);
+      if (previous === undefined || instant > previous.instant) newest.set(key, { instant }, ttlMs);
+      return previous?.instant;
+    },
+    recordState(key, state, ttlMs) {
+      const previous = newest.get(key);
+      if (previous === undefined || state.instant > previous.instant) newest.set(key, { ...state }, ttlMs);
+      // the same instant with other content: the content is kept, the TTL is not renewed
+      else if (state.instant === previous.instant && state.hash !== previous.hash)
+        newest.update(key, { ...state });
       return previous;
+    },
+    restoreState(key, ours, previous, ttlMs) {
+      const kept = newest.get(key);
+      if (kept === undefined || kept.instant !== ours.instant || kept.hash !== ours.hash) return;
+      if (previous === undefined) newest.delete(key);
+      else newest.set(key, { ...previous }, ttlMs);
+    },
+    listStates(prefix, cursor, limit) {
+      const keys = newest.keysFrom(prefix, cursor);
+      const states: Array<[string, ResourceState]> = [];
+      for (const key of keys) {
+        if (states.length === limit) return { states, cursor: states[states.length - 1]?.[0] };
+        const state = newest.peek(key);
+        if (state !== undefined) states.push([key, { ...state }]);
+      }
+      return { states, cursor: undefined };
     },
     /** How many keys it holds now (claims and bookings). */
     get size() {

@@ -70,4 +70,54 @@ export interface DeliveryStore {
    * renewed by an older or equal one (otherwise a steady flow of stale updates keeps a bad instant).
    */
   recordNewest(key: string, instant: number, ttlMs: number): number | undefined | Promise<number | undefined>;
+  /**
+   * Optional (the memory, Redis and Postgres stores have it): {@link recordNewest} keeping what the stale
+   * guard knows of the resource it applied. Stores `state` when its instant is newer than the one kept,
+   * or equal (one instant may carry new content), and returns the state kept before the call. With it,
+   * a body identical to the last applied (same instant, same hash) reaches no handler (`"unchanged"`),
+   * and a body without `diff` gets its lifecycle event from the last applied status. Without it, core
+   * uses `recordNewest`.
+   */
+  recordState?(
+    key: string,
+    state: ResourceState,
+    ttlMs: number,
+  ): ResourceState | undefined | Promise<ResourceState | undefined>;
+  /**
+   * Optional, with `recordState`: puts back `previous` (or forgets the key when `undefined`) if the state
+   * kept is still `ours`, the state of a delivery whose handlers failed, so that its retry runs.
+   */
+  restoreState?(
+    key: string,
+    ours: ResourceState,
+    previous: ResourceState | undefined,
+    ttlMs: number,
+  ): void | Promise<void>;
+  /**
+   * Optional: the states kept under keys that start with `prefix` (`"booking:"`,
+   * `"supplier/peek/booking:"`), a page at a time from `cursor` (`undefined` for the first), for
+   * reconciliation to know what the receiver has applied. `cursor` is `undefined` after the last page.
+   */
+  listStates?(prefix: string, cursor: string | undefined, limit: number): StatePage | Promise<StatePage>;
+}
+
+/**
+ * What the stale guard keeps of a resource it applied (a booking, an order, a product): its
+ * `utcUpdatedAt`, a hash of its content, its status and its id.
+ */
+export interface ResourceState {
+  /** `utcUpdatedAt` in epoch milliseconds. */
+  instant: number;
+  /** A hash of the resource's content (its `deliveryKey()`), absent for a store that keeps none. */
+  hash?: string | undefined;
+  /** Its `status` (`"CONFIRMED"`...), when it has one. */
+  status?: string | undefined;
+  /** Its id as the body gave it (a long id is hashed in the key). */
+  id?: string | undefined;
+}
+
+/** A page of {@link DeliveryStore.listStates}: `[key, state]` pairs, and the cursor of the next page. */
+export interface StatePage {
+  states: Array<[key: string, state: ResourceState]>;
+  cursor: string | undefined;
 }

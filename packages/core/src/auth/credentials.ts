@@ -19,12 +19,33 @@ export interface HeaderCredential {
   value: string | readonly string[];
 }
 
-/** What `verify` and `auth` resolvers see of a request. */
+/**
+ * What `verify` and `auth` resolvers see of a request: enough to check a signature over the body (an
+ * HMAC, Standard Webhooks' `webhook-signature`) or the address it came from.
+ */
 export interface AuthRequest {
   /** The HTTP method. */
-  method: string;
+  readonly method: string;
   /** A request header's value by name, case-insensitive (repeated headers joined with `, `). */
-  header: HeaderGetter;
+  readonly header: HeaderGetter;
+  /**
+   * Every request header (a Web `Headers`, built on first read; empty when `handle()` was given its
+   * headers as a lookup function, which cannot list them).
+   */
+  readonly headers: Headers;
+  /**
+   * The address the request came from: the socket's peer as the adapter gives it (`undefined` where the
+   * platform gives none), or with `trustProxy`, the client `X-Forwarded-For` names. IPv4-mapped IPv6
+   * addresses are given as IPv4.
+   */
+  readonly remoteAddress: string | undefined;
+  /**
+   * The body's bytes exactly as they arrived, for a signature over them: read on the first call (within
+   * `maxBodyBytes` and `bodyTimeoutMs`; past them the delivery gets its 413 or 408), once. Rejects when a
+   * body parser in front of the receiver read the body first (mount the receiver before it). A `verify`
+   * that calls it reads every request's body, authenticated or not, up to the limits.
+   */
+  rawBody(): Promise<Uint8Array>;
 }
 
 /**
@@ -36,7 +57,21 @@ export interface AuthConfig {
   basic?: BasicCredentials | readonly BasicCredentials[];
   /** Static headers configured on the webhook; several during a rotation. */
   header?: HeaderCredential | readonly HeaderCredential[];
-  /** Your own check of a request (an IP allow-list...); `false` answers 401. */
+  /**
+   * Your own check of a request: a signature over `await request.rawBody()` (an HMAC in a header), the
+   * address it came from... `false` answers 401; a throw answers 500 (logged). Every mechanism given is
+   * evaluated, so timing does not tell which one refused.
+   *
+   * @example
+   * ```ts
+   * const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+   * const verify = async (request: AuthRequest) => {
+   *   const signature = request.header("x-signature") ?? "";
+   *   const given = Uint8Array.from(signature.match(/../g) ?? [], (hex) => Number.parseInt(hex, 16));
+   *   return crypto.subtle.verify("HMAC", key, given, new Uint8Array(await request.rawBody())); // a copy typed for WebCrypto
+   * };
+   * ```
+   */
   verify?: (request: AuthRequest) => boolean | Promise<boolean>;
 }
 

@@ -2,14 +2,12 @@
 
 import { PACKAGE_PREFIX } from "../errors/codes.ts";
 import { OctoRequestError, OctoWebhooksError } from "../errors/errors.ts";
-import type { HeaderGetter } from "../http/headers.ts";
 import type { ReceiverSettings } from "../receiver/settings.ts";
 import { type AuthConfig, type Authenticator, type AuthRequest, createAuthenticator } from "./credentials.ts";
 
 /** Checks a request's credentials; throws `OctoRequestError` (401, or 500 when auth itself fails). */
 export type RequestAuth<TContext> = (
-  header: HeaderGetter,
-  method: string,
+  request: AuthRequest,
   context: TContext | undefined,
 ) => void | Promise<void>;
 
@@ -85,6 +83,8 @@ export function createRequestAuth<TContext>({
   };
 
   const refused = (error: unknown): never => {
+    // the body read by `rawBody()` was refused (413, 408, bad UTF-8...): that is the delivery's answer
+    if (error instanceof OctoRequestError) throw error;
     logger.error?.(`${PACKAGE_PREFIX} auth \`verify\` threw; the delivery was answered 500`, {
       status: 500,
       code: "AUTH_MISCONFIGURED",
@@ -107,9 +107,8 @@ export function createRequestAuth<TContext>({
     decide(verdict);
   };
 
-  if (fixed !== undefined) return (header, method) => check(fixed, { method, header });
-  return async (header, method, context) => {
-    const request: AuthRequest = { method, header };
+  if (fixed !== undefined) return (request) => check(fixed, request);
+  return async (request, context) => {
     await check(await resolve(context, request), request);
   };
 }

@@ -3,7 +3,6 @@
 
 import { PACKAGE_PREFIX } from "../errors/codes.ts";
 import { OctoRequestError, OctoWebhooksError } from "../errors/errors.ts";
-import type { HeaderGetter } from "../http/headers.ts";
 import type { Logger } from "../log/logger.ts";
 import {
   type Authenticator,
@@ -14,11 +13,7 @@ import {
 } from "./credentials.ts";
 
 /** Identifies a request's supplier; throws `OctoRequestError` (401, or 500 when the lookup fails). */
-export type SupplierAuth = (
-  header: HeaderGetter,
-  method: string,
-  pathId: string | undefined,
-) => Promise<string>;
+export type SupplierAuth = (request: AuthRequest, pathId: string | undefined) => Promise<string>;
 
 /** What a supplier id may be: it appears in paths, store keys and log lines. */
 export const SUPPLIER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -90,6 +85,8 @@ export function createSupplierAuth(
     try {
       return await authenticator(request);
     } catch (error) {
+      // the body read by `rawBody()` was refused (413, 408...): that is the delivery's answer
+      if (error instanceof OctoRequestError) throw error;
       logger.error?.(
         `${PACKAGE_PREFIX} the \`verify\` of supplier ${id} threw; the delivery was answered 401`,
         {
@@ -152,7 +149,7 @@ export function createSupplierAuth(
       );
       return entry;
     };
-    return async (header, method, pathId) => {
+    return async (request, pathId) => {
       if (pathId === undefined) {
         throw misconfigured(
           "a `suppliers` function needs the supplier's id in the path: mount the receiver at a path with `:supplier` (`/webhooks/octo/:supplier`)",
@@ -167,7 +164,7 @@ export function createSupplierAuth(
           error instanceof OctoWebhooksError ? error.message.replace(`${PACKAGE_PREFIX} `, "") : "it threw";
         throw misconfigured(`the \`suppliers\` lookup of ${pathId} failed: ${detail}`, error);
       }
-      if (authenticator === undefined || !(await accepts(authenticator, { method, header }, pathId))) {
+      if (authenticator === undefined || !(await accepts(authenticator, request, pathId))) {
         throw unauthorized();
       }
       return pathId;
@@ -186,8 +183,7 @@ export function createSupplierAuth(
   // an unknown id is compared too, so that timing does not tell which ids exist
   const nobody = createAuthenticator({ basic: { username: "-", password: crypto.randomUUID() } });
 
-  return async (header, method, pathId) => {
-    const request: AuthRequest = { method, header };
+  return async (request, pathId) => {
     if (pathId !== undefined) {
       const authenticator = byId.get(pathId);
       const accepted = await accepts(authenticator ?? nobody, request, pathId);

@@ -6,6 +6,7 @@ export type OctoErrorCode =
   | "CONFIG_INVALID"
   | "METHOD_NOT_ALLOWED"
   | "UNAUTHORIZED"
+  | "FORBIDDEN"
   | "AUTH_MISCONFIGURED"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "PAYLOAD_TOO_LARGE"
@@ -43,6 +44,7 @@ export const shown = (text: string): string =>
  * | unknown event, accepted (default)            | 200    |
  * | empty, malformed, non-UTF-8 or invalid body  | 400    |
  * | missing or wrong credentials                 | 401 + `WWW-Authenticate` |
+ * | an address outside `allowFrom`               | 403    |
  * | method other than POST                       | 405 + `Allow: POST` |
  * | body slower than `bodyTimeoutMs`             | 408    |
  * | body over `maxBodyBytes`                     | 413    |
@@ -50,6 +52,7 @@ export const shown = (text: string): string =>
  * | unknown event with `unknownEvents: "reject"` | 422    |
  * | a duplicate of a delivery already processed  | 200 `{"ok":true,"duplicate":true}` (dedupe) |
  * | an update older than one already processed   | 200 `{"ok":true,"stale":true}` (staleGuard) |
+ * | the same update as the one last applied      | 200 `{"ok":true,"unchanged":true}` (staleGuard) |
  * | a duplicate of a delivery still in progress  | 409 + `Retry-After` (dedupe) |
  * | the ack-first queue is full                  | 503 + `Retry-After` |
  * | the delivery store failed                    | 503 + `Retry-After` |
@@ -71,6 +74,7 @@ export const STATUS_BY_CODE = {
   CONFIG_INVALID: 500,
   METHOD_NOT_ALLOWED: 405,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   AUTH_MISCONFIGURED: 500,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
@@ -96,6 +100,7 @@ export const STATUS_BY_CODE = {
 export const PUBLIC_MESSAGE_CODES: ReadonlySet<OctoErrorCode> = new Set([
   "METHOD_NOT_ALLOWED",
   "UNAUTHORIZED",
+  "FORBIDDEN",
   "UNSUPPORTED_MEDIA_TYPE",
   "PAYLOAD_TOO_LARGE",
   "BODY_TIMEOUT",

@@ -1,5 +1,5 @@
 // What handlers get second: one delivery's context, its headers and key computed on first read.
-import type { HeaderLookup } from "../http/headers.ts";
+import { type HeaderLookup, toHeaders } from "../http/headers.ts";
 import type { OctoNotification } from "../notifications/notification.ts";
 import type { BookingLifecycleEvent } from "./booking-lifecycle.ts";
 import { deliveryKey } from "./delivery-key.ts";
@@ -14,6 +14,8 @@ export interface DeliveryOrigin {
   key?: string | undefined;
   /** The configured supplier that sent it (its credentials matched). */
   supplier?: string | undefined;
+  /** Where it came from when not from the supplier's own delivery (`receive()`'s `source`). */
+  source?: "reconciliation" | "replay" | undefined;
 }
 
 /** What a context is built from: the delivery's origin, and what parsing found. */
@@ -32,11 +34,13 @@ export class DeliveryContext implements HandlerContext {
   readonly event: string;
   readonly webhookEvent: string | undefined;
   readonly rawBody: string | undefined;
-  readonly lifecycle: BookingLifecycleEvent | OrderLifecycleEvent | undefined;
+  /** Set again by the pipeline for a body without `diff`, from the status last applied. */
+  lifecycle: BookingLifecycleEvent | OrderLifecycleEvent | undefined;
   readonly supplier: string | undefined;
   /** The notification this delivery came from (itself, or the one its resource was hydrated for). */
   readonly notification: OctoNotification | undefined;
   readonly #body: Record<string, unknown>;
+  readonly #source: "reconciliation" | "replay" | undefined;
   readonly #lookup: HeaderLookup | undefined;
   #headers: Headers | undefined;
   #deliveryKey: string | undefined;
@@ -50,31 +54,17 @@ export class DeliveryContext implements HandlerContext {
     this.#body = init.body;
     this.#lookup = init.headers;
     this.#deliveryKey = init.key;
+    this.#source = init.source;
   }
   get deliveryKey(): string {
     this.#deliveryKey ??= deliveryKey(this.#body);
     return this.#deliveryKey;
   }
-  get source(): "webhook" | "notification" {
-    return this.notification === undefined ? "webhook" : "notification";
+  get source(): "webhook" | "notification" | "reconciliation" | "replay" {
+    return this.#source ?? (this.notification === undefined ? "webhook" : "notification");
   }
   get headers(): Headers {
-    if (this.#headers === undefined) {
-      const lookup = this.#lookup;
-      if (lookup instanceof Headers) this.#headers = lookup;
-      else {
-        const headers = new Headers();
-        if (lookup && typeof lookup === "object" && typeof (lookup as { get?: unknown }).get !== "function") {
-          for (const [name, value] of Object.entries(
-            lookup as Record<string, string | readonly string[] | undefined>,
-          )) {
-            if (typeof value === "string") headers.append(name, value);
-            else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-          }
-        }
-        this.#headers = headers;
-      }
-    }
+    this.#headers ??= toHeaders(this.#lookup);
     return this.#headers;
   }
   /** A copy with extra fields (which may replace `lifecycle`), for `onDuplicate`, `onStale` and an order's bookings. */

@@ -34,6 +34,22 @@ export function lifecycleOf<E extends string>(
   return status === "CONFIRMED" ? amended : undefined;
 }
 
+/**
+ * The lifecycle event of a resource that came without `diff` (a reconciled or hydrated one) whose last
+ * applied status is `previous`: its status event when the status changed, `amended` for a `CONFIRMED`
+ * resource whose content changed (it reached admission, so it did), nothing otherwise.
+ */
+export function lifecycleSince<E extends string>(
+  table: Readonly<Record<string, E>>,
+  amended: E,
+  previous: string,
+  status: unknown,
+): E | undefined {
+  if (typeof status !== "string") return undefined;
+  if (status !== previous) return eventOf(table, status);
+  return status === "CONFIRMED" ? amended : undefined;
+}
+
 function eventOf<E extends string>(table: Readonly<Record<string, E>>, status: unknown): E | undefined {
   return typeof status === "string" && Object.hasOwn(table, status) ? table[status] : undefined;
 }

@@ -30,6 +30,8 @@ export interface ParsedDelivery {
   notification?: OctoNotification | undefined;
   /** Its telemetry, with the `telemetry` option: handlers run in its spans, log lines carry its trace id. */
   span?: DeliveryTelemetry | undefined;
+  /** Handlers run whatever `dedupe` and `staleGuard` would say (`receive()`'s `force`, a replay). */
+  force?: boolean | undefined;
 }
 
 /** How bodies are checked: the validator, whether it is the strict one, and what an unknown event gets. */
@@ -111,6 +113,7 @@ export function parseDelivery(
     headers: origin.headers,
     key: origin.key,
     supplier: origin.supplier,
+    source: origin.source,
     event,
     webhookEvent,
     rawBody,

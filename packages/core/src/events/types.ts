@@ -220,10 +220,12 @@ export interface HandlerContext {
    */
   readonly order?: Order | undefined;
   /**
-   * `"notification"` when this delivery is an OCTO notification (`onNotification`) or was hydrated from
-   * one (`hydrate`): the event's body is then the resource the hydrator fetched; else `"webhook"`.
+   * Where the delivery came from: `"webhook"`, the supplier's own; `"notification"`, an OCTO notification
+   * (`onNotification`) or an event hydrated from one (the body is then the resource the hydrator
+   * fetched); `"reconciliation"`, a resource read back from the supplier's API (`createReconciler()` of
+   * `@octo-webhooks/client`); `"replay"`, a delivery replayed from the delivery log.
    */
-  readonly source: "webhook" | "notification";
+  readonly source: "webhook" | "notification" | "reconciliation" | "replay";
   /** The thin notification (normalised) this delivery is or was hydrated from; `undefined` for a webhook. */
   readonly notification?: OctoNotification | undefined;
 }

@@ -25,6 +25,7 @@ export const answers = {
   ok: { status: 200, headers: OK_HEADERS, body: '{"ok":true}' },
   duplicate: { status: 200, headers: OK_HEADERS, body: '{"ok":true,"duplicate":true}' },
   stale: { status: 200, headers: OK_HEADERS, body: '{"ok":true,"stale":true}' },
+  unchanged: { status: 200, headers: OK_HEADERS, body: '{"ok":true,"unchanged":true}' },
   notFound: { status: 200, headers: OK_HEADERS, body: '{"ok":true,"notFound":true}' },
 } as const satisfies Record<string, OctoResponse>;
 

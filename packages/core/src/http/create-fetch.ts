@@ -14,6 +14,24 @@ const notFound = (): Response =>
     },
   );
 
+/**
+ * The client address a Web runtime gives beside the request, read only when asked for: Bun passes its
+ * server second (`requestIP(request)`), Deno its connection info (`remoteAddr`), Cloudflare Workers
+ * set `cf-connecting-ip` (trusted there only).
+ */
+function peerOf(request: Request, context: unknown): string | undefined {
+  const given = context as {
+    requestIP?: (request: Request) => { address?: string } | null;
+    remoteAddr?: { hostname?: string };
+  } | null;
+  if (typeof given?.requestIP === "function") return given.requestIP(request)?.address ?? undefined;
+  if (typeof given?.remoteAddr?.hostname === "string") return given.remoteAddr.hostname;
+  if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === "Cloudflare-Workers") {
+    return request.headers.get("cf-connecting-ip") ?? undefined;
+  }
+  return undefined;
+}
+
 /** The receiver's `fetch()` over its `handle()`. */
 export function createFetch<TContext>(
   handle: (request: OctoRequest, context?: TContext) => Promise<OctoResponse>,
@@ -26,6 +44,9 @@ export function createFetch<TContext>(
       headers: request.headers,
       body: request.body,
       supplier: path === undefined ? undefined : supplierInPath(request.url, path),
+      get remoteAddress() {
+        return peerOf(request, context);
+      },
     };
     if (typeof executionContext?.waitUntil === "function") {
       octoRequest.waitUntil = (promise) => executionContext.waitUntil(promise);

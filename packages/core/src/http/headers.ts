@@ -29,6 +29,22 @@ export function toHeaderGetter(headers: HeaderLookup | undefined): HeaderGetter 
   };
 }
 
+/**
+ * Every header of a lookup as a Web `Headers` (the lookup itself when it is one); empty for a lookup
+ * function, which cannot list its headers.
+ */
+export function toHeaders(lookup: HeaderLookup | undefined): Headers {
+  if (lookup instanceof Headers) return lookup;
+  const headers = new Headers();
+  if (lookup && typeof lookup === "object" && typeof (lookup as { get?: unknown }).get !== "function") {
+    for (const [name, value] of Object.entries(lookup as HeaderRecord)) {
+      if (typeof value === "string") headers.append(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+  }
+  return headers;
+}
+
 type HeaderRecord = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** An own property only: an inherited one (`constructor`, a polluted prototype's) is not a header. */

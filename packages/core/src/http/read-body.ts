@@ -15,7 +15,13 @@ export type RequestBody =
   | null
   | undefined;
 
-export type ReadBody = { text: string; parsed?: never } | { parsed: unknown; text?: never };
+/**
+ * A body read: its text (and the bytes it was decoded from, when it arrived as bytes), or the value a
+ * body parser made of it.
+ */
+export type ReadBody =
+  | { text: string; bytes?: Uint8Array; parsed?: never }
+  | { parsed: unknown; text?: never; bytes?: never };
 
 const tooLarge = (limit: number) =>
   new OctoRequestError(
@@ -83,10 +89,15 @@ class BodyBytes {
     this.#length = length;
     return true;
   }
-  /** The text of the bytes so far; throws `INVALID_ENCODING` when they are not UTF-8. */
-  text(): string {
-    if (this.#buffer !== undefined) return decode(this.#buffer.subarray(0, this.#length));
-    return this.#first === undefined ? "" : decode(this.#first);
+  /** The bytes so far (a view, not a copy). */
+  bytes(): Uint8Array {
+    if (this.#buffer !== undefined) return this.#buffer.subarray(0, this.#length);
+    return this.#first ?? new Uint8Array(0);
+  }
+  /** The text and the bytes so far; throws `INVALID_ENCODING` when they are not UTF-8. */
+  read(): ReadBody {
+    const bytes = this.bytes();
+    return { text: decode(bytes), bytes };
   }
 }
 
@@ -151,7 +162,7 @@ function readNodeStream(stream: NodeReadable, limit: number, timeoutMs: number):
     const onEnd = () => {
       stop();
       try {
-        resolve({ text: bytes.text() });
+        resolve(bytes.read());
       } catch (error) {
         reject(error);
       }
@@ -214,7 +225,7 @@ export function readBodyNow(body: RequestBody, limit: number): ReadBody | undefi
   if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
     const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
     if (bytes.byteLength > limit) throw tooLarge(limit);
-    return { text: decode(bytes) };
+    return { text: decode(bytes), bytes };
   }
   if (typeof body !== "object") return { parsed: body };
   return isNodeReadable(body) ? readArrivedNodeRequest(body, limit) : undefined;
@@ -254,7 +265,7 @@ export async function readBody(body: RequestBody, limit: number, timeoutMs = Inf
 
   const bytes = new BodyBytes(limit);
   const append = (chunk: Uint8Array | string): boolean => bytes.push(chunk);
-  const finish = (): ReadBody => ({ text: bytes.text() });
+  const finish = (): ReadBody => bytes.read();
 
   if (typeof (body as ReadableStream).getReader === "function") {
     const reader = (body as ReadableStream<Uint8Array>).getReader();

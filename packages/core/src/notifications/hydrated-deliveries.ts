@@ -67,6 +67,6 @@ export function hydratedDeliveries(delivery: ParsedDelivery, resource: unknown):
       supplier,
       notification,
     });
-    return { ...parsed, context, span: delivery.span };
+    return { ...parsed, context, span: delivery.span, force: delivery.force };
   });
 }

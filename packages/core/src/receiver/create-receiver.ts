@@ -2,6 +2,7 @@
 import { createFetch } from "../http/create-fetch.ts";
 import { createPipeline, handle, receive } from "./pipeline.ts";
 import { receiverMethods } from "./receiver-methods.ts";
+import { remembered } from "./remembered.ts";
 import type { OctoRequest, OctoWebhooks, OctoWebhooksOptions } from "./types.ts";
 
 /** Builds a receiver; users call `createOctoWebhooks`. */
@@ -16,5 +17,11 @@ export function createReceiver<TContext = unknown>(
     handle: handleRequest,
     fetch: createFetch(handleRequest, pipeline.settings.path),
     drain: () => pipeline.queue.drain(),
+    remembered: (resource, rememberedOptions) =>
+      remembered(pipeline.settings, resource, rememberedOptions?.supplier),
+    lastDelivery: (supplier) => {
+      const at = pipeline.lastDelivery.get(supplier ?? "");
+      return at === undefined ? undefined : new Date(at);
+    },
   };
 }

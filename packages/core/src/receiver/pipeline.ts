@@ -5,6 +5,8 @@
 // admitted and dispatched as a webhook is. Every step reads the `Pipeline` made once from the settings.
 // See docs/architecture.md.
 import { createAdmission, type DeliveryAdmission } from "../admission/create-admission.ts";
+import { clientAddress } from "../auth/allow-from.ts";
+import { RequestForAuth } from "../auth/auth-request.ts";
 import { authChallenge, createRequestAuth, type RequestAuth } from "../auth/request-auth.ts";
 import { createSupplierAuth, SUPPLIER_ID, type SupplierAuth } from "../auth/supplier-auth.ts";
 import { PACKAGE_PREFIX, shown } from "../errors/codes.ts";
@@ -15,7 +17,10 @@ import {
   OctoRequestError,
   OctoWebhooksError,
 } from "../errors/errors.ts";
+import { BOOKING_STATUS_EVENTS } from "../events/booking-lifecycle.ts";
 import type { DeliveryOrigin } from "../events/delivery-context.ts";
+import { lifecycleSince } from "../events/lifecycle-rules.ts";
+import { ORDER_STATUS_EVENTS } from "../events/order-lifecycle.ts";
 import { type ParsedDelivery, parseDelivery, toPayload } from "../events/parse-delivery.ts";
 import { answers, errorAnswer } from "../http/answers.ts";
 import { isJsonContentType, unsupportedMediaType } from "../http/content-type.ts";
@@ -33,6 +38,7 @@ import { OPEN_ENDPOINT_WARNING, PRE_READ_WARNING } from "../log/warnings.ts";
 import { createHydrator, HydrationFailure, type Hydrator } from "../notifications/create-hydrator.ts";
 import { hydratedDeliveries } from "../notifications/hydrated-deliveries.ts";
 import type { OctoNotification } from "../notifications/notification.ts";
+import { combineTelemetry } from "../telemetry/combine-telemetry.ts";
 import type { DeliveryTelemetry, ReceiverTelemetry } from "../telemetry/telemetry.ts";
 import { createHandlerRegistry, type HandlerRegistry, LISTS, type Selection } from "./handler-registry.ts";
 import { runHandlers } from "./run-handlers.ts";
@@ -65,6 +71,8 @@ export interface Pipeline<TContext = unknown> {
   readonly logRefusal: RefusalLog;
   /** The warnings a receiver says once, at its first request: `true` once said (or not due). */
   readonly warned: { open: boolean; preRead: boolean };
+  /** When each supplier's last delivery was answered with a 2xx, in epoch ms (`""`: without `suppliers`). */
+  readonly lastDelivery: Map<string, number>;
 }
 
 /** Checks `options` and builds what the steps read. */
@@ -73,6 +81,7 @@ export function createPipeline<TContext>(options: OctoWebhooksOptions<TContext>)
   const { logger } = settings;
   const registry = createHandlerRegistry(settings.handlers, logger);
   const queue = createTaskQueue(settings.ackFirst?.concurrency ?? 1, settings.ackFirst?.maxQueued ?? 1);
+  const lastDelivery = new Map<string, number>();
   return {
     settings,
     registry,
@@ -84,8 +93,11 @@ export function createPipeline<TContext>(options: OctoWebhooksOptions<TContext>)
     challenge: authChallenge(settings),
     admission: createAdmission(settings, registry.runHooks),
     queue,
-    // `telemetry` (docs/observability.md): without it, every `span?.` below is all it costs
-    telemetry: settings.telemetry?.instrument({ options, queue }),
+    // `telemetry` (docs/observability.md) and the delivery log: without them, every `span?.` below is all they cost
+    telemetry: combineTelemetry(
+      settings.telemetry?.instrument({ options, queue, lastDelivery }),
+      settings.log?.instrument({ options, maxBodyBytes: settings.log.maxBodyBytes, logger }),
+    ),
     hydrate: settings.hydrate && createHydrator(settings.hydrate),
     logRefusal: createRefusalLog(logger),
     // our limits are the user's choice only when given; a parser in front makes them moot
@@ -94,6 +106,7 @@ export function createPipeline<TContext>(options: OctoWebhooksOptions<TContext>)
       open: settings.auth !== undefined || settings.suppliers !== undefined,
       preRead: !settings.limitsGiven,
     },
+    lastDelivery,
   };
 }
 
@@ -110,24 +123,29 @@ export async function handle<TContext>(
   const { settings } = pipeline;
   const header = toHeaderGetter(request.headers);
   const span = pipeline.telemetry?.start(request.method, request.headers);
-  let reading = false;
+  const body: BodyRead = { started: false, result: undefined };
   let supplier: string | undefined;
   let delivery: ParsedDelivery | undefined;
   try {
     const method = checkMethod(request.method);
-    const identified = authenticate(pipeline, header, method, request.supplier, context);
+    if (settings.allowFrom !== undefined) checkAddress(pipeline, request, header);
+    const identified = authenticate(pipeline, request, header, method, body, context);
     supplier = identified instanceof Promise ? await identified : identified;
     checkContent(header, settings.maxBodyBytes);
-    reading = true;
-    const input = readBodyNow(request.body, settings.maxBodyBytes) ?? (await read(settings, request));
+    const read = readStep(pipeline, request, body);
+    const input = read instanceof Promise ? await read : read;
+    if (span?.read !== undefined && input.text !== undefined) {
+      span.read({ text: input.text, size: input.bytes?.byteLength ?? input.text.length });
+    }
     delivery = parse(pipeline, input, { headers: request.headers, supplier }, span);
     const processed = route(pipeline, delivery, settings.ackFirst && request);
     const { skipped } = processed instanceof Promise ? await processed : processed;
     const answer = skipped === undefined ? answers.ok : answers[skipped];
+    pipeline.lastDelivery.set(supplier ?? "", Date.now());
     span?.end(answer.status, undefined, skipped);
     return answer;
   } catch (error) {
-    return refuse(pipeline, error, { request, reading, supplier, delivery, span });
+    return refuse(pipeline, error, { request, reading: body.started, supplier, delivery, span });
   }
 }
 
@@ -148,8 +166,17 @@ export async function receive(
   }
   const span = pipeline.telemetry?.start(undefined, options?.headers);
   try {
-    const origin = { headers: options?.headers, key: options?.deliveryKey, supplier };
-    const result = await route(pipeline, parse(pipeline, input, origin, span), undefined);
+    const source = options?.source;
+    if (source !== undefined && source !== "reconciliation" && source !== "replay") {
+      configError('receive(): `source` must be "reconciliation" or "replay"');
+    }
+    const origin = { headers: options?.headers, key: options?.deliveryKey, supplier, source };
+    if (span?.read !== undefined && input.text !== undefined) {
+      span.read({ text: input.text, size: input.text.length });
+    }
+    const delivery = parse(pipeline, input, origin, span);
+    if (options?.force === true) delivery.force = true;
+    const result = await route(pipeline, delivery, undefined);
     span?.end(undefined, undefined, result.skipped);
     return result;
   } catch (error) {
@@ -186,19 +213,45 @@ function checkMethod(given: string): string {
   return method;
 }
 
+/** Refuses (403) a client address outside `allowFrom`, before its credentials are read. */
+function checkAddress(pipeline: Pipeline<never>, request: OctoRequest, header: HeaderGetter): void {
+  const { allowFrom, trustProxy } = pipeline.settings;
+  const forwarded = trustProxy === false ? undefined : header("x-forwarded-for");
+  const address = clientAddress(request.remoteAddress, forwarded, trustProxy);
+  if (allowFrom?.(address) === true) return;
+  throw new OctoRequestError(
+    "FORBIDDEN",
+    address === undefined
+      ? "the address this request came from is unknown, and `allowFrom` needs it"
+      : `${address.slice(0, 64)} is not an address deliveries may come from (allowFrom)`,
+  );
+}
+
 /**
- * The authenticate step: the `suppliers` check (which names the supplier; `pathSupplier` is the path's
- * `:supplier`), else the `auth` check, synchronous for a fixed Basic or header check. Throws 401 or 500.
+ * The authenticate step: the `suppliers` check (which names the supplier, against the path's
+ * `:supplier`), else the `auth` check, synchronous for a fixed Basic or header check. Throws 401 or
+ * 500. `verify` may read the body (`rawBody()`): the read step then reuses it.
  */
 function authenticate<TContext>(
   pipeline: Pipeline<TContext>,
+  request: OctoRequest,
   header: HeaderGetter,
   method: string,
-  pathSupplier: string | undefined,
+  body: BodyRead,
   context: TContext | undefined,
 ): string | undefined | Promise<string | undefined> {
-  if (pipeline.identify !== undefined) return pipeline.identify(header, method, pathSupplier);
-  const checking = pipeline.authenticate?.(header, method, context);
+  const { identify, authenticate: check } = pipeline;
+  if (identify === undefined && check === undefined) return undefined;
+  const asked = new RequestForAuth({
+    method,
+    header,
+    lookup: request.headers,
+    request,
+    trustProxy: pipeline.settings.trustProxy,
+    rawBody: () => rawBytes(pipeline, request, body),
+  });
+  if (identify !== undefined) return identify(asked, request.supplier);
+  const checking = check?.(asked, context);
   return checking === undefined ? undefined : checking.then(() => undefined);
 }
 
@@ -218,9 +271,45 @@ function checkContent(header: HeaderGetter, maxBodyBytes: number): void {
 // ---------------------------------------------------------------------------------------------------
 // Read and parse.
 
-/** The read step for a body still arriving: 413 past `maxBodyBytes`, 408 past `bodyTimeoutMs`. */
-function read(settings: ReceiverSettings<never>, request: OctoRequest): Promise<ReadBody> {
-  return readBody(request.body, settings.maxBodyBytes, settings.bodyTimeoutMs);
+/** A request's body, read once: by the read step, or earlier by `verify` through `rawBody()`. */
+interface BodyRead {
+  /** Whether reading began (a refusal before it closes an unfinished Node request's connection). */
+  started: boolean;
+  result: ReadBody | Promise<ReadBody> | undefined;
+}
+
+/**
+ * The read step: a body that has arrived is taken at once, one still arriving is read with the limits
+ * (413 past `maxBodyBytes`, 408 past `bodyTimeoutMs`).
+ */
+function readStep(
+  pipeline: Pipeline<never>,
+  request: OctoRequest,
+  body: BodyRead,
+): ReadBody | Promise<ReadBody> {
+  if (body.result === undefined) {
+    const { maxBodyBytes, bodyTimeoutMs } = pipeline.settings;
+    body.started = true;
+    body.result =
+      readBodyNow(request.body, maxBodyBytes) ?? readBody(request.body, maxBodyBytes, bodyTimeoutMs);
+  }
+  return body.result;
+}
+
+const encoder = new TextEncoder();
+
+/** The body's bytes as they arrived, for `verify` (`AuthRequest.rawBody()`). */
+async function rawBytes(
+  pipeline: Pipeline<never>,
+  request: OctoRequest,
+  body: BodyRead,
+): Promise<Uint8Array> {
+  const input = await readStep(pipeline, request, body);
+  if (input.bytes !== undefined) return input.bytes;
+  if (input.text !== undefined) return encoder.encode(input.text);
+  throw new Error(
+    `${PACKAGE_PREFIX} the raw body is not available to \`verify\`: a body parser in front of the receiver read it first; mount the receiver before any body parser`,
+  );
 }
 
 /** The parse step: a validated delivery (400, or 422 for a rejected unknown event), told to its telemetry. */
@@ -264,8 +353,9 @@ function processWebhook(
   delivery: ParsedDelivery,
   ackFirst: OctoRequest | undefined,
 ): ReceiveResult | Promise<ReceiveResult> {
-  if (pipeline.admission !== undefined || ackFirst !== undefined)
+  if ((pipeline.admission !== undefined && delivery.force !== true) || ackFirst !== undefined) {
     return admitAndRun(pipeline, delivery, ackFirst);
+  }
   const selected = pipeline.registry.select(delivery);
   const result: ReceiveResult = { event: delivery.event, handlers: selected.length };
   const dispatched = dispatch(pipeline, delivery, selected, false);
@@ -278,11 +368,16 @@ async function admitAndRun(
   delivery: ParsedDelivery,
   ackFirst: OctoRequest | undefined,
 ): Promise<ReceiveResult> {
-  const { admission, registry } = pipeline;
+  const { registry } = pipeline;
+  // a forced delivery (a replay asked to apply again) is neither claimed nor recorded
+  const admission = delivery.force === true ? undefined : pipeline.admission;
   const admitted = admission === undefined ? "run" : await admission.admit(delivery);
   if (admitted !== "run") return { event: delivery.event, handlers: 0, skipped: admitted };
+  const previous = admission?.previousStatus(delivery);
+  if (previous !== undefined) lifecycleSinceApplied(delivery, previous);
   const selected = registry.select(delivery);
-  const claimed = pipeline.settings.dedupe !== undefined;
+  // admission holds a claim (dedupe) or a recorded state (staleGuard) that the outcome ends
+  const claimed = admission !== undefined;
   if (ackFirst === undefined || selected.length === 0) {
     const dispatched = dispatch(pipeline, delivery, selected, claimed);
     if (dispatched !== undefined) await dispatched;
@@ -293,6 +388,25 @@ async function admitAndRun(
     throw overloaded(pipeline, delivery);
   }
   return { event: delivery.event, handlers: selected.length };
+}
+
+/**
+ * A booking or order that came without `diff` (reconciled, hydrated) says only the state it is in: its
+ * lifecycle event comes from the status last applied instead (`booking.amended` for a CONFIRMED booking
+ * whose content changed, not a second `booking.confirmed`). An order's bookings then fire nothing of
+ * their own unless the order's status changed (each booking's change comes with its own body).
+ */
+function lifecycleSinceApplied(delivery: ParsedDelivery, previous: string): void {
+  const { body, event, context } = delivery;
+  if (Array.isArray(body.diff) && body.diff.length > 0) return;
+  if (event === "booking_update") {
+    const status = (body.booking as { status?: unknown }).status;
+    context.lifecycle = lifecycleSince(BOOKING_STATUS_EVENTS, "booking.amended", previous, status);
+  } else if (event === "order_update") {
+    const status = (body.order as { status?: unknown }).status;
+    context.lifecycle = lifecycleSince(ORDER_STATUS_EVENTS, "order.amended", previous, status);
+    if (status === previous) delivery.bookings = [];
+  }
 }
 
 /**
@@ -358,10 +472,15 @@ function schedule(
 ): boolean {
   const span = delivery.span;
   const work = span ? () => span.background(run) : run;
-  if (typeof request.waitUntil !== "function") return pipeline.queue.push(work);
+  if (typeof request.waitUntil !== "function") {
+    const queued = pipeline.queue.push(work);
+    if (queued) span?.scheduled?.();
+    return queued;
+  }
   const promise = later(work);
   request.waitUntil(promise);
   pipeline.queue.track(promise);
+  span?.scheduled?.();
   return true;
 }
 
@@ -372,7 +491,7 @@ async function dispatchAfterAnswer(
   selected: Selection,
 ): Promise<void> {
   try {
-    await dispatch(pipeline, delivery, selected, pipeline.settings.dedupe !== undefined);
+    await dispatch(pipeline, delivery, selected, pipeline.admission !== undefined && delivery.force !== true);
   } catch (error) {
     if (!(error instanceof OctoHandlerError)) {
       pipeline.settings.logger.error?.(

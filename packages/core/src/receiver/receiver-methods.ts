@@ -10,7 +10,7 @@ import type { LifecycleHandlerMethods, OctoWebhooks } from "./types.ts";
 /** What a receiver offers to register and remove handlers. */
 export type ReceiverMethods<TContext> = Omit<
   OctoWebhooks<TContext>,
-  "receive" | "handle" | "fetch" | "drain"
+  "receive" | "handle" | "fetch" | "drain" | "remembered" | "lastDelivery"
 >;
 
 /** The registration methods over `registry`: one per row of the event and lifecycle tables, and the rest. */

@@ -4,10 +4,17 @@
  * The options of `createOctoWebhooks()` that are not handlers (those come from `handlerOptionNames()`),
  * nor the adapters' `path` and `webhooks`. A package that builds a receiver for its users (a queue's)
  * derives what it accepts from this list, so that a new setting reaches it.
+ *
+ * @example
+ * ```ts
+ * const accepted = new Set(SETTING_OPTIONS.filter((name) => name !== "ackFirst"));
+ * ```
  */
 export const SETTING_OPTIONS = [
   "auth",
   "suppliers",
+  "allowFrom",
+  "trustProxy",
   "supplierCacheMs",
   "maxBodyBytes",
   "bodyTimeoutMs",
@@ -20,5 +27,6 @@ export const SETTING_OPTIONS = [
   "store",
   "ackFirst",
   "telemetry",
+  "log",
   "hydrate",
 ] as const;

@@ -4,11 +4,14 @@
 import type { DedupeSettings, StaleGuardSettings } from "../admission/create-admission.ts";
 import { createMemoryStore } from "../admission/create-memory-store.ts";
 import type { DeliveryStore } from "../admission/delivery-store.ts";
+import { createAllowFrom } from "../auth/allow-from.ts";
 import type { AuthOption, SuppliersOption } from "../auth/credentials.ts";
 import { PACKAGE_PREFIX } from "../errors/codes.ts";
 import { configError } from "../errors/errors.ts";
 import { lenientValidation, type OctoValidator, STRICT_VALIDATOR } from "../events/lenient-validation.ts";
 import type { ParseSettings } from "../events/parse-delivery.ts";
+import type { DeliveryLog } from "../log/delivery-log.ts";
+import { LOG_INSTRUMENT, type LogInstrument } from "../log/log-instrument.ts";
 import type { Logger } from "../log/logger.ts";
 import { type HydrateSettings, resolveHydrate } from "../notifications/create-hydrator.ts";
 import type { OctoTelemetry } from "../telemetry/telemetry.ts";
@@ -41,12 +44,18 @@ export interface ReceiverSettings<TContext> extends ParseSettings {
   suppliers: SuppliersOption | undefined;
   /** How long a `suppliers` function's answer is reused, in ms. */
   supplierCacheMs: number;
+  /** The `allowFrom` check of a client address, when given. */
+  allowFrom: ((address: string | undefined) => boolean) | undefined;
+  /** Proxies trusted for `X-Forwarded-For` (`false`: none). */
+  trustProxy: boolean | number;
   dedupe: DedupeSettings | undefined;
   staleGuard: StaleGuardSettings | undefined;
   ackFirst: AckFirstSettings | undefined;
   /** How notifications are hydrated, when `hydrate` is given. */
   hydrate: HydrateSettings | undefined;
   telemetry: OctoTelemetry | undefined;
+  /** The delivery log, when given. */
+  log: { store: DeliveryLog; maxBodyBytes: number; instrument: LogInstrument } | undefined;
   /** The handlers given as options, by the name of the list each joins. */
   handlers: readonly HandlerEntry[];
 }
@@ -128,6 +137,36 @@ function checkPath(path: unknown, fail: (message: string) => never): string | un
   return path;
 }
 
+/** The `log` option, checked: a log, or `{ store, maxBodyBytes }`. */
+function resolveLog(log: OctoWebhooksOptions["log"]): ReceiverSettings<never>["log"] {
+  if (log === undefined) return undefined;
+  const given =
+    typeof (log as { append?: unknown }).append === "function" ? { store: log as DeliveryLog } : log;
+  const store = (given as { store?: DeliveryLog }).store;
+  if (
+    typeof store?.append !== "function" ||
+    typeof store.list !== "function" ||
+    typeof store.get !== "function"
+  ) {
+    configError(
+      "`log` must be a delivery log (createMemoryLog(), createRedisLog()...) or { store, maxBodyBytes }",
+    );
+  }
+  const instrument = (store as { [LOG_INSTRUMENT]?: LogInstrument })[LOG_INSTRUMENT];
+  if (typeof instrument !== "function") {
+    configError(
+      "`log` is a DeliveryLog of your own: give it as logDeliveries(yourLog), which writes it from each delivery",
+    );
+  }
+  const maxBodyBytes = positive(
+    (given as { maxBodyBytes?: number }).maxBodyBytes,
+    "log.maxBodyBytes",
+    64 * 1024,
+    true,
+  );
+  return { store, maxBodyBytes, instrument };
+}
+
 /** Checks every option (throwing `CONFIG_INVALID`) and applies the defaults. */
 export function resolveSettings<TContext>(
   options: OctoWebhooksOptions<TContext>,
@@ -174,6 +213,10 @@ export function resolveSettings<TContext>(
     );
   }
   const supplierCacheMs = positive(options.supplierCacheMs, "supplierCacheMs", 30_000);
+  const trustProxy = options.trustProxy ?? false;
+  if (typeof trustProxy !== "boolean" && !(Number.isInteger(trustProxy) && trustProxy >= 0)) {
+    configError("`trustProxy` must be a boolean or the number of proxies in front (an integer, 0 or more)");
+  }
   const used = dedupe !== undefined || staleGuard !== undefined;
   const store = resolveStore(options.store, used, logger);
 
@@ -190,11 +233,14 @@ export function resolveSettings<TContext>(
     auth: options.auth,
     suppliers: options.suppliers,
     supplierCacheMs,
+    allowFrom: options.allowFrom === undefined ? undefined : createAllowFrom(options.allowFrom, configError),
+    trustProxy,
     dedupe: dedupe && { store, ttlMs: dedupeTtlMs, leaseMs },
     staleGuard: staleGuard && { store, ttlMs: staleTtlMs, maxFutureSkewMs },
     ackFirst: ackFirst && { concurrency, maxQueued },
     hydrate: resolveHydrate(options.hydrate, configError),
     telemetry: options.telemetry,
+    log: resolveLog(options.log),
     handlers: handlersIn(options),
   };
 }

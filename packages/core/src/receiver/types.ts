@@ -19,6 +19,7 @@ import type {
 } from "../events/types.ts";
 import type { HeaderLookup } from "../http/headers.ts";
 import type { RequestBody } from "../http/read-body.ts";
+import type { DeliveryLog } from "../log/delivery-log.ts";
 import type { Logger } from "../log/logger.ts";
 import type { HydrateOption } from "../notifications/create-hydrator.ts";
 import type { OctoNotification } from "../notifications/notification.ts";
@@ -40,6 +41,11 @@ export interface OctoRequest {
    * Adapters pass it when the platform has one; ack-first mode uses it.
    */
   waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /**
+   * The address of the peer that sent the request (the socket's remote address); adapters fill it where
+   * the platform gives one. `allowFrom` and `verify` read it (through `trustProxy`).
+   */
+  remoteAddress?: string | undefined;
   /**
    * The supplier id the request's path names (the `:supplier` segment of `/webhooks/octo/:supplier`);
    * with `suppliers`, only that supplier's credentials pass. Adapters fill it in.
@@ -67,7 +73,7 @@ export interface ReceiveResult {
    * Why no handler ran: a duplicate (`dedupe`), an out-of-order update (`staleGuard`), or a notification
    * whose resource the hydrator did not find (`notFound`: its `onNotification` handlers may have run).
    */
-  skipped?: "duplicate" | "stale" | "notFound";
+  skipped?: "duplicate" | "stale" | "unchanged" | "notFound";
 }
 
 /** Options of `receive()`: what a handler's context should carry when the body did not come over HTTP here. */
@@ -87,6 +93,16 @@ export interface ReceiveOptions {
    * it as `context.supplier`, and `dedupe`/`staleGuard` keep its keys apart from other suppliers'.
    */
   supplier?: string;
+  /**
+   * Where the body came from when it is not the supplier's delivery: `"reconciliation"` (a resource read
+   * back from the supplier's API) or `"replay"` (the delivery log). Handlers see it as `context.source`.
+   */
+  source?: "reconciliation" | "replay";
+  /**
+   * Runs the handlers even when `dedupe` or `staleGuard` would not (a replay asked to apply again):
+   * nothing is claimed or recorded for it.
+   */
+  force?: boolean;
 }
 
 /** The platform's execution context, as Workers pass it to `fetch` third. */
@@ -209,6 +225,20 @@ export interface OctoWebhooksOptions<TContext = unknown>
   /** How long an answer of a `suppliers` function is reused, in ms (default 30 s). */
   supplierCacheMs?: number;
   /**
+   * The addresses deliveries may come from: IPv4 or IPv6 addresses and CIDR ranges (`"203.0.113.0/24"`,
+   * `"2001:db8::/32"`). Any other address gets 403 before its credentials are read. The address is the
+   * request's peer (`OctoRequest.remoteAddress`, which adapters fill), or, with `trustProxy`, the client
+   * `X-Forwarded-For` names. A request whose address the platform does not give is refused.
+   */
+  allowFrom?: string | readonly string[];
+  /**
+   * How many proxies in front of the receiver to trust for `X-Forwarded-For` (default none: the peer's
+   * address is the client's). `1` behind one load balancer: the client is the last address it appended;
+   * `true` trusts every hop (the first address listed, which any client can forge without a proxy that
+   * overwrites the header).
+   */
+  trustProxy?: boolean | number;
+  /**
    * The path `fetch()` answers (a trailing slash tolerated; any other path gets a 404). A `:supplier`
    * segment (`/webhooks/octo/:supplier`) matches any one segment and names the supplier, as on the
    * adapters. `handle()` does no routing: it takes `request.supplier` as given.
@@ -258,6 +288,14 @@ export interface OctoWebhooksOptions<TContext = unknown>
    * `openTelemetry()` from `@octo-webhooks/core/otel`, or your own {@link OctoTelemetry}. See docs/observability.md.
    */
   telemetry?: OctoTelemetry;
+  /**
+   * The delivery log (default off): one entry per attempt of each delivery (arrival, supplier, event,
+   * resource, key, the body as received up to `maxBodyBytes` (64 KB; larger ones as their size and
+   * hash), the headers without credentials, the answer, each handler's outcome and duration), kept by
+   * a store: `createMemoryLog()`, or the Redis or Postgres log. Configured secrets are replaced wherever
+   * they appear. See docs/what-did-the-supplier-send.md.
+   */
+  log?: DeliveryLog | { store: DeliveryLog; maxBodyBytes?: number };
   /**
    * Hydrates OCTO notifications (thin `{ type, data }`): core calls it for the resource, then runs
    * `onNotification` and the events a webhook of it fires (`booking_update` and `booking.*`, one
@@ -353,6 +391,35 @@ export interface OctoWebhooks<TContext = unknown> extends LifecycleHandlerMethod
    * ```
    */
   drain(): Promise<void>;
+  /**
+   * What the stale guard remembers it applied, for reconciliation: each booking (`"booking"`), order or
+   * product with its `utcUpdatedAt` and status, a page of the store at a time; of one supplier, or
+   * without `suppliers`, of the receiver's own. Needs `staleGuard` with a store that lists its states
+   * (the memory, Redis and Postgres stores do); throws `CONFIG_INVALID` otherwise.
+   * @example
+   * ```ts
+   * for await (const { id, status } of webhooks.remembered("booking")) console.log(id, status);
+   * ```
+   */
+  remembered(
+    resource: "booking" | "order" | "product",
+    options?: { supplier?: string },
+  ): AsyncIterable<RememberedResource>;
+  /**
+   * When this receiver (this process) last answered a delivery of `supplier` (without `suppliers`, of
+   * any sender) with a 2xx; `undefined` when it has not since it started. For noticing a silent supplier.
+   */
+  lastDelivery(supplier?: string): Date | undefined;
+}
+
+/** A resource the stale guard remembers it applied (see {@link OctoWebhooks.remembered}). */
+export interface RememberedResource {
+  /** Its id (`booking.uuid`, `order.id`, `product.id`). */
+  id: string;
+  /** The `utcUpdatedAt` applied, as an ISO 8601 instant. */
+  updatedAt: string;
+  /** The status applied, when the resource has one. */
+  status?: string | undefined;
 }
 
 /** What every framework adapter takes: core's options, plus where to listen and an optional existing receiver. */

@@ -1,6 +1,7 @@
 // The metrics of `openTelemetry()`: names, units and what they count are documented in
 // docs/observability.md (keep both in step).
 import type { Counter, Histogram, Meter } from "@opentelemetry/api";
+import type { TelemetryReceiver } from "./telemetry.ts";
 
 /** The instruments one `openTelemetry()` records to. */
 export interface OctoMetrics {
@@ -17,18 +18,31 @@ export interface OctoMetrics {
 }
 
 /**
- * Creates the instruments on `meter`, and `octo.webhook.ack_first.queue_depth`, an observable gauge
- * of the ack-first deliveries running or waiting in the receivers `depths` lists (read at each collection).
+ * Creates the instruments on `meter`, and two observable gauges read at each collection from
+ * `receivers`: `octo.webhook.ack_first.queue_depth`, the ack-first deliveries running or waiting in this
+ * process, and `octo.webhook.supplier.silence`, the seconds since each supplier's last 2xx delivery.
  */
-export function createMetrics(meter: Meter, depths: ReadonlySet<{ readonly pending: number }>): OctoMetrics {
+export function createMetrics(meter: Meter, receivers: ReadonlySet<TelemetryReceiver>): OctoMetrics {
   const gauge = meter.createObservableGauge("octo.webhook.ack_first.queue_depth", {
     description: "Ack-first deliveries running or waiting in this process",
     unit: "{delivery}",
   });
   gauge.addCallback((result) => {
     let depth = 0;
-    for (const queue of depths) depth += queue.pending;
+    for (const receiver of receivers) depth += receiver.queue.pending;
     result.observe(depth);
+  });
+  const silence = meter.createObservableGauge("octo.webhook.supplier.silence", {
+    description: "Time since the supplier's last delivery answered 2xx by this process",
+    unit: "s",
+  });
+  silence.addCallback((result) => {
+    const now = Date.now();
+    for (const receiver of receivers) {
+      for (const [supplier, at] of receiver.lastDelivery ?? []) {
+        result.observe((now - at) / 1000, supplier === "" ? {} : { "octo.supplier": supplier });
+      }
+    }
   });
   const counter = (name: string, description: string) =>
     meter.createCounter(name, { description, unit: "{delivery}" });

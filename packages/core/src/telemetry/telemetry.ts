@@ -14,6 +14,11 @@ export interface TelemetryReceiver {
   readonly options: object;
   /** Its ack-first queue: `pending` is how many deliveries run or wait in this process now (`0` without `ackFirst`). */
   readonly queue: { readonly pending: number };
+  /**
+   * When each supplier's last delivery was answered with a 2xx, in epoch ms (key `""` without
+   * `suppliers`), for a gauge of how long each has been silent.
+   */
+  readonly lastDelivery?: ReadonlyMap<string, number>;
 }
 
 /** A delivery once parsed: what spans, metrics and log lines describe it by. */
@@ -36,6 +41,13 @@ export interface DeliveryTelemetry {
   /** The body parsed and passed validation. */
   parsed(delivery: TelemetryDelivery): void;
   /**
+   * Optional: the body as read, before it is parsed (also for a body refused as malformed), and the
+   * client address the request came from when the platform gives it.
+   */
+  read?(body: { text?: string | undefined; size: number }): void;
+  /** Optional: the delivery's handlers will run after its answer (ack-first), in `background`. */
+  scheduled?(): void;
+  /**
    * Runs one handler (`index` in the delivery's list) and returns what it returned; a promise is
    * followed until it settles, a throw is recorded and thrown again. `event` is the event the handler
    * runs for: the delivery's, a lifecycle handler's lifecycle event (`booking.cancelled`), or for a
@@ -48,7 +60,11 @@ export interface DeliveryTelemetry {
    * The answer: its status (`undefined` for `receive()`, which has none), the error that made it if
    * any, and whether admission skipped the handlers.
    */
-  end(status: number | undefined, error?: unknown, skipped?: "duplicate" | "stale" | "notFound"): void;
+  end(
+    status: number | undefined,
+    error?: unknown,
+    skipped?: "duplicate" | "stale" | "unchanged" | "notFound",
+  ): void;
 }
 
 /** A receiver's telemetry: starts one {@link DeliveryTelemetry} per delivery. */

@@ -42,6 +42,23 @@ app.post(
     onError: (error) => void notified.push(`error:${error.code}`),
   }),
 );
+// allowFrom on Workers: the address is Cloudflare's `cf-connecting-ip`
+const addressed: { verified: Array<string | undefined>; handled: string[] } = { verified: [], handled: [] };
+const allowing = (allowFrom: string | string[]) =>
+  octoWebhooks({
+    allowFrom,
+    auth: {
+      verify: (request) => {
+        addressed.verified.push(request.remoteAddress);
+        return true;
+      },
+    },
+    logger: {},
+    onBookingUpdate: ({ booking }) => void addressed.handled.push(booking.uuid),
+  });
+app.post("/loopback/octo", allowing(["127.0.0.1", "::1"]));
+app.post("/elsewhere/octo", allowing("203.0.113.0/24"));
+app.get("/addressed", (c) => c.json(addressed));
 app.get("/handled", (c) => c.json(handled));
 app.get("/notified", (c) => c.json(notified));
 

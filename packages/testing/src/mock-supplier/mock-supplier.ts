@@ -1,10 +1,11 @@
-import type { Booking } from "@octo-webhooks/core";
+import type { Booking, Order, Product } from "@octo-webhooks/core";
 import type { Delivery, DeliveryAttempt } from "../deliver.ts";
 import type { AvailabilityUpdateOptions } from "../factories/availability.ts";
 import type { BookingLifecycleOptions, BookingUpdateOptions } from "../factories/booking.ts";
 import type { OrderUpdateOptions } from "../factories/order.ts";
 import type { ProductUpdateOptions } from "../factories/product.ts";
 import type { Seed } from "../factories/random.ts";
+import type { DeletedWebhook, MockFaultSettings } from "./faults.ts";
 import type { MockReadSettings, MockReadStats } from "./resources.ts";
 import type { publicSubscription } from "./subscriptions.ts";
 import type { publicWebhook } from "./webhooks.ts";
@@ -33,22 +34,56 @@ export interface MockSupplierOptions {
   /** Events `POST /webhooks` accepts (default `booking_update`, `availability_update`, `order_update`, `product_update`). */
   events?: readonly string[];
   /**
-   * The fraction of read requests (`GET /bookings/{uuid}`, `POST /availability`, `GET /products/{id}`),
-   * 0 to 1, answered `503 SERVICE_UNAVAILABLE` (default 0), to test hydration under failures.
+   * The fraction of read requests (`GET /bookings`, `GET /bookings/{uuid}`, `GET /orders/{id}`,
+   * `GET /products`, `GET /products/{id}`, `POST /availability`), 0 to 1, answered
+   * `503 SERVICE_UNAVAILABLE` (default 0), to test hydration and reconciliation under failures.
    */
   readFailureRate?: number;
   /** How long each read request takes, in ms (default 0), to test concurrent hydration. */
   readLatencyMs?: number;
   /** Sent as `user-agent` with every delivery. */
   userAgent?: string;
-  /** Seed of webhook ids and simulated events (default `"mock"`). */
+  /** Seed of webhook ids, simulated events, read failures and drops (default `"mock"`). */
   seed?: Seed;
+  /**
+   * Gives a delivery up after this many failed attempts, the first one included (default: unset, a
+   * delivery is `failed` when `retrySchedule` runs out): it is tried exactly that many times, on
+   * `retrySchedule` (its last wait repeated when it is shorter), then recorded with state `abandoned`
+   * and cause `giveUpAfter`, as a supplier that stops retrying.
+   */
+  giveUpAfter?: number;
+  /**
+   * Deletes a webhook (or a notification subscription) after this many failed deliveries to it in a
+   * row (default: never), as Bokun does: a delivery fails when it is out of attempts (`failed`, or
+   * abandoned by `giveUpAfter`); one delivered starts the count again. The deleted one is gone from
+   * `GET /webhooks`, recorded in `deletedWebhooks`, and its deliveries still pending stop at their next
+   * attempt (state `abandoned`, cause `deleteWebhookAfter`).
+   */
+  deleteWebhookAfter?: number;
+  /**
+   * The share of deliveries, 0 to 1, silently never sent (default 0): each is recorded with state
+   * `dropped` (cause `dropRate`) and no attempt. Drawn from `seed`, so the same run drops the same ones;
+   * replays are never dropped.
+   */
+  dropRate?: number;
+  /** Called when `deleteWebhookAfter` deletes a webhook or subscription. */
+  onWebhookDeleted?: (deleted: DeletedWebhook) => void;
   /** Called after every delivery attempt (to print it, as the CLI does). */
   onAttempt?: (attempt: DeliveryAttempt, delivery: Delivery) => void;
   /** Called when a delivery is created (simulated or replayed), before its first attempt. */
   onDelivery?: (delivery: Delivery) => void;
   /** Called after every management request. */
   onRequest?: (request: ManagementRequest) => void;
+}
+
+/** Options of `supplier.simulate.bookingBatch`: how many bookings and how their lives end. */
+export interface BookingBatchOptions extends Omit<BookingLifecycleOptions, "seed"> {
+  /** How many bookings (1 to 10 000). */
+  count: number;
+  /** How many of them end CANCELLED, the first ones (default 0). */
+  cancelled?: number;
+  /** How many end amended (CONFIRMED, a note and one more unit), those after the cancelled (default 0). */
+  amended?: number;
 }
 
 /** A management API call as the mock supplier saw it (the key is never recorded). */
@@ -86,8 +121,25 @@ export interface MockSupplier {
   readonly webhooks: ReturnType<typeof publicWebhook>[];
   /** The notification subscriptions (copies), as `GET /notifications/subscriptions` returns them. */
   readonly subscriptions: ReturnType<typeof publicSubscription>[];
-  /** The simulated bookings in their current state, by uuid (what `GET /bookings/{uuid}` answers). */
+  /**
+   * The simulated bookings (those of orders too) in their current state, by uuid, in the order they were
+   * made: what `GET /bookings/{uuid}` answers a reader that sends no capabilities (no `pricing`), in test
+   * mode. The same objects each time while a booking does not change.
+   */
   readonly bookings: ReadonlyMap<string, Booking>;
+  /** The simulated orders in their current state, by id (what `GET /orders/{id}` answers, as `bookings`). */
+  readonly orders: ReadonlyMap<string, Order>;
+  /** The products of the simulations, by id (what `GET /products` lists, as `bookings`). */
+  readonly products: ReadonlyMap<string, Product>;
+  /** The failure modes (`giveUpAfter`, `deleteWebhookAfter`, `dropRate`; also at `GET`/`POST /octo/_mock/faults`). */
+  readonly faults: {
+    /** The current settings (`null`: off). */
+    settings(): MockFaultSettings;
+    /** Changes some of them while it runs (`null` turns one off); pending deliveries keep their attempts' limit. */
+    configure(settings: Partial<MockFaultSettings>): void;
+  };
+  /** The webhooks and subscriptions `deleteWebhookAfter` deleted, in order (also at `GET /octo/_mock/deleted-webhooks`). */
+  readonly deletedWebhooks: readonly DeletedWebhook[];
   /** The read API's counters and settings (also at `GET`/`POST /octo/_mock/reads`). */
   readonly reads: {
     /** Counts since the start or the last `reset()`. */
@@ -111,6 +163,14 @@ export interface MockSupplier {
      * `BOOKING_UPDATE` notifications); `GET /bookings/{uuid}` follows the life as it is delivered.
      */
     bookingLifecycle(options?: BookingLifecycleOptions): Promise<Delivery[]>;
+    /**
+     * `count` new bookings at once, each with its own life delivered in order like `bookingLifecycle`'s:
+     * the first `cancelled` go ON_HOLD -> CONFIRMED -> amended -> CANCELLED, the next `amended` stop at
+     * amended, the others at CONFIRMED. Booking `i` is made `i` hours after `createdAt`, so their dates
+     * spread over `count / 24` days. Resolves when every delivery is finished (delivered, or given up):
+     * then `bookings` (and the read API) hold every final state.
+     */
+    bookingBatch(options: BookingBatchOptions): Promise<Delivery[]>;
     /** One `booking_update` (`bookingUpdate(options)`) to every `booking_update` webhook. */
     bookingUpdate(options?: BookingUpdateOptions): Promise<Delivery[]>;
     /** One `availability_update` (`availabilityUpdate(options)`) to every `availability_update` webhook. */

@@ -1,12 +1,12 @@
-import { createDelivery, type Delivery, runDelivery } from "../deliver.ts";
+import type { Delivery } from "../deliver.ts";
 import type { SimulationState } from "./simulate.ts";
 
 // The mock supplier's replay: a delivery's body sent again to its webhook, as a new delivery (the "resend"
-// button of a supplier's dashboard).
+// button of a supplier's dashboard). A replay is never dropped (`dropRate`): someone asked for it.
 
 /** `supplier.replay`: creates the new delivery at once (or throws) and resolves when it is finished. */
 export function createReplay(state: SimulationState): (deliveryId: string) => Promise<Delivery> {
-  const { store, deliveries, pending, policy } = state;
+  const { store, deliveries, pending, dispatch } = state;
   return (deliveryId) => {
     const original = deliveries.find((d) => d.id === deliveryId);
     if (original === undefined) {
@@ -29,15 +29,8 @@ export function createReplay(state: SimulationState): (deliveryId: string) => Pr
       headers: webhook.headers,
       retryOnError: webhook.retryOnError,
     };
-    const delivery = createDelivery(
-      `d${deliveries.length + 1}`,
-      target,
-      structuredClone(original.body),
-      policy.userAgent,
-    );
-    deliveries.push(delivery);
-    state.onDelivery?.(delivery);
-    const run = runDelivery(delivery, target, policy);
+    const delivery = dispatch.queue(target, structuredClone(original.body), false);
+    const run = dispatch.send(delivery, target);
     pending.add(run);
     void run.finally(() => pending.delete(run));
     return run;

@@ -1,17 +1,20 @@
 import type { IncomingMessage } from "node:http";
-import type { Availability, Booking, Product } from "@octo-webhooks/core";
+import type { Booking } from "@octo-webhooks/core";
 import { createRandom, type Seed } from "../factories/random.ts";
 import { badRequest, decodeSegment, OctoErrorBody, readJsonBody } from "./octo-error-body.ts";
+import type { ResourceStore, ResourceView } from "./resource-store.ts";
 
-// The mock supplier's resources and the OCTO read API over them (`GET /bookings/{uuid}`,
-// `POST /availability`, `GET /products/{id}`): what hydration of a thin notification reads. The
-// simulation moves each booking forward as its life is delivered, so a read returns the current state.
-// For tests: a fraction of reads can fail (503), reads can be slowed, and every read is counted.
+// The OCTO read API over the mock supplier's resources (resource-store.ts): what hydration of a thin
+// notification reads (`GET /bookings/{uuid}`, `POST /availability`, `GET /products/{id}`) and what
+// reconciliation lists (`GET /bookings?localDateStart=&localDateEnd=`, `GET /orders/{id}`,
+// `GET /products`). The simulation moves each resource forward as its changes are delivered, so a read
+// returns the current state. For tests: a fraction of reads can fail (503), reads can be slowed, and
+// every read is counted.
 
 /** Counts of the read API, for tests of hydration (coalescing, caching, retries). */
 export interface MockReadStats {
   /** Read requests received, by kind (failed ones included). */
-  requests: { bookings: number; availability: number; products: number };
+  requests: { bookings: number; availability: number; products: number; orders: number };
   /** Reads answered 503 by `readFailureRate`. */
   failed: number;
   /** Reads being answered now. */
@@ -20,7 +23,10 @@ export interface MockReadStats {
   maxInFlight: number;
   /** The most reads of one resource in flight at once (1: never two fetches of the same resource together). */
   maxInFlightSameResource: number;
-  /** Per resource (`bookings/<uuid>`, `products/<id>`, `availability/<productId>/<optionId>/<from>/<to>`). */
+  /**
+   * Per resource (`bookings/<uuid>`, `orders/<id>`, `products/<id>`,
+   * `availability/<productId>/<optionId>/<from>/<to>`) or list (`bookings?<query>`, `products`).
+   */
   byResource: Record<string, { requests: number; maxInFlight: number }>;
 }
 
@@ -33,7 +39,7 @@ export interface MockReadSettings {
 }
 
 const emptyStats = (): MockReadStats => ({
-  requests: { bookings: 0, availability: 0, products: 0 },
+  requests: { bookings: 0, availability: 0, products: 0, orders: 0 },
   failed: 0,
   inFlight: 0,
   maxInFlight: 0,
@@ -41,17 +47,24 @@ const emptyStats = (): MockReadStats => ({
   byResource: {},
 });
 
-/** A booking's states in order and the index of the current one (it only moves forward). */
-interface BookingTimeline {
-  states: Booking[];
-  at: number;
+/** The `Octo-Capabilities` and `Octo-Env` of a read request: whom the resource is rendered for. */
+function viewOfRequest(req: IncomingMessage): ResourceView {
+  const header = req.headers["octo-capabilities"];
+  const capabilities = (typeof header === "string" ? header : "")
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+  return { capabilities, live: req.headers["octo-env"] === "live" };
 }
 
-/** The resources of one mock supplier and its read API. */
-export function createResources(seed: Seed, settings: MockReadSettings) {
-  const bookings = new Map<string, BookingTimeline>();
-  const products = new Map<string, Product>();
-  const availability = new Map<string, Availability & { productId: string; optionId: string }>();
+const READ_PATH = /^\/(?:bookings|products|orders?)\/[^/]+$|^\/(?:bookings|products|availability)$/;
+
+/**
+ * The read API over the resources of `store`: `GET /bookings` (by date, reference, product),
+ * `GET /bookings/{uuid}`, `GET /orders/{id}` (and Ventrata's `/order/{id}`), `GET /products`,
+ * `GET /products/{id}`, `POST /availability`; each resource rendered for the request's view.
+ */
+export function createResources(seed: Seed, settings: MockReadSettings, store: ResourceStore) {
   const chance = createRandom(`${seed}:read-failures`);
   let stats = emptyStats();
   const inFlight = new Map<string, number>();
@@ -105,102 +118,72 @@ export function createResources(seed: Seed, settings: MockReadSettings) {
     return value;
   };
 
-  /** `GET /bookings/{uuid}`, `POST /availability`, `GET /products/{id}`; `undefined` for another path. */
+  const notFound = (error: string, what: string, field: string, id: string) =>
+    new OctoErrorBody(404, error, `no ${what} has this ${field === "uuid" ? "uuid" : "id"}`, {
+      [field]: id.slice(0, 100),
+    });
+
+  /** The answer to a read request (`path` without the base path, one of {@link isReadPath}'s). */
   async function read(req: IncomingMessage, path: string): Promise<unknown> {
     const method = req.method ?? "";
-    const booking = /^\/bookings\/([^/]+)$/.exec(path);
-    if (booking && method === "GET") {
-      const uuid = decodeSegment(booking[1] as string, "booking uuid");
-      return counted("bookings", `bookings/${uuid}`, () => {
-        const timeline = bookings.get(uuid);
-        if (timeline === undefined) {
-          throw new OctoErrorBody(404, "INVALID_BOOKING_UUID", "no booking has this uuid", {
-            uuid: uuid.slice(0, 100),
-          });
+    const view = viewOfRequest(req);
+    const wanted = path === "/availability" ? "POST" : "GET";
+    if (method !== wanted) {
+      throw new OctoErrorBody(405, "METHOD_NOT_ALLOWED", `${method} is not allowed here; use ${wanted}`);
+    }
+    if (path === "/bookings") {
+      const query = new URL(req.url ?? "/", "http://mock").searchParams;
+      const matches = bookingFilter(query);
+      return counted("bookings", `bookings?${query}`, () =>
+        [...store.bookings(view).values()].filter(matches),
+      );
+    }
+    if (path === "/products")
+      return counted("products", "products", () => [...store.products(view).values()]);
+    const one = /^\/(bookings|products|orders?)\/([^/]+)$/.exec(path);
+    if (one !== null) {
+      const kind = one[1] === "order" ? "orders" : (one[1] as "bookings" | "products" | "orders");
+      const id = decodeSegment(
+        one[2] as string,
+        kind === "bookings" ? "booking uuid" : `${kind.slice(0, -1)} id`,
+      );
+      return counted(kind, `${kind}/${id}`, () => {
+        if (kind === "bookings") {
+          return store.booking(id, view) ?? fail(notFound("INVALID_BOOKING_UUID", "booking", "uuid", id));
         }
-        return timeline.states[timeline.at];
+        if (kind === "orders") {
+          return store.order(id, view) ?? fail(notFound("INVALID_ORDER_ID", "order", "orderId", id));
+        }
+        return store.product(id, view) ?? fail(notFound("INVALID_PRODUCT_ID", "product", "productId", id));
       });
     }
-    const product = /^\/products\/([^/]+)$/.exec(path);
-    if (product && method === "GET") {
-      const id = decodeSegment(product[1] as string, "product id");
-      return counted("products", `products/${id}`, () => {
-        const found = products.get(id);
-        if (found === undefined) {
-          throw new OctoErrorBody(404, "INVALID_PRODUCT_ID", "no product has this id", {
-            productId: id.slice(0, 100),
-          });
-        }
-        return found;
-      });
+    const body = await readJsonBody(req);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw badRequest("the body must be a JSON object");
     }
-    if (path === "/availability" && method === "POST") {
-      const body = await readJsonBody(req);
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        throw badRequest("the body must be a JSON object");
+    const query = body as Record<string, unknown>;
+    if (typeof query.productId !== "string" || query.productId === "")
+      throw badRequest("productId is required");
+    const productId = query.productId;
+    const from = dateOf(query.localDateStart, "localDateStart");
+    const to = dateOf(query.localDateEnd, "localDateEnd");
+    const optionId = typeof query.optionId === "string" ? query.optionId : undefined;
+    const key = `availability/${productId}/${optionId ?? "*"}/${from}/${to}`;
+    return counted("availability", key, () => {
+      if (store.slots(productId, undefined, view).length === 0 && !store.hasProduct(productId)) {
+        throw notFound("INVALID_PRODUCT_ID", "product", "productId", productId);
       }
-      const query = body as Record<string, unknown>;
-      if (typeof query.productId !== "string" || query.productId === "")
-        throw badRequest("productId is required");
-      const from = dateOf(query.localDateStart, "localDateStart");
-      const to = dateOf(query.localDateEnd, "localDateEnd");
-      const optionId = typeof query.optionId === "string" ? query.optionId : undefined;
-      const key = `availability/${query.productId}/${optionId ?? "*"}/${from}/${to}`;
-      return counted("availability", key, () => {
-        const all = [...availability.values()].filter((a) => a.productId === query.productId);
-        if (all.length === 0 && !products.has(query.productId as string)) {
-          throw new OctoErrorBody(404, "INVALID_PRODUCT_ID", "no product has this id", {
-            productId: (query.productId as string).slice(0, 100),
-          });
-        }
-        return all
-          .filter((a) => optionId === undefined || a.optionId === optionId)
-          .filter((a) => {
-            const day = (a.localDateTimeStart ?? "").slice(0, 10);
-            return day >= from && day <= to;
-          })
-          .map(({ productId: _p, optionId: _o, ...slot }) => slot);
+      return store.slots(productId, optionId, view).filter((slot) => {
+        const day = (slot.localDateTimeStart ?? "").slice(0, 10);
+        return day >= from && day <= to;
       });
-    }
-    return undefined;
+    });
   }
 
   return {
     read,
-    isReadPath: (path: string) => /^\/(bookings|products)\/[^/]+$|^\/availability$/.test(path),
-    /**
-     * Records the next states of a booking (in order); a new booking starts at its first state. Returns
-     * the index of the first of them, for `advanceBooking`.
-     */
-    addBooking(states: Booking[]): number {
-      const uuid = states[0]?.uuid;
-      if (uuid === undefined) return 0;
-      const known = bookings.get(uuid);
-      if (known === undefined) {
-        bookings.set(uuid, { states: [...states], at: 0 });
-        return 0;
-      }
-      const first = known.states.length;
-      known.states.push(...states);
-      return first;
-    },
-    /** Moves a booking to its state `index` (never back: a late reader sees the latest state). */
-    advanceBooking(uuid: string, index: number) {
-      const timeline = bookings.get(uuid);
-      if (timeline !== undefined)
-        timeline.at = Math.max(timeline.at, Math.min(index, timeline.states.length - 1));
-    },
-    setProduct(product: Product) {
-      products.set(product.id, product);
-    },
-    hasProduct: (id: string) => products.has(id),
-    setAvailability(productId: string, optionId: string, slot: Availability) {
-      availability.set(`${productId}/${optionId}/${slot.id}`, { ...slot, productId, optionId });
-    },
-    /** Current bookings by uuid. */
-    bookings(): Map<string, Booking> {
-      return new Map([...bookings].map(([uuid, t]) => [uuid, t.states[t.at] as Booking]));
-    },
+    /** Whether `path` (without the base path) is one of the read API's. */
+    isReadPath: (path: string) => READ_PATH.test(path),
     stats: () => structuredClone(stats),
     configure(next: Partial<MockReadSettings>) {
       checkSettings(next);
@@ -215,5 +198,62 @@ export function createResources(seed: Seed, settings: MockReadSettings) {
   };
 }
 
-/** The resources of a mock supplier (see {@link createResources}). */
+/** The read API of a mock supplier (see {@link createResources}). */
 export type MockResources = ReturnType<typeof createResources>;
+
+const fail = (error: OctoErrorBody): never => {
+  throw error;
+};
+
+/**
+ * The filter of `GET /bookings`: OCTO asks for `resellerReference`, `supplierReference`, `localDate`, or
+ * `localDateStart` and `localDateEnd` (dates of the booking's availability, both included); `productId`
+ * and `optionId` narrow it. A `400` answer when none of the first four is given, or a date is not one.
+ */
+function bookingFilter(query: URLSearchParams): (booking: Booking) => boolean {
+  const text = (name: string) => {
+    const value = query.get(name);
+    return value === null || value === "" ? undefined : value;
+  };
+  const reseller = text("resellerReference");
+  const supplier = text("supplierReference");
+  const productId = text("productId");
+  const optionId = text("optionId");
+  const day = text("localDate");
+  let from = text("localDateStart");
+  let to = text("localDateEnd");
+  if (day !== undefined) {
+    if (from !== undefined || to !== undefined) {
+      throw badRequest("send localDate, or localDateStart and localDateEnd, not both");
+    }
+    from = to = day;
+  }
+  if ((from === undefined) !== (to === undefined)) {
+    throw badRequest("localDateStart and localDateEnd go together");
+  }
+  if (reseller === undefined && supplier === undefined && from === undefined) {
+    throw badRequest(
+      "GET /bookings needs resellerReference, supplierReference, localDate, or localDateStart and localDateEnd",
+    );
+  }
+  for (const [name, value] of [
+    ["localDateStart", from],
+    ["localDateEnd", to],
+  ] as const) {
+    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      throw badRequest(`${day === undefined ? name : "localDate"} must be a date like 2026-12-05`);
+    }
+  }
+  if (from !== undefined && to !== undefined && to < from) {
+    throw badRequest("localDateEnd is before localDateStart");
+  }
+  return (booking) => {
+    if (reseller !== undefined && booking.resellerReference !== reseller) return false;
+    if (supplier !== undefined && booking.supplierReference !== supplier) return false;
+    if (productId !== undefined && booking.productId !== productId) return false;
+    if (optionId !== undefined && booking.optionId !== optionId) return false;
+    if (from === undefined || to === undefined) return true;
+    const date = booking.availability?.localDateTimeStart?.slice(0, 10);
+    return date !== undefined && date >= from && date <= to;
+  };
+}

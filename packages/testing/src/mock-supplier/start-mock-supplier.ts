@@ -1,8 +1,11 @@
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Delivery } from "../deliver.ts";
 import { createRandom } from "../factories/random.ts";
 import { listen, shutdown } from "../serve.ts";
 import { controlMock } from "./control-routes.ts";
+import { createDispatch } from "./dispatch.ts";
+import { createFaults } from "./faults.ts";
 import type {
   FailureOptions,
   ManagementRequest,
@@ -11,6 +14,7 @@ import type {
 } from "./mock-supplier.ts";
 import { OctoErrorBody } from "./octo-error-body.ts";
 import { createReplay } from "./replay.ts";
+import { createResourceStore } from "./resource-store.ts";
 import { createResources } from "./resources.ts";
 import { createSimulator } from "./simulate.ts";
 import {
@@ -23,7 +27,7 @@ import { type MockWebhook, manageWebhooks, publicWebhook } from "./webhooks.ts";
 
 // The mock supplier's server: options, Bearer auth, simulated failures, routing to the management
 // routes (webhooks.ts, subscriptions.ts, the read API of resources.ts) and the control routes
-// (control-routes.ts), the request log.
+// (control-routes.ts), the request log; its deliveries' failure modes are faults.ts's.
 
 const BASE_PATH = "/octo";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -38,13 +42,17 @@ function parseCapabilities(header: string | undefined): string[] {
     .filter((c) => c !== "");
 }
 
-/** The `allow` header of a 405 on `path`. */
-const allowOf = (path: string) =>
-  path.startsWith("/webhooks/")
-    ? "PATCH, DELETE"
-    : /^\/notifications\/[^/]+\/[^/]+$/.test(path)
-      ? "GET, PATCH, DELETE"
-      : "GET, POST";
+/** The `allow` header of a 405 on `path`; `read` for a path of the read API. */
+const allowOf = (path: string, read: boolean) =>
+  read
+    ? path === "/availability"
+      ? "POST"
+      : "GET"
+    : path.startsWith("/webhooks/")
+      ? "PATCH, DELETE"
+      : /^\/notifications\/[^/]+\/[^/]+$/.test(path)
+        ? "GET, PATCH, DELETE"
+        : "GET, POST";
 
 /**
  * Starts a mock OCTO supplier: a real HTTP server implementing the webhook management API
@@ -78,12 +86,26 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
   const seed = options.seed ?? "mock";
   const ids = createRandom(`${seed}:webhooks`);
   const lifetime = new AbortController();
+  // every delivery in flight or waiting for a retry listens to it: hundreds at once are expected
+  setMaxListeners(0, lifetime.signal);
   const store = new Map<string, MockWebhook>();
   const subscriptions = new Map<string, MockSubscription>();
-  const resources = createResources(seed, {
-    failureRate: options.readFailureRate ?? 0,
-    latencyMs: options.readLatencyMs ?? 0,
-  });
+  const resources = createResourceStore();
+  const reads = createResources(
+    seed,
+    { failureRate: options.readFailureRate ?? 0, latencyMs: options.readLatencyMs ?? 0 },
+    resources,
+  );
+  const faults = createFaults(
+    seed,
+    {
+      ...(options.giveUpAfter === undefined ? {} : { giveUpAfter: options.giveUpAfter }),
+      ...(options.deleteWebhookAfter === undefined ? {} : { deleteWebhookAfter: options.deleteWebhookAfter }),
+      ...(options.dropRate === undefined ? {} : { dropRate: options.dropRate }),
+    },
+    { store, subscriptions },
+    options.onWebhookDeleted,
+  );
   const deliveries: Delivery[] = [];
   const requests: ManagementRequest[] = [];
   const pending = new Set<Promise<unknown>>();
@@ -95,13 +117,9 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     supportsPatch: options.supportsPatch !== false,
     basePath: BASE_PATH,
   };
-  const simulation = {
-    store,
-    subscriptions,
-    resources,
+  const dispatch = createDispatch({
     deliveries,
-    pending,
-    seed,
+    faults,
     onDelivery: options.onDelivery,
     policy: {
       retrySchedule,
@@ -110,7 +128,8 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
       signal: lifetime.signal,
       onAttempt: options.onAttempt,
     },
-  };
+  });
+  const simulation = { store, subscriptions, resources, deliveries, pending, seed, dispatch };
   const simulate = createSimulator(simulation);
   const subscriptionState = { ...webhookState, subscriptions };
 
@@ -132,9 +151,9 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     if (env !== undefined && env !== "test" && env !== "live") {
       throw new OctoErrorBody(400, "BAD_REQUEST", 'Octo-Env must be "test" or "live"');
     }
-    if (path.startsWith("/_mock/")) return controlMock(req, path, deliveries, simulate, resources);
+    if (path.startsWith("/_mock/")) return controlMock(req, path, { deliveries, simulate, reads, faults });
     if (isSubscriptionPath(path)) return manageSubscriptions(subscriptionState, req, path, capabilities);
-    if (resources.isReadPath(path)) return resources.read(req, path);
+    if (reads.isReadPath(path)) return reads.read(req, path);
     return manageWebhooks(webhookState, req, path, capabilities, env);
   };
 
@@ -178,7 +197,7 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
         status = octo.status;
         payload = octo.body();
         error = octo.error;
-        if (status === 405) headers.allow = allowOf(path ?? "");
+        if (status === 405) headers.allow = allowOf(path ?? "", reads.isReadPath(path ?? ""));
         req.resume();
       }
     }
@@ -220,7 +239,15 @@ export async function startMockSupplier(options: MockSupplierOptions = {}): Prom
     get bookings() {
       return resources.bookings();
     },
-    reads: { stats: resources.stats, configure: resources.configure, reset: resources.reset },
+    get orders() {
+      return resources.orders();
+    },
+    get products() {
+      return resources.products();
+    },
+    reads: { stats: reads.stats, configure: reads.configure, reset: reads.reset },
+    faults: { settings: faults.settings, configure: faults.configure },
+    deletedWebhooks: faults.deleted,
     deliveries,
     requests,
     simulate,

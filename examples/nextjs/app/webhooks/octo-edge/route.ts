@@ -1,4 +1,4 @@
-// App Router, Edge runtime: POST /webhooks/octo-edge (core's edge build: no zod on this path).
+// App Router, Edge runtime: POST /webhooks/octo-edge (core (one build, no zod): no zod on this path).
 import { octo } from "../../../lib/webhooks";
 
 export const runtime = "edge";
