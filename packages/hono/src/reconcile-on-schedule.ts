@@ -4,6 +4,7 @@ import type { ExecutionContextLike } from "@octo-webhooks/core";
 
 /** What {@link reconcileOnSchedule} runs: anything with `run()`, such as `createReconciler()`'s reconciler. */
 export interface ScheduledJob {
+  /** Runs the job once; the scheduled event lasts until it settles, and fails if it rejects. */
   run(): Promise<unknown>;
 }
 

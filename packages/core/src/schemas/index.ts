@@ -26,7 +26,7 @@ export const lenientSchemas = buildSchemas(lenientKit);
 export const strictSchemas = buildSchemas(strictKit);
 
 /**
- * A booking as real senders send it (lenient): only `uuid` is required; see {@link Booking}.
+ * A booking as real senders send it (lenient): only `uuid` is required; see the `Booking` type of `@octo-webhooks/core`.
  *
  * @example
  * ```ts
@@ -96,7 +96,7 @@ export const PricingSchema = lenientSchemas.Pricing;
 export const BookingAvailabilitySchema = lenientSchemas.BookingAvailability;
 
 /**
- * An availability slot, lenient: only `id` is required; see {@link Availability}.
+ * An availability slot, lenient: only `id` is required; see the `Availability` type of `@octo-webhooks/core`.
  *
  * @example
  * ```ts
@@ -179,7 +179,7 @@ export const OrderUpdateSchema = lenientSchemas.OrderUpdate;
 export const ProductUpdateSchema = lenientSchemas.ProductUpdate;
 
 /**
- * A cart order, lenient: only `id` is required; see {@link Order}.
+ * A cart order, lenient: only `id` is required; see the `Order` type of `@octo-webhooks/core`.
  *
  * @example
  * ```ts
@@ -189,7 +189,7 @@ export const ProductUpdateSchema = lenientSchemas.ProductUpdate;
 export const OrderSchema = lenientSchemas.Order;
 
 /**
- * An OCTO product with its options and units, lenient: only `id` is required; see {@link Product}.
+ * An OCTO product with its options and units, lenient: only `id` is required; see the `Product` type of `@octo-webhooks/core`.
  *
  * @example
  * ```ts
