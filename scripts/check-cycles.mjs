@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // No import cycles: dpdm follows every import from the source entry points of each package (its
 // `exports` "@octo-webhooks/source" paths, or the source of its `bin`) and from every file of conformance/,
-// bench/src, faults/src and test-helpers/, type-only imports included (a cycle through types is still a
+// bench/src, faults/src, test-helpers/ and queue-shared/, type-only imports included (a cycle through types is still a
 // tangle), and this fails listing each cycle found. Files given as arguments are followed too.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -60,7 +60,7 @@ const entries = [
     .map((dir) => path.join(root, "packages", dir))
     .filter((dir) => existsSync(path.join(dir, "package.json")))
     .flatMap(packageEntries),
-  ...["conformance", "bench/src", "faults/src", "test-helpers"].flatMap((dir) =>
+  ...["conformance", "bench/src", "faults/src", "test-helpers", "queue-shared"].flatMap((dir) =>
     filesUnder(path.join(root, dir)),
   ),
   // more files to follow, given as arguments

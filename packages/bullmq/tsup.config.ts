@@ -1,3 +1,4 @@
 import { packageBuild } from "../../tsup.shared.ts";
 
-export default packageBuild(["src/index.ts"]);
+// what the two queue packages share is bundled into each (never published on its own)
+export default packageBuild(["src/index.ts"], { noExternal: ["@octo-webhooks/queue-shared"] });

@@ -2,23 +2,20 @@ import {
   type AnyOctoEvent,
   createOctoWebhooks,
   type DeliveryHookOptions,
-  type DeliveryLog,
   type HandlerContext,
   type LifecycleHandlerOptions,
-  LOG_INSTRUMENT,
   type Logger,
-  logDeliveries,
   type OctoHandlerOptions,
   type OctoWebhooks,
   type OctoWebhooksOptions,
 } from "@octo-webhooks/core";
 import { SETTING_OPTIONS } from "@octo-webhooks/core/adapter";
+import { acceptanceLog, createHeaderForwarding, loadTraceApi } from "@octo-webhooks/queue-shared";
 import { type JobsOptions, Queue } from "bullmq";
 import { acceptingStore, canAcceptInOneTrip, recordScripts } from "./accept-store.ts";
 import { type RedisStore, redisStoreOn } from "./create-redis-store.ts";
 import { type DeliveryJob, enqueueFailed, type JobShape, toDeliveryJob, withTimeout } from "./enqueue.ts";
 import { configError, positiveInteger } from "./errors.ts";
-import { createHeaderForwarding } from "./forward-headers.ts";
 import {
   DEFAULT_QUEUE_NAME,
   type DeadLetter,
@@ -37,7 +34,6 @@ import {
   watchErrors,
 } from "./open-redis.ts";
 import { addInOrder } from "./resource-order.ts";
-import { loadTraceApi } from "./trace-context.ts";
 
 /** Options of {@link createOctoQueue}: where Redis is, the queue name, and how long to wait for it. */
 export interface OctoQueueOptions {
@@ -132,25 +128,6 @@ export interface OctoQueue {
 }
 
 /**
- * The receiver's `log` (a store, or `{ store, maxBodyBytes }`), its entries of deliveries enqueued said
- * `"accepted"` rather than `"handled"`: the handlers run in the worker, whose own entries say how.
- */
-function acceptanceLog<T>(option: T): T {
-  const store = (option as { store?: unknown } | undefined)?.store;
-  const log = (typeof (option as DeliveryLog | undefined)?.append === "function" ? option : store) as
-    | DeliveryLog
-    | undefined;
-  // core says what is wrong with a log that is not one, or one not given through logDeliveries()
-  if (log === undefined || typeof log.append !== "function" || !(LOG_INSTRUMENT in log)) return option;
-  const accepted = logDeliveries({
-    append: (entry) => log.append(entry.outcome === "handled" ? { ...entry, outcome: "accepted" } : entry),
-    list: (filter, page) => log.list(filter, page),
-    get: (id) => log.get(id),
-  });
-  return (log === option ? accepted : { ...(option as object), store: accepted }) as T;
-}
-
-/**
  * What `receiver()` takes: core's settings but those the queue decides (`dedupe`, `store`), those that
  * belong to the worker (`staleGuard`, `hydrate`) and `ackFirst` (the answer waits for Redis), plus the
  * two hooks that see what happens here.
@@ -206,7 +183,7 @@ export function createOctoQueue(options: OctoQueueOptions): OctoQueue {
   const ordering = options.ordering ?? "none";
   if (ordering !== "resource" && ordering !== "none") configError('`ordering` must be "resource" or "none"');
   const ordered = ordering === "resource";
-  const forwarding = createHeaderForwarding(options.forwardHeaders);
+  const forwarding = createHeaderForwarding(options.forwardHeaders, { store: "Redis", configError });
   const logger = options.logger ?? defaultLogger;
   const prefix = options.prefix ?? "bull";
 

@@ -14,6 +14,7 @@ import {
   type OctoWebhooksOptions,
   type StaleGuardOptions,
 } from "@octo-webhooks/core";
+import { inProcessSpan } from "@octo-webhooks/queue-shared";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { createRedisStore, type RedisStore } from "./create-redis-store.ts";
 import { configError, positiveInteger } from "./errors.ts";
@@ -33,7 +34,9 @@ import {
   watchErrors,
 } from "./open-redis.ts";
 import { PARK_MS, resourceTurns } from "./resource-order.ts";
-import { inProcessSpan } from "./trace-context.ts";
+
+/** What the worker's `octo.webhook.process` span says it is. */
+const TRACING = { system: "bullmq", tracer: "@octo-webhooks/bullmq" };
 
 /** Options of {@link createOctoWorker}: core's handlers and lifecycle handlers, plus Redis, concurrency and retries. */
 export interface OctoWorkerOptions
@@ -204,7 +207,7 @@ export function createOctoWorker(options: OctoWorkerOptions): OctoWorker {
       if (await turns.turn(job.id as string, resource)) await promote(job.id as string).catch(() => {});
       throw new DelayedError();
     }
-    return inProcessSpan(job, () => receiveJob(job));
+    return inProcessSpan(job, () => receiveJob(job), TRACING);
   };
   const receiveJob = async (job: Job<OctoJobData, OctoJobResult>): Promise<OctoJobResult> => {
     const data = job.data as Partial<OctoJobData> | undefined;

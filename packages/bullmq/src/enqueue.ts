@@ -1,10 +1,10 @@
 // A delivery as a BullMQ job (its name, data and id), shared by the two ways a receiver enqueues:
 // `queue.add` in its handler, and the accept path's transaction (accept-store.ts).
 import type { AnyOctoEvent, HandlerContext } from "@octo-webhooks/core";
+import { activeTraceContext } from "@octo-webhooks/queue-shared";
 import { bullmqError } from "./errors.ts";
 import { jobIdOf, type OctoJobData } from "./job.ts";
 import { resourceOf } from "./resource-of.ts";
-import { activeTraceContext } from "./trace-context.ts";
 
 /** What a delivery is enqueued as. */
 export interface DeliveryJob {

@@ -3,23 +3,20 @@ import {
   type ClaimResult,
   createOctoWebhooks,
   type DeliveryHookOptions,
-  type DeliveryLog,
   type DeliveryStore,
   type HandlerContext,
   type LifecycleHandlerOptions,
-  LOG_INSTRUMENT,
   type Logger,
-  logDeliveries,
   type OctoHandlerOptions,
   type OctoWebhooks,
   type OctoWebhooksOptions,
 } from "@octo-webhooks/core";
 import { SETTING_OPTIONS } from "@octo-webhooks/core/adapter";
+import { acceptanceLog, createHeaderForwarding, loadTraceApi } from "@octo-webhooks/queue-shared";
 import type pg from "pg";
 import { postgresStoreOn } from "./create-postgres-store.ts";
 import { type DeliveryJob, enqueueFailed, resourceQueue, toDeliveryJob } from "./enqueue.ts";
 import { configError, positiveInteger, withTimeout } from "./errors.ts";
-import { createHeaderForwarding } from "./forward-headers.ts";
 import { DEFAULT_QUEUE_NAME, type DeadLetter, type DeadLetterRow, toDeadLetter } from "./job.ts";
 import { migrateOnce } from "./migrate.ts";
 import {
@@ -32,7 +29,6 @@ import {
   schemaName,
   watchErrors,
 } from "./open-pool.ts";
-import { loadTraceApi } from "./trace-context.ts";
 
 /** Options of {@link createPostgresQueue}: where PostgreSQL is, the queue name, and how long to wait for it. */
 export interface PostgresQueueOptions {
@@ -126,25 +122,6 @@ export interface PostgresQueue {
 }
 
 /**
- * The receiver's `log` (a store, or `{ store, maxBodyBytes }`), its entries of deliveries enqueued said
- * `"accepted"` rather than `"handled"`: the handlers run in the worker, whose own entries say how.
- */
-function acceptanceLog<T>(option: T): T {
-  const store = (option as { store?: unknown } | undefined)?.store;
-  const log = (typeof (option as DeliveryLog | undefined)?.append === "function" ? option : store) as
-    | DeliveryLog
-    | undefined;
-  // core says what is wrong with a log that is not one, or one not given through logDeliveries()
-  if (log === undefined || typeof log.append !== "function" || !(LOG_INSTRUMENT in log)) return option;
-  const accepted = logDeliveries({
-    append: (entry) => log.append(entry.outcome === "handled" ? { ...entry, outcome: "accepted" } : entry),
-    list: (filter, page) => log.list(filter, page),
-    get: (id) => log.get(id),
-  });
-  return (log === option ? accepted : { ...(option as object), store: accepted }) as T;
-}
-
-/**
  * What `receiver()` takes: core's settings but those the queue decides (`dedupe`, `store`), those that
  * belong to the worker (`staleGuard`, `hydrate`) and `ackFirst` (the answer waits for the commit),
  * plus the two hooks that see what happens here.
@@ -202,7 +179,7 @@ export function createPostgresQueue(options: PostgresQueueOptions): PostgresQueu
           "ordering.queues",
           256,
         );
-  const forwarding = createHeaderForwarding(options.forwardHeaders);
+  const forwarding = createHeaderForwarding(options.forwardHeaders, { store: "PostgreSQL", configError });
   const logger = options.logger ?? defaultLogger;
 
   const pool = openPool(options.connection, failFast(timeoutMs, "octo-webhooks receiver"));

@@ -15,6 +15,7 @@ import {
   type OctoWebhooksOptions,
   type StaleGuardOptions,
 } from "@octo-webhooks/core";
+import { inProcessSpan } from "@octo-webhooks/queue-shared";
 import {
   Logger as GraphileLogger,
   type Worker as GraphileWorkerInstance,
@@ -38,7 +39,9 @@ import {
   schemaName,
   watchErrors,
 } from "./open-pool.ts";
-import { inProcessSpan } from "./trace-context.ts";
+
+/** What the worker's `octo.webhook.process` span says it is. */
+const TRACING = { system: "graphile_worker", tracer: "@octo-webhooks/postgres" };
 
 /** Options of {@link createPostgresWorker}: core's handlers and lifecycle handlers, plus PostgreSQL, concurrency and liveness. */
 export interface PostgresWorkerOptions
@@ -292,6 +295,7 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
           data,
         },
         () => receiveJob(data as OctoJobData),
+        TRACING,
       );
     } catch (error) {
       const final = finalFailure(error);

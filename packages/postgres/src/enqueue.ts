@@ -2,9 +2,9 @@
 // receiver enqueues: in its claim (the accept path) and in its handler (`enqueue`).
 import { createHash } from "node:crypto";
 import type { AnyOctoEvent, HandlerContext } from "@octo-webhooks/core";
+import { activeTraceContext } from "@octo-webhooks/queue-shared";
 import { postgresError } from "./errors.ts";
 import { jobIdOf, type OctoJobData } from "./job.ts";
-import { activeTraceContext } from "./trace-context.ts";
 
 /** What a delivery is enqueued as. */
 export interface DeliveryJob {

@@ -1,4 +1,4 @@
-// The trace of a delivery across Redis: the receiver stores the active trace context (W3C
+// The trace of a delivery across a queue (Redis, PostgreSQL): the receiver stores the active trace context (W3C
 // `traceparent`/`tracestate`) in the job's data, and the worker processes the job in an
 // `octo.webhook.process` span that continues it. `@opentelemetry/api` is an optional peer dependency,
 // loaded with a dynamic import when a queue or worker is made: without it nothing is stored or recorded.
@@ -39,7 +39,16 @@ export interface ProcessedJob {
  * Runs `run` in an `octo.webhook.process` span (kind CONSUMER) whose parent is the trace context the
  * receiver stored with the job; `run` alone without `@opentelemetry/api`.
  */
-export async function inProcessSpan<T>(job: ProcessedJob, run: () => Promise<T>): Promise<T> {
+export async function inProcessSpan<T>(
+  job: ProcessedJob,
+  run: () => Promise<T>,
+  queue: {
+    /** `messaging.system` ("bullmq", "graphile_worker"). */
+    system: string;
+    /** The tracer's name: the queue package's. */
+    tracer: string;
+  },
+): Promise<T> {
   await loadTraceApi();
   const otel = api;
   if (otel === undefined) return run();
@@ -50,7 +59,7 @@ export async function inProcessSpan<T>(job: ProcessedJob, run: () => Promise<T>)
     keys: (from) => Object.keys(from),
   });
   const attributes: OpenTelemetryApi.Attributes = {
-    "messaging.system": "bullmq",
+    "messaging.system": queue.system,
     "messaging.destination.name": job.queueName,
     "messaging.operation.type": "process",
     "octo.event": job.name,
@@ -59,7 +68,7 @@ export async function inProcessSpan<T>(job: ProcessedJob, run: () => Promise<T>)
   if (job.id !== undefined) attributes["messaging.message.id"] = job.id;
   if (typeof job.data.key === "string") attributes["octo.delivery.key"] = job.data.key;
   if (typeof job.data.supplier === "string") attributes["octo.supplier"] = job.data.supplier;
-  const tracer = otel.trace.getTracer("@octo-webhooks/bullmq");
+  const tracer = otel.trace.getTracer(queue.tracer);
   return tracer.startActiveSpan(
     "octo.webhook.process",
     { kind: otel.SpanKind.CONSUMER, attributes },

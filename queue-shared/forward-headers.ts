@@ -1,6 +1,5 @@
 // `forwardHeaders`: which request headers a queue stores with a job, never credentials.
 import type { AuthOption, HandlerContext, SuppliersOption } from "@octo-webhooks/core";
-import { configError } from "./errors.ts";
 
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
 
@@ -28,12 +27,21 @@ const supplierAuth = (entry: unknown): unknown =>
  * and `guardAuth`/`guardSuppliers`, which keep the header names a receiver's `auth` or any of its
  * `suppliers` checks out of what is stored.
  */
-export function createHeaderForwarding(list: readonly string[] | undefined) {
+export function createHeaderForwarding(
+  list: readonly string[] | undefined,
+  queue: {
+    /** Where jobs are stored, as a refusal names it ("Redis", "PostgreSQL"). */
+    store: string;
+    /** The queue package's configuration error (its name first), thrown. */
+    configError(message: string): never;
+  },
+) {
+  const { store, configError } = queue;
   const forwardHeaders = (list ?? []).map((header) => {
     if (typeof header !== "string" || header === "") configError("`forwardHeaders` must list header names");
     const lower = header.toLowerCase();
     if (SECRET_HEADERS.has(lower)) {
-      configError(`\`forwardHeaders\` cannot carry ${lower}: credentials must not be stored in Redis`);
+      configError(`\`forwardHeaders\` cannot carry ${lower}: credentials must not be stored in ${store}`);
     }
     return lower;
   });
@@ -63,7 +71,7 @@ export function createHeaderForwarding(list: readonly string[] | undefined) {
         const carried = authHeaderNames(auth).filter((name) => forwardHeaders.includes(name));
         if (carried.length > 0) {
           configError(
-            `\`forwardHeaders\` cannot carry ${carried.join(", ")}: \`auth.header\` checks it, and credentials must not be stored in Redis; remove it from \`forwardHeaders\``,
+            `\`forwardHeaders\` cannot carry ${carried.join(", ")}: \`auth.header\` checks it, and credentials must not be stored in ${store}; remove it from \`forwardHeaders\``,
           );
         }
         return auth;
@@ -101,7 +109,7 @@ export function createHeaderForwarding(list: readonly string[] | undefined) {
       if (ids.length > 0) {
         const [one, many] = ids.length === 1 ? ["supplier", "checks"] : ["suppliers", "check"];
         configError(
-          `\`forwardHeaders\` cannot carry ${[...carried].join(", ")}: the \`auth.header\` of ${one} ${ids.join(", ")} ${many} it, and credentials must not be stored in Redis; remove it from \`forwardHeaders\``,
+          `\`forwardHeaders\` cannot carry ${[...carried].join(", ")}: the \`auth.header\` of ${one} ${ids.join(", ")} ${many} it, and credentials must not be stored in ${store}; remove it from \`forwardHeaders\``,
         );
       }
       return suppliers;
