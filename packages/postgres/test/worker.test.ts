@@ -98,7 +98,9 @@ describeWithPostgres("createPostgresWorker()", () => {
     refusing = false;
     expect(await queue.redrive()).toBe(2);
     await waitFor(() => calls === 4, "the re-driven jobs");
-    expect(await queue.deadLetters({ limit: 10 })).toEqual([]);
+    // a handler's return comes before its job's completion is committed
+    await waitFor(async () => (await queue.deadLetters({ limit: 10 })).length === 0, "no dead letter left");
+    expect(calls).toBe(4);
   });
 
   it("skips out-of-order updates with staleGuard, in PostgreSQL for every worker", async () => {
@@ -244,9 +246,13 @@ describeWithPostgres("a worker whose PostgreSQL went away mid-job", () => {
       () => logger.lines.some((line) => /replaced 2 graphile-worker worker\(s\)/.test(line)),
       "the lost workers replaced",
     );
-    // their jobs, still locked by them, run again once lockDurationMs passed
-    await waitFor(async () => (await t.jobs(queue)).length === 0, "the held jobs to run again");
-    expect(done.filter((uuid) => uuid === first[0]?.booking.uuid)).toHaveLength(2);
+    // their jobs, still locked by them, end: run again once lockDurationMs passed, or (when graphile-worker's
+    // own retry of the completion got through once PostgreSQL was back) recorded as they were; never lost
+    await waitFor(async () => (await t.jobs(queue)).length === 0, "the held jobs to end");
+    for (const body of first) {
+      const runs = done.filter((uuid) => uuid === body.booking.uuid).length;
+      expect(runs === 1 || runs === 2, `${body.booking.uuid} ran ${runs} times`).toBe(true);
+    }
     // and the worker has its two workers: two new jobs run at once
     let running = 0;
     let most = 0;
