@@ -33,6 +33,7 @@ import { jobsSchemaOf, migrateOnce } from "./migrate.ts";
 import {
   defaultLogger,
   ender,
+  failFast,
   ident,
   openPool,
   type PostgresConnectionOption,
@@ -223,6 +224,16 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
     application_name: "octo-webhooks worker",
   });
   const reportError = watchErrors(pool, logger, `worker of "${name}"`);
+  // the liveness heartbeat and the sweep of dead workers' locks on a connection of their own, with
+  // bounded waits: after an outage graphile-worker can hold every connection of the jobs' pool (workers
+  // that stopped mid-job do not give theirs back), and a heartbeat queued behind them would never unlock
+  // the jobs those workers held
+  const beatPool = openPool(options.connection, {
+    ...failFast(Math.max(1000, lockDurationMs), "octo-webhooks worker heartbeat"),
+    max: 1,
+  });
+  const reportBeatError = watchErrors(beatPool, logger, `worker of "${name}" (heartbeat)`);
+  const endBeatPool = ender(beatPool);
   const migrated =
     options.migrate === false
       ? () => Promise.resolve()
@@ -367,14 +378,14 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
   const beat = async () => {
     const ids = [...workerIds];
     if (ids.length > 0) {
-      await pool.query(
+      await beatPool.query(
         `insert into ${S}.workers (worker_id, seen_at) select unnest($1::text[]), now()
          on conflict (worker_id) do update set seen_at = now()`,
         [ids],
       );
     }
     // the workers whose jobs are locked but who stopped renewing: another process died
-    const { rows } = await pool.query<{ ids: string[] | null }>(
+    const { rows } = await beatPool.query<{ ids: string[] | null }>(
       `select array_agg(distinct jobs.locked_by) as ids from ${J}.jobs as jobs
        where jobs.locked_by is not null and jobs.locked_at < now() - $1 * interval '1 millisecond'
        and not exists (
@@ -385,7 +396,7 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
     );
     const dead = rows[0]?.ids ?? [];
     if (dead.length > 0) {
-      await pool.query(`select ${J}.force_unlock_workers($1::text[])`, [dead]);
+      await beatPool.query(`select ${J}.force_unlock_workers($1::text[])`, [dead]);
       logger.warn?.(
         `${PREFIX} unlocked the jobs of ${dead.length} worker(s) that stopped renewing their liveness for ${lockDurationMs} ms (a process died?); they run again`,
         {},
@@ -394,8 +405,8 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
     const now = Date.now();
     if (now - lastSweep > 60_000) {
       lastSweep = now;
-      await pool.query(`delete from ${S}.workers where seen_at < now() - interval '1 day'`);
-      await sweepExpired(pool, schema);
+      await beatPool.query(`delete from ${S}.workers where seen_at < now() - interval '1 day'`);
+      await sweepExpired(beatPool, schema);
     }
   };
 
@@ -473,12 +484,20 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
       await migrated();
       if (closing !== undefined) return;
       await startRunner(concurrency);
-      await beat();
-      heartbeat = setInterval(
-        () => void beat().catch((error: unknown) => reportError(error)),
-        Math.max(100, Math.floor(lockDurationMs / 3)),
-      );
+      // a beat that fails (PostgreSQL went away during it) is reported and the next one runs: the first
+      // one too, which once ended start() and so left the worker without any heartbeat for good
+      let beating: Promise<void> | undefined;
+      const beatOnce = () => {
+        beating ??= beat()
+          .catch((error: unknown) => reportBeatError(error))
+          .finally(() => {
+            beating = undefined;
+          });
+        return beating;
+      };
+      heartbeat = setInterval(() => void beatOnce(), Math.max(100, Math.floor(lockDurationMs / 3)));
       heartbeat.unref();
+      await beatOnce();
     })();
     starting.catch((error: unknown) => reportError(error));
     return starting;
@@ -519,6 +538,7 @@ export function createPostgresWorker(options: PostgresWorkerOptions): PostgresWo
           }
         } finally {
           await endPool();
+          await endBeatPool();
           await ownStore?.close();
         }
       })();
